@@ -1,0 +1,14 @@
+import type { Family } from "./family.js";
+import { nativeFamily } from "./native/family.js";
+
+/** Every API family sessionhub serves, in mounting order. */
+export const FAMILIES: Family[] = [nativeFamily];
+
+/** The config sources every family adds: defaults, environment names and flags. */
+export function familyConfigSources(families: Family[] = FAMILIES) {
+  return {
+    defaults: Object.assign({}, ...families.map((f) => f.defaults ?? {})) as Record<string, unknown>,
+    environment: Object.assign({}, ...families.map((f) => f.environment ?? {})) as Record<string, string>,
+    flagNames: Object.assign({}, ...families.map((f) => f.flags ?? {})) as Record<string, string>,
+  };
+}

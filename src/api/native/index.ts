@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { AuthFailure } from "../../auth/authenticate.js";
+import type { FamilyContext } from "../context.js";
+import { problem, sendProblem, toProblem } from "./problems.js";
+import { accountRoutes } from "./routes/accounts.js";
+import { eventRoutes } from "./routes/events.js";
+import { logRoutes } from "./routes/log.js";
+import { memberRoutes } from "./routes/members.js";
+import { serviceRoutes } from "./routes/services.js";
+import { sessionRoutes } from "./routes/sessions.js";
+
+export type NativeApp = FastifyInstance<
+  FastifyInstance["server"],
+  FastifyInstance extends FastifyInstance<infer _S, infer Req> ? Req : never,
+  FastifyInstance extends FastifyInstance<infer _S, infer _Req, infer Res> ? Res : never,
+  FastifyInstance["log"],
+  TypeBoxTypeProvider
+>;
+
+export const NATIVE_PREFIX = "/api/v1";
+
+const FAILURE_TEXT: Record<AuthFailure, string> = {
+  missing: "Send credentials: Authorization: Bearer <API token or JWT>, token <key>, jwt <JWT> or Basic.",
+  "no-credentials": "The Authorization header names a scheme but no credentials.",
+  "has-spaces": "The Authorization header has more than one credential.",
+  "bad-characters": "The credentials contain characters that are not printable ASCII.",
+  malformed: "The credentials cannot be decoded.",
+  invalid: "The credentials are not valid: unknown, revoked, expired or wrong.",
+  inactive: "The user is disabled.",
+};
+
+async function authenticate(ctx: FamilyContext, req: FastifyRequest, reply: FastifyReply) {
+  const outcome = await ctx.auth.authenticate(req.headers.authorization, ["bearer", "token", "jwt", "basic"]);
+  if (outcome.principal) {
+    req.principal = outcome.principal;
+    return;
+  }
+  const challenge = outcome.failure === "missing" ? 'Bearer realm="sessionhub"' : 'Bearer realm="sessionhub", error="invalid_token"';
+  reply.header("www-authenticate", challenge);
+  return sendProblem(reply, problem(401, FAILURE_TEXT[outcome.failure], { type: "unauthenticated", title: "Unauthenticated", instance: req.url.split("?")[0] }));
+}
+
+/** The native API under /api/v1: the whole core model in one consistent shape. */
+export async function nativeApi(app: FastifyInstance, ctx: FamilyContext): Promise<void> {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as NativeApp;
+  api.addContentTypeParser("application/merge-patch+json", { parseAs: "string" }, api.getDefaultJsonParser("error", "error"));
+  api.addHook("onRequest", (req, reply) => authenticate(ctx, req, reply));
+  api.setErrorHandler((error, req, reply) => {
+    const body = toProblem(error, req);
+    if (body.status >= 500) req.log.error({ err: error }, "native request failed");
+    return sendProblem(reply, body);
+  });
+  api.setNotFoundHandler((req, reply) => sendProblem(reply, problem(404, `No route ${req.method} ${req.url.split("?")[0]}.`, { instance: req.url.split("?")[0] })));
+  sessionRoutes(api, ctx);
+  memberRoutes(api, ctx);
+  logRoutes(api, ctx);
+  eventRoutes(api, ctx);
+  serviceRoutes(api, ctx);
+  accountRoutes(api, ctx);
+}

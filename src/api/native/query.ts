@@ -1,0 +1,72 @@
+import { invalid } from "../../core/errors.js";
+import { type Condition, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and } from "../../core/query.js";
+
+const STATES = new Set(["pending", "idle", "running", "ended"]);
+const ATTRIBUTE_KEY = /^attributes\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
+
+/** `-createdAt,name` → sort keys over the allow-list. */
+export function parseSort(raw: string | undefined): SortKey[] | undefined {
+  if (!raw) return undefined;
+  return raw.split(",").map((part) => {
+    const dir = part.startsWith("-") ? "desc" : "asc";
+    const field = part.replace(/^[-+]/, "").trim() as SessionField;
+    if (!SORTABLE_FIELDS.includes(field)) {
+      throw invalid(`Cannot sort by ${field}.`, [{ pointer: "/query/sort", detail: `one of ${SORTABLE_FIELDS.join(", ")}` }]);
+    }
+    return { field, dir };
+  });
+}
+
+/** An attribute value from a query string matches its string form, and its number or boolean form. */
+function attributeCondition(field: string, raw: string): Condition {
+  const candidates: Condition[] = [{ field, op: "eq", value: raw }];
+  if (raw !== "" && Number.isFinite(Number(raw))) candidates.push({ field, op: "eq", value: Number(raw) });
+  if (raw === "true" || raw === "false") candidates.push({ field, op: "eq", value: raw === "true" });
+  return candidates.length === 1 ? candidates[0]! : { or: candidates };
+}
+
+export interface ListQuery {
+  limit?: number;
+  cursor?: string;
+  count?: boolean;
+  sort?: string;
+  service?: string;
+  state?: string;
+  owner?: string;
+  member?: string;
+  visibility?: string;
+  status?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  [key: string]: unknown;
+}
+
+/** The native list parameters as a core query. */
+export function toSessionQuery(q: ListQuery): SessionQuery {
+  const conditions: (Condition | undefined)[] = [];
+  if (q.service) conditions.push({ field: "serviceId", op: "eq", value: q.service });
+  if (q.state) {
+    const states = q.state.split(",").map((s) => s.trim());
+    const bad = states.find((s) => !STATES.has(s));
+    if (bad !== undefined) throw invalid(`Unknown state ${bad}.`, [{ pointer: "/query/state", detail: "pending, idle, running or ended" }]);
+    conditions.push(states.length === 1 ? { field: "state", op: "eq", value: states[0]! } : { field: "state", op: "in", values: states });
+  }
+  if (q.owner) conditions.push({ field: "owner", op: "eq", value: q.owner });
+  if (q.member) conditions.push({ field: "member", op: "eq", value: q.member });
+  if (q.visibility) conditions.push({ field: "visibility", op: "eq", value: q.visibility });
+  if (q.status) conditions.push({ field: "status", op: "eq", value: q.status });
+  if (q.createdAfter) conditions.push({ field: "createdAt", op: "gt", value: Date.parse(q.createdAfter) });
+  if (q.createdBefore) conditions.push({ field: "createdAt", op: "lt", value: Date.parse(q.createdBefore) });
+  for (const [key, value] of Object.entries(q)) {
+    if (!key.startsWith("attributes.")) continue;
+    if (!ATTRIBUTE_KEY.test(key)) throw invalid(`Cannot filter on ${key}.`, [{ pointer: `/query/${key}`, detail: "not a valid attribute path" }]);
+    for (const v of Array.isArray(value) ? value : [value]) conditions.push(attributeCondition(key, String(v)));
+  }
+  return {
+    where: and(...conditions),
+    sort: parseSort(q.sort),
+    limit: q.limit ?? 50,
+    cursor: q.cursor,
+    count: q.count,
+  };
+}

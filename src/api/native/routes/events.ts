@@ -1,0 +1,95 @@
+import type { ServerResponse } from "node:http";
+import { notFound } from "../../../core/errors.js";
+import { ACTIVITY_EVENTS, type HubEvent } from "../../../core/events.js";
+import * as policy from "../../../core/policy.js";
+import type { Principal } from "../../../core/types.js";
+import type { FamilyContext } from "../../context.js";
+import type { NativeApp } from "../index.js";
+import * as S from "../schemas.js";
+
+const KEEPALIVE_MS = 15_000;
+const BACKLOG_LIMIT = 10_000;
+
+function visible(p: Principal, e: HubEvent, filter: { service?: string; session?: string }): boolean {
+  if (ACTIVITY_EVENTS.has(e.type)) return false;
+  if (filter.service && e.serviceId !== filter.service) return false;
+  if (filter.session && e.sessionId !== filter.session) return false;
+  if (p.isAdmin) return true;
+  return e.access !== null && policy.canRead(p, { ...e.access, members: e.access.members.map((userId) => ({ userId })) });
+}
+
+function frame(e: HubEvent): string {
+  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: e.data })}\n\n`;
+}
+
+/**
+ * Server-Sent Events of every change the caller may read. `Last-Event-ID` (or
+ * `?lastEventId=`) resumes from the event record; live events that arrive while the
+ * backlog is read are held and sent after it, so nothing is lost or repeated.
+ */
+export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
+  const { hub } = ctx;
+
+  app.get("/events", { schema: { tags: ["events"], summary: "Server-Sent Events of changes the caller may read", querystring: S.EventsQuery, produces: ["text/event-stream"] } }, async (req, reply) => {
+    const p = req.principal;
+    const filter = { service: req.query.service, session: req.query.session };
+    let watched = null as Awaited<ReturnType<typeof hub.sessions.get>> | null;
+    if (filter.session) {
+      watched = await hub.sessions.get(p, filter.session);
+      filter.session = watched.id;
+    }
+    const lastHeader = req.headers["last-event-id"];
+    const resumeFrom = typeof lastHeader === "string" && /^\d{1,15}$/.test(lastHeader) ? Number(lastHeader) : null;
+    if (typeof lastHeader === "string" && resumeFrom === null && lastHeader !== "") throw notFound("event");
+
+    reply.hijack();
+    const res: ServerResponse = reply.raw;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+      "x-request-id": req.id,
+    });
+    res.write(": sessionhub events\n\n");
+
+    let lastSent = resumeFrom ?? (await hub.store.lastEventSeq());
+    let held: HubEvent[] | null = [];
+    const send = (events: readonly HubEvent[]) => {
+      for (const e of events) {
+        if (e.seq <= lastSent) continue;
+        lastSent = e.seq;
+        if (visible(p, e, filter)) res.write(frame(e));
+      }
+    };
+    const unsubscribe = hub.bus.subscribe((events) => {
+      if (held) held.push(...events);
+      else send(events);
+    });
+    if (resumeFrom !== null) {
+      for (;;) {
+        const batch = await hub.store.readEvents(lastSent, 1000);
+        send(batch);
+        if (batch.length < 1000 || lastSent - resumeFrom > BACKLOG_LIMIT) break;
+      }
+    }
+    const pending = held;
+    held = null;
+    send(pending.sort((a, b) => a.seq - b.seq));
+
+    const markActivity = () => {
+      if (watched && (policy.isOwner(p, watched) || policy.isMember(p, watched))) hub.sessions.markActivity(watched);
+    };
+    markActivity();
+    const keepalive = setInterval(() => {
+      res.write(": keepalive\n\n");
+      markActivity();
+    }, KEEPALIVE_MS);
+    const close = () => {
+      clearInterval(keepalive);
+      unsubscribe();
+    };
+    req.raw.on("close", close);
+    res.on("error", close);
+  });
+}

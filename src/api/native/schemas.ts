@@ -1,0 +1,299 @@
+import { Type } from "typebox";
+
+/**
+ * The native API's schemas: the single source of request validation, response
+ * serialisation and the OpenAPI document.
+ */
+
+const Time = Type.String({ format: "date-time", description: "RFC 3339 UTC with milliseconds" });
+const NullableTime = Type.Union([Time, Type.Null()]);
+const NullableString = () => Type.Union([Type.String(), Type.Null()]);
+const AnyObject = Type.Object({}, { additionalProperties: true });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() }))),
+  },
+  { description: "RFC 9457 problem details" },
+);
+
+export const Member = Type.Object({
+  userId: Type.String(),
+  joinedAt: Time,
+  team: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const Client = Type.Object(
+  {
+    address: Type.Optional(Type.String({ maxLength: 255 })),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    userAgent: Type.Optional(Type.String({ maxLength: 1024 })),
+    system: Type.Optional(Type.String({ maxLength: 255 })),
+    type: Type.Optional(Type.String({ maxLength: 255 })),
+    deviceId: Type.Optional(Type.String({ maxLength: 255 })),
+    timezone: Type.Optional(Type.String({ maxLength: 64 })),
+    language: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const State = Type.Union([Type.Literal("pending"), Type.Literal("idle"), Type.Literal("running"), Type.Literal("ended")]);
+export const EndReason = Type.Union([Type.Literal("closed"), Type.Literal("expired"), Type.Literal("killed"), Type.Literal("failed")]);
+export const Visibility = Type.Union([Type.Literal("public"), Type.Literal("private")]);
+
+export const Session = Type.Object(
+  {
+    id: Type.String({ format: "uuid" }),
+    number: Type.Integer(),
+    serviceId: Type.String(),
+    owner: NullableString(),
+    state: State,
+    endReason: Type.Union([EndReason, Type.Null()]),
+    status: NullableString(),
+    name: NullableString(),
+    description: NullableString(),
+    visibility: Visibility,
+    hasPassword: Type.Boolean(),
+    capacity: Type.Union([Type.Integer(), Type.Null()]),
+    memberCount: Type.Integer(),
+    members: Type.Array(Member),
+    invited: Type.Array(Type.String()),
+    client: Client,
+    attributes: AnyObject,
+    inactiveTimeoutSeconds: Type.Union([Type.Integer(), Type.Null()]),
+    expiresAt: NullableTime,
+    createdAt: Time,
+    updatedAt: Time,
+    stateChangedAt: Time,
+    lastActivityAt: Time,
+    endedAt: NullableTime,
+    nodeId: Type.String(),
+    version: Type.Integer(),
+  },
+);
+
+const UserId = Type.String({ minLength: 1, maxLength: 255 });
+const Name = Type.String({ maxLength: 200 });
+const Description = Type.String({ maxLength: 4000 });
+const Status = Type.String({ maxLength: 64 });
+
+export const CreateSession = Type.Object(
+  {
+    serviceId: Type.String({ minLength: 1, maxLength: 64 }),
+    owner: Type.Optional(Type.Union([UserId, Type.Null()], { description: "administrators only; null = owned by the system" })),
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    visibility: Type.Optional(Visibility),
+    password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { writeOnly: true })),
+    capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    inactiveTimeoutSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()])),
+    status: Type.Optional(Type.Union([Status, Type.Null()])),
+    attributes: Type.Optional(AnyObject),
+    invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
+    client: Type.Optional(Client),
+    state: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("idle"), Type.Literal("running")])),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchSession = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    visibility: Type.Optional(Visibility),
+    password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { writeOnly: true })),
+    capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    inactiveTimeoutSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()])),
+    status: Type.Optional(Type.Union([Status, Type.Null()])),
+    attributes: Type.Optional(Type.Union([AnyObject, Type.Null()])),
+    invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
+    owner: Type.Optional(Type.Union([UserId, Type.Null()])),
+    client: Type.Optional(Client),
+    version: Type.Optional(Type.Integer({ minimum: 0, description: "compare-and-set against this version" })),
+  },
+  { additionalProperties: false, description: "JSON merge patch (RFC 7396) of the mutable fields" },
+);
+
+export const SessionList = Type.Object({
+  items: Type.Array(Session),
+  nextCursor: NullableString(),
+  total: Type.Optional(Type.Integer()),
+});
+
+export const ListSessionsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 2048 })),
+    count: Type.Optional(Type.Boolean()),
+    sort: Type.Optional(Type.String({ maxLength: 256, description: "e.g. -createdAt,name" })),
+    service: Type.Optional(Type.String()),
+    state: Type.Optional(Type.String({ description: "one state, or several separated by commas" })),
+    owner: Type.Optional(Type.String()),
+    member: Type.Optional(Type.String()),
+    visibility: Type.Optional(Visibility),
+    status: Type.Optional(Type.String()),
+    createdAfter: Type.Optional(Time),
+    createdBefore: Type.Optional(Time),
+  },
+  { additionalProperties: true, description: "plus attributes.<key>=<value> for equality on attributes" },
+);
+
+export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const EndSession = Type.Object(
+  { reason: Type.Optional(Type.Union([Type.Literal("closed"), Type.Literal("killed"), Type.Literal("failed")])) },
+  { additionalProperties: false },
+);
+
+export const Heartbeat = Type.Object({ id: Type.String(), lastActivityAt: Time, expiresAt: NullableTime });
+
+export const Join = Type.Object(
+  { password: Type.Optional(Type.String({ maxLength: 128, writeOnly: true })), team: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
+
+export const MemberList = Type.Object({ items: Type.Array(Member) });
+export const MemberParams = Type.Object({ id: Type.String({ maxLength: 64 }), userId: Type.String({ minLength: 1, maxLength: 255 }) });
+
+export const LineType = Type.Union([Type.Literal("source"), Type.Literal("normal"), Type.Literal("note"), Type.Literal("warning"), Type.Literal("error")]);
+export const Stream = Type.Union([Type.Literal("log"), Type.Literal("listing")]);
+
+export const LogLine = Type.Object({
+  position: Type.Integer(),
+  stream: Stream,
+  type: LineType,
+  text: Type.String(),
+  jobId: NullableString(),
+  createdAt: Time,
+});
+
+export const LogQuery = Type.Object({
+  stream: Type.Optional(Stream),
+  from: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
+export const LogPage = Type.Object({ items: Type.Array(LogLine), total: Type.Integer(), nextFrom: Type.Union([Type.Integer(), Type.Null()]) });
+
+export const AppendLog = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object(
+        { type: Type.Optional(LineType), text: Type.String({ maxLength: 32768 }), stream: Type.Optional(Stream) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LogAppended = Type.Object({ items: Type.Array(LogLine) });
+
+export const Service = Type.Object(
+  {
+    id: Type.String(),
+    number: Type.Integer(),
+    kind: Type.String(),
+    name: Type.String(),
+    description: NullableString(),
+    settings: AnyObject,
+    defaultInactiveTimeoutSeconds: Type.Integer(),
+    createdAt: Time,
+    updatedAt: Time,
+    version: Type.Integer(),
+  },
+);
+
+export const ServiceList = Type.Object({ items: Type.Array(Service) });
+
+export const CreateService = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: "^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$" }),
+    kind: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    settings: Type.Optional(AnyObject),
+    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
+    number: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchService = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    settings: Type.Optional(AnyObject),
+    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
+    version: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ServiceParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const ForceQuery = Type.Object({ force: Type.Optional(Type.Boolean()) });
+
+export const Empty = Type.Null({ description: "no content" });
+
+export const Me = Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()), isAdmin: Type.Boolean(), method: Type.String() });
+
+export const Token = Type.Object({
+  id: Type.String(),
+  userId: Type.String(),
+  name: NullableString(),
+  issuer: Type.String(),
+  createdAt: Time,
+  expiresAt: NullableTime,
+  revokedAt: NullableTime,
+});
+
+export const IssuedToken = Type.Object({ token: Token, secret: Type.String({ description: "shown once" }) });
+export const TokenList = Type.Object({ items: Type.Array(Token) });
+export const CreateToken = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    userId: Type.Optional(UserId),
+    expiresInSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export const TokenListQuery = Type.Object({ userId: Type.Optional(Type.String()) });
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
+
+export const User = Type.Object({
+  id: Type.String(),
+  number: Type.Integer(),
+  roles: Type.Array(Type.String()),
+  hasPassword: Type.Boolean(),
+  deviceId: NullableString(),
+  clientType: NullableString(),
+  attributes: AnyObject,
+  disabled: Type.Boolean(),
+  createdAt: Time,
+  updatedAt: Time,
+});
+
+export const UserList = Type.Object({ items: Type.Array(User) });
+
+const UserFields = {
+  roles: Type.Optional(Type.Array(Type.String({ pattern: "^[a-z][a-z0-9_-]{0,31}$" }), { maxItems: 32 })),
+  password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 1024 }), Type.Null()], { writeOnly: true })),
+  deviceId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()])),
+  clientType: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+  attributes: Type.Optional(AnyObject),
+  disabled: Type.Optional(Type.Boolean()),
+};
+
+export const CreateUser = Type.Object({ id: UserId, ...UserFields }, { additionalProperties: false });
+export const PatchUser = Type.Object(UserFields, { additionalProperties: false });
+
+export const EventsQuery = Type.Object({
+  service: Type.Optional(Type.String()),
+  session: Type.Optional(Type.String()),
+});

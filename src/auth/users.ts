@@ -1,0 +1,217 @@
+import { CoreError, forbidden, invalid, notFound } from "../core/errors.js";
+import type { EventBus, EventDraft } from "../core/events.js";
+import { newApiToken, uuidv7 } from "../core/ids.js";
+import { digest, hashPassword } from "../core/secrets.js";
+import type { ApiToken, JsonObject, Principal, User } from "../core/types.js";
+import type { Store } from "../store/store.js";
+
+export interface UserInput {
+  id: string;
+  roles?: string[];
+  password?: string | null;
+  deviceId?: string | null;
+  clientType?: string | null;
+  attributes?: JsonObject;
+  disabled?: boolean;
+}
+
+export type UserUpdate = Partial<Omit<UserInput, "id">>;
+
+/** A token as it may be shown: never the hash. */
+export type TokenView = Omit<ApiToken, "hash">;
+
+export interface IssuedToken {
+  token: TokenView;
+  /** The secret, shown once. */
+  secret: string;
+}
+
+const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,254}$/;
+const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export const tokenView = ({ hash: _hash, ...view }: ApiToken): TokenView => view;
+
+/** User records without their password hash, for responses. */
+export type UserView = Omit<User, "passwordHash"> & { hasPassword: boolean };
+export const userView = ({ passwordHash, ...rest }: User): UserView => ({ ...rest, hasPassword: passwordHash !== null });
+
+const userEvent = (userId: string): EventDraft => ({ type: "user.changed", sessionId: null, serviceId: null, data: { userId }, access: null });
+
+/**
+ * Users and their API tokens. Tokens are stored as SHA-256 digests only; the secret is
+ * returned once, at issue. Changes announce themselves as events so that every node
+ * drops what it cached about the user or token.
+ */
+export class Users {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly clock: () => number,
+  ) {}
+
+  private async announce(events: EventDraft[]): Promise<void> {
+    this.bus.publish(await this.store.insertEvents(events));
+  }
+
+  private static validate(input: UserUpdate & { id?: string }): void {
+    if (input.id !== undefined && !USER_ID.test(input.id)) {
+      throw invalid("A user id is 1–255 characters: letters, digits, '.', '_', '@', '+' or '-'.", [{ pointer: "/id", detail: "not a valid user id" }]);
+    }
+    if (input.roles && !input.roles.every((r) => ROLE.test(r))) {
+      throw invalid("Roles are lower-case words.", [{ pointer: "/roles", detail: "not a valid role" }]);
+    }
+    if (typeof input.password === "string" && (input.password.length < 1 || input.password.length > 1024)) {
+      throw invalid("A password is 1–1024 characters.", [{ pointer: "/password", detail: "1–1024 characters" }]);
+    }
+  }
+
+  async create(p: Principal, input: UserInput): Promise<User> {
+    if (!p.isAdmin) throw forbidden("Only administrators create users.");
+    Users.validate(input);
+    const user = await this.store.insertUser(
+      {
+        id: input.id,
+        roles: [...new Set(input.roles ?? [])],
+        passwordHash: input.password ? await hashPassword(input.password) : null,
+        deviceId: input.deviceId ?? null,
+        clientType: input.clientType ?? null,
+        attributes: input.attributes ?? {},
+        disabled: input.disabled ?? false,
+      },
+      this.clock(),
+    );
+    await this.announce([userEvent(user.id)]);
+    return user;
+  }
+
+  async get(p: Principal, id: string): Promise<User> {
+    if (!p.isAdmin && p.userId !== id) throw notFound("user");
+    const user = await this.store.getUser(id);
+    if (!user) throw notFound("user");
+    return user;
+  }
+
+  /** Without an access check, for authenticators and families' own lookups. */
+  find(id: string): Promise<User | null> {
+    return this.store.getUser(id);
+  }
+
+  findByNumber(number: number): Promise<User | null> {
+    return this.store.getUserByNumber(number);
+  }
+
+  findByDeviceId(deviceId: string): Promise<User | null> {
+    return this.store.getUserByDeviceId(deviceId);
+  }
+
+  async list(p: Principal): Promise<User[]> {
+    if (!p.isAdmin) throw forbidden("Only administrators list users.");
+    return this.store.listUsers();
+  }
+
+  async update(p: Principal, id: string, patch: UserUpdate): Promise<User> {
+    if (!p.isAdmin) throw forbidden("Only administrators change users.");
+    Users.validate(patch);
+    const { password, ...given } = patch;
+    const rest = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Omit<UserUpdate, "password">;
+    const passwordHash = password === undefined ? undefined : password === null ? null : await hashPassword(password);
+    const user = await this.store.updateUser(
+      id,
+      { ...rest, ...(passwordHash !== undefined ? { passwordHash } : {}), ...(rest.roles ? { roles: [...new Set(rest.roles)] } : {}) },
+      this.clock(),
+    );
+    if (!user) throw notFound("user");
+    await this.announce([userEvent(id)]);
+    return user;
+  }
+
+  async delete(p: Principal, id: string): Promise<void> {
+    if (!p.isAdmin) throw forbidden("Only administrators delete users.");
+    if (id === p.userId) throw new CoreError("conflict", "You cannot delete yourself.");
+    if (!(await this.store.deleteUser(id))) throw notFound("user");
+    await this.announce([userEvent(id)]);
+  }
+
+  // Tokens -------------------------------------------------------------------
+
+  /** Issues a token for a user without an access check (bootstrap, device registration, login). */
+  async issueToken(
+    userId: string,
+    opts: { name?: string | null; issuer: string; expiresAt?: number | null; secret?: string },
+  ): Promise<IssuedToken> {
+    const secret = opts.secret ?? newApiToken();
+    const token: ApiToken = {
+      id: uuidv7(),
+      userId,
+      name: opts.name ?? null,
+      issuer: opts.issuer,
+      hash: digest(secret),
+      createdAt: this.clock(),
+      expiresAt: opts.expiresAt ?? null,
+      revokedAt: null,
+    };
+    await this.store.insertToken(token);
+    return { token: tokenView(token), secret };
+  }
+
+  async createToken(
+    p: Principal,
+    input: { userId?: string; name?: string | null; expiresInSeconds?: number | null; issuer?: string },
+  ): Promise<IssuedToken> {
+    const userId = input.userId ?? p.userId;
+    if (userId !== p.userId && !p.isAdmin) throw forbidden("Only administrators create tokens for others.");
+    if (!(await this.store.getUser(userId))) throw notFound("user");
+    const expiresAt = input.expiresInSeconds ? this.clock() + input.expiresInSeconds * 1000 : null;
+    return this.issueToken(userId, { name: input.name ?? null, issuer: input.issuer ?? "native", expiresAt });
+  }
+
+  async listTokens(p: Principal, userId?: string): Promise<TokenView[]> {
+    if (userId !== undefined && userId !== p.userId && !p.isAdmin) throw forbidden("Only administrators list others' tokens.");
+    const tokens = await this.store.listTokens(p.isAdmin ? userId : p.userId);
+    return tokens.map(tokenView);
+  }
+
+  async revokeToken(p: Principal, id: string): Promise<TokenView> {
+    const all = await this.store.listTokens(p.isAdmin ? undefined : p.userId);
+    const target = all.find((t) => t.id === id);
+    if (!target) throw notFound("token");
+    const revoked = await this.store.revokeToken(id, this.clock());
+    if (!revoked) throw notFound("token");
+    await this.announce([
+      { type: "token.revoked", sessionId: null, serviceId: null, data: { tokenId: id, userId: revoked.userId }, access: null },
+    ]);
+    return tokenView(revoked);
+  }
+
+  /**
+   * First start: an empty database gets user `admin` and one admin token — the given
+   * one (automation) or a new one, returned so the caller can print it once. A given
+   * token that is not yet known is also added on later starts.
+   */
+  async bootstrap(givenToken?: string): Promise<{ secret: string | null; created: boolean }> {
+    const empty = (await this.store.countUsers()) === 0;
+    if (empty) {
+      try {
+        await this.store.insertUser(
+          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
+          this.clock(),
+        );
+      } catch (e) {
+        if (!(e instanceof CoreError && e.kind === "already-exists")) throw e;
+        return this.bootstrap(givenToken);
+      }
+      const issued = await this.issueToken("admin", { name: "bootstrap", issuer: "bootstrap", secret: givenToken });
+      return { secret: givenToken ? null : issued.secret, created: true };
+    }
+    if (givenToken && !(await this.store.getTokenByHash(digest(givenToken)))) {
+      if (!(await this.store.getUser("admin"))) {
+        await this.store.insertUser(
+          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
+          this.clock(),
+        );
+      }
+      await this.issueToken("admin", { name: "SESSIONHUB_ADMIN_TOKEN", issuer: "bootstrap", secret: givenToken });
+    }
+    return { secret: null, created: false };
+  }
+}

@@ -1,0 +1,53 @@
+import { familyConfigSources } from "../../api/families.js";
+import { loadConfig } from "../../config.js";
+import { createLogger, createServer } from "../../server.js";
+import { CliError } from "../client.js";
+
+/**
+ * `sessionhub serve`: config from defaults < file < environment < flags, then listen
+ * until SIGTERM or SIGINT, which drain in-flight requests and close the database.
+ */
+export async function serve(flags: Record<string, string>): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ env: process.env, flags, ...familyConfigSources() });
+  } catch (e) {
+    throw new CliError(`configuration: ${(e as Error).message}`, 2);
+  }
+  const logger = createLogger(config);
+  let server;
+  try {
+    server = await createServer(config, { logger });
+  } catch (e) {
+    throw new CliError(`cannot start: ${(e as Error).message}`);
+  }
+  let listening;
+  try {
+    listening = await server.start();
+  } catch (e) {
+    await server.stop().catch(() => {});
+    throw new CliError(`cannot listen: ${(e as Error).message}`);
+  }
+  for (const l of listening) logger.info({ listener: l.name, url: l.url, nodeId: server.nodeId }, "listening");
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    server
+      .stop()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        logger.error({ err: e }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}

@@ -1,0 +1,59 @@
+import type { Store } from "../store/store.js";
+import { ActivityTracker } from "./activity.js";
+import { EventBus } from "./events.js";
+import { Reaper, type ReaperOptions } from "./reaper.js";
+import { ServiceDirectory } from "./services.js";
+import { type SessionRules, Sessions } from "./sessions.js";
+
+export interface HubOptions extends SessionRules {
+  reaper: Omit<ReaperOptions, "clock">;
+  /** Inactivity timeout of a service created without one. */
+  defaultInactiveTimeoutSeconds: number;
+  /** How often batched activity marks are written. */
+  activityFlushMs: number;
+}
+
+/**
+ * The core, assembled: what every API family is given. It owns the event bus, the
+ * service directory, the session manager, the activity batcher and the reaper.
+ */
+export class Hub {
+  readonly bus = new EventBus();
+  readonly services: ServiceDirectory;
+  readonly sessions: Sessions;
+  readonly activity: ActivityTracker;
+  readonly reaper: Reaper;
+  readonly clock: () => number;
+  readonly nodeId: string;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    readonly store: Store,
+    private readonly options: HubOptions,
+    private readonly onError: (e: unknown) => void,
+  ) {
+    this.clock = options.clock;
+    this.nodeId = options.nodeId;
+    this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds);
+    this.activity = new ActivityTracker(store, this.bus);
+    this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
+    this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.store.listen((events) => this.bus.publish(events));
+    this.reaper.start();
+    this.flushTimer = setInterval(() => void this.activity.flush().catch(this.onError), this.options.activityFlushMs);
+    this.flushTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    await this.reaper.stop();
+    await this.activity.flush().catch(this.onError);
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+}

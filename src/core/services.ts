@@ -1,0 +1,167 @@
+import type { Store } from "../store/store.js";
+import { CoreError, type FieldError, forbidden, invalid, notFound } from "./errors.js";
+import type { EventBus, EventDraft } from "./events.js";
+import { type JsonObject, type Principal, SYSTEM_PRINCIPAL, type Service } from "./types.js";
+
+export interface ServiceInput {
+  id: string;
+  kind?: string;
+  name?: string;
+  description?: string | null;
+  settings?: JsonObject;
+  defaultInactiveTimeoutSeconds?: number;
+  /** Administrators may choose the number (Roundware project ids); taken → already-exists. */
+  number?: number;
+}
+
+export type ServiceUpdate = Partial<Pick<Service, "name" | "description" | "settings" | "defaultInactiveTimeoutSeconds">>;
+
+/** A family's rules for the settings of the services it manages. */
+export interface ServiceKind {
+  kind: string;
+  /** Field errors (pointers under /settings) for settings this kind cannot accept. */
+  validateSettings?(settings: JsonObject): FieldError[] | Promise<FieldError[]>;
+  /** Default inactivity timeout of a new service of this kind. */
+  defaultInactiveTimeoutSeconds?: number;
+}
+
+const SERVICE_ID = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
+
+function serviceEvent(type: EventDraft["type"], s: Service): EventDraft {
+  return { type, sessionId: null, serviceId: s.id, data: { service: s as unknown as JsonObject }, access: null };
+}
+
+/**
+ * Services and the kinds families register. Services change rarely and are read on
+ * every create, so they are cached and the cache is refreshed from service events,
+ * which reach every node.
+ */
+export class ServiceDirectory {
+  private readonly kinds = new Map<string, ServiceKind>([["generic", { kind: "generic" }]]);
+  private readonly cache = new Map<string, Service>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly clock: () => number,
+    private readonly defaultTimeoutSeconds: number,
+  ) {
+    bus.subscribe((events) => {
+      for (const e of events) if (e.type.startsWith("service.") && e.serviceId) this.cache.delete(e.serviceId);
+    });
+  }
+
+  registerKind(kind: ServiceKind): void {
+    this.kinds.set(kind.kind, kind);
+  }
+
+  knownKinds(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  async get(ref: string | number): Promise<Service | null> {
+    if (typeof ref === "string") {
+      const hit = this.cache.get(ref);
+      if (hit) return hit;
+    }
+    const s = await this.store.getService(ref);
+    if (s) this.cache.set(s.id, s);
+    return s;
+  }
+
+  async list(): Promise<Service[]> {
+    return this.store.listServices();
+  }
+
+  private async validate(kind: string, settings: JsonObject, timeout: number | undefined): Promise<void> {
+    const rules = this.kinds.get(kind);
+    if (!rules) throw invalid(`Unknown service kind ${kind}.`, [{ pointer: "/kind", detail: `one of ${this.knownKinds().join(", ")}` }]);
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {
+      throw invalid("defaultInactiveTimeoutSeconds must be an integer ≥ 0.", [
+        { pointer: "/defaultInactiveTimeoutSeconds", detail: "must be an integer ≥ 0" },
+      ]);
+    }
+    const errors = (await rules.validateSettings?.(settings)) ?? [];
+    if (errors.length > 0) throw invalid("The settings are not valid for this kind of service.", errors);
+  }
+
+  async create(p: Principal, input: ServiceInput): Promise<Service> {
+    if (!p.isAdmin) throw forbidden("Only administrators create services.");
+    if (!SERVICE_ID.test(input.id)) {
+      throw invalid("A service id is 1–64 lower-case letters, digits, '.', '_' or '-'.", [{ pointer: "/id", detail: "not a valid id" }]);
+    }
+    if (input.number !== undefined && (!Number.isSafeInteger(input.number) || input.number < 1)) {
+      throw invalid("number must be a positive integer.", [{ pointer: "/number", detail: "must be a positive integer" }]);
+    }
+    const kind = input.kind ?? "generic";
+    const settings = input.settings ?? {};
+    await this.validate(kind, settings, input.defaultInactiveTimeoutSeconds);
+    const result = await this.store.insertService(
+      {
+        id: input.id,
+        number: input.number,
+        kind,
+        name: input.name ?? input.id,
+        description: input.description ?? null,
+        settings,
+        defaultInactiveTimeoutSeconds:
+          input.defaultInactiveTimeoutSeconds ?? this.kinds.get(kind)?.defaultInactiveTimeoutSeconds ?? this.defaultTimeoutSeconds,
+      },
+      (created) => [serviceEvent("service.created", created)],
+      this.clock(),
+    ).catch((e: unknown) => {
+      if (e instanceof CoreError && e.kind === "already-exists") {
+        throw new CoreError("already-exists", `A service with id ${input.id}${input.number ? ` or number ${input.number}` : ""} exists.`);
+      }
+      throw e;
+    });
+    this.bus.publish(result.events);
+    return result.service;
+  }
+
+  /** Creates the service unless it exists; for families' built-in services at start. */
+  async ensure(input: ServiceInput): Promise<Service> {
+    const existing = await this.get(input.id);
+    if (existing) return existing;
+    try {
+      return await this.create(SYSTEM_PRINCIPAL, input);
+    } catch (e) {
+      const raced = await this.get(input.id);
+      if (raced) return raced;
+      throw e;
+    }
+  }
+
+  async update(p: Principal, id: string, patch: ServiceUpdate, expectedVersion: number | null = null): Promise<Service> {
+    if (!p.isAdmin) throw forbidden("Only administrators change services.");
+    const current = await this.store.getService(id);
+    if (!current) throw notFound("service");
+    await this.validate(current.kind, patch.settings ?? current.settings, patch.defaultInactiveTimeoutSeconds);
+    const result = await this.store.updateService(
+      id,
+      expectedVersion,
+      patch,
+      (next) => [serviceEvent("service.updated", next)],
+      this.clock(),
+    );
+    if (!result) throw notFound("service");
+    this.cache.delete(id);
+    if (patch.defaultInactiveTimeoutSeconds !== undefined && patch.defaultInactiveTimeoutSeconds !== current.defaultInactiveTimeoutSeconds) {
+      await this.store.applyServiceTimeout(id, patch.defaultInactiveTimeoutSeconds);
+    }
+    this.bus.publish(result.events);
+    return result.service;
+  }
+
+  async delete(p: Principal, id: string, force: boolean): Promise<void> {
+    if (!p.isAdmin) throw forbidden("Only administrators delete services.");
+    const current = await this.store.getService(id);
+    if (!current) throw notFound("service");
+    const result = await this.store.deleteService(id, force, [serviceEvent("service.deleted", current)]);
+    if (!result.deleted && result.liveSessions > 0) {
+      throw new CoreError("conflict", `The service has ${result.liveSessions} live sessions; use force to delete it anyway.`);
+    }
+    this.cache.delete(id);
+    this.bus.publish(result.events);
+  }
+}

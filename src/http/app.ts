@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { REDACTED_HEADERS, redactUrl } from "./redact.js";
+import { validatorCompiler } from "./validation.js";
+
+export type App = FastifyInstance;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface AppOptions {
+  logger: FastifyServerOptions["loggerInstance"];
+  bodyLimit: number;
+}
+
+/**
+ * A Fastify instance with the house settings: request ids (taken from a well-formed
+ * `X-Request-Id`, else new), redacted request logs, the body limit, and the validators.
+ * Each listener (the shared port, a family's own port) is one of these.
+ */
+export function createApp(options: AppOptions): App {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, maxParamLength: 512 },
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook("onResponse", (req, reply, done) => {
+    const headers: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = REDACTED_HEADERS.includes(k) ? "[REDACTED]" : v;
+    req.log.info(
+      {
+        req: { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip, headers: { "user-agent": headers["user-agent"] } },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      "request completed",
+    );
+    done();
+  });
+  app.addHook("onSend", (req, reply, payload, done) => {
+    reply.header("x-request-id", req.id);
+    done(null, payload);
+  });
+  return app as unknown as App;
+}

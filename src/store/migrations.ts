@@ -1,0 +1,303 @@
+/**
+ * Schema migrations, one list for every backend: each entry carries its SQL in each
+ * dialect. Families that need tables of their own add entries through
+ * `StoreOptions.migrations`; ids are applied once, in order, and recorded in
+ * `schema_migrations`.
+ */
+export interface Migration {
+  id: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const CORE_MIGRATIONS: Migration[] = [
+  {
+    id: "0001_core",
+    sqlite: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE services (
+  id TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  settings TEXT NOT NULL DEFAULT '{}',
+  default_timeout INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sessions (
+  number INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+  owner TEXT,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  end_reason TEXT,
+  status TEXT,
+  name TEXT,
+  description TEXT,
+  visibility TEXT NOT NULL,
+  password_hash TEXT,
+  capacity INTEGER,
+  member_count INTEGER NOT NULL DEFAULT 0,
+  member_seq INTEGER NOT NULL DEFAULT 0,
+  invited TEXT NOT NULL DEFAULT '[]',
+  client TEXT NOT NULL DEFAULT '{}',
+  attributes TEXT NOT NULL DEFAULT '{}',
+  inactive_timeout INTEGER,
+  timeout_seconds INTEGER NOT NULL,
+  expires_at INTEGER,
+  end_at INTEGER,
+  end_at_reason TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  state_changed_at INTEGER NOT NULL,
+  last_activity_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  version INTEGER NOT NULL
+);
+CREATE INDEX sessions_service ON sessions(service_id, number);
+CREATE INDEX sessions_owner ON sessions(owner, number);
+CREATE INDEX sessions_created ON sessions(created_at, id);
+CREATE INDEX sessions_expiry ON sessions(expires_at) WHERE state <> 'ended' AND expires_at IS NOT NULL;
+CREATE INDEX sessions_end_at ON sessions(end_at) WHERE state <> 'ended' AND end_at IS NOT NULL;
+CREATE INDEX sessions_ended ON sessions(ended_at) WHERE state = 'ended';
+
+CREATE TABLE session_members (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  joined_at INTEGER NOT NULL,
+  team INTEGER,
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX session_members_user ON session_members(user_id);
+
+CREATE TABLE log_lines (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  stream TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  text TEXT NOT NULL,
+  job_id TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, stream, position)
+) WITHOUT ROWID;
+CREATE INDEX log_lines_job ON log_lines(job_id, stream, position) WHERE job_id IS NOT NULL;
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT,
+  description TEXT,
+  code TEXT NOT NULL,
+  state TEXT NOT NULL,
+  condition_code INTEGER NOT NULL DEFAULT 0,
+  node_id TEXT,
+  attributes TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER,
+  state_changed_at INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (session_id, seq)
+);
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  session_id TEXT,
+  service_id TEXT,
+  node_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  access TEXT
+);
+CREATE INDEX events_session ON events(session_id, at);
+CREATE INDEX events_at ON events(at);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  roles TEXT NOT NULL DEFAULT '[]',
+  password_hash TEXT,
+  device_id TEXT UNIQUE,
+  client_type TEXT,
+  attributes TEXT NOT NULL DEFAULT '{}',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT,
+  issuer TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+
+CREATE TABLE idempotency_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+`,
+    postgres: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE services (
+  id TEXT PRIMARY KEY,
+  number BIGINT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  settings JSONB NOT NULL DEFAULT '{}',
+  default_timeout INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0
+);
+CREATE SEQUENCE services_number_seq;
+
+CREATE TABLE sessions (
+  number BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+  owner TEXT,
+  node_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  end_reason TEXT,
+  status TEXT,
+  name TEXT,
+  description TEXT,
+  visibility TEXT NOT NULL,
+  password_hash TEXT,
+  capacity INTEGER,
+  member_count INTEGER NOT NULL DEFAULT 0,
+  member_seq INTEGER NOT NULL DEFAULT 0,
+  invited JSONB NOT NULL DEFAULT '[]',
+  client JSONB NOT NULL DEFAULT '{}',
+  attributes JSONB NOT NULL DEFAULT '{}',
+  inactive_timeout INTEGER,
+  timeout_seconds INTEGER NOT NULL,
+  expires_at BIGINT,
+  end_at BIGINT,
+  end_at_reason TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  state_changed_at BIGINT NOT NULL,
+  last_activity_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  version INTEGER NOT NULL
+);
+CREATE INDEX sessions_service ON sessions(service_id, number);
+CREATE INDEX sessions_owner ON sessions(owner, number);
+CREATE INDEX sessions_created ON sessions(created_at, id);
+CREATE INDEX sessions_expiry ON sessions(expires_at) WHERE state <> 'ended' AND expires_at IS NOT NULL;
+CREATE INDEX sessions_end_at ON sessions(end_at) WHERE state <> 'ended' AND end_at IS NOT NULL;
+CREATE INDEX sessions_ended ON sessions(ended_at) WHERE state = 'ended';
+CREATE INDEX sessions_invited ON sessions USING GIN (invited);
+
+CREATE TABLE session_members (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  joined_at BIGINT NOT NULL,
+  team INTEGER,
+  PRIMARY KEY (session_id, user_id)
+);
+CREATE INDEX session_members_user ON session_members(user_id);
+
+CREATE TABLE log_lines (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  stream TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  text TEXT NOT NULL,
+  job_id TEXT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (session_id, stream, position)
+);
+CREATE INDEX log_lines_job ON log_lines(job_id, stream, position) WHERE job_id IS NOT NULL;
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT,
+  description TEXT,
+  code TEXT NOT NULL,
+  state TEXT NOT NULL,
+  condition_code INTEGER NOT NULL DEFAULT 0,
+  node_id TEXT,
+  attributes JSONB NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  ended_at BIGINT,
+  state_changed_at BIGINT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (session_id, seq)
+);
+
+CREATE TABLE events (
+  seq BIGSERIAL PRIMARY KEY,
+  type TEXT NOT NULL,
+  session_id TEXT,
+  service_id TEXT,
+  node_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  data JSONB NOT NULL,
+  access JSONB
+);
+CREATE INDEX events_session ON events(session_id, at);
+CREATE INDEX events_at ON events(at);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  number BIGSERIAL UNIQUE,
+  roles JSONB NOT NULL DEFAULT '[]',
+  password_hash TEXT,
+  device_id TEXT UNIQUE,
+  client_type TEXT,
+  attributes JSONB NOT NULL DEFAULT '{}',
+  disabled BOOLEAN NOT NULL DEFAULT false,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT,
+  issuer TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT,
+  revoked_at BIGINT
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+
+CREATE TABLE idempotency_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  snapshot JSONB NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+`,
+  },
+];

@@ -1,0 +1,177 @@
+import { invalid } from "../../core/errors.js";
+import {
+  CLIENT_FIELDS,
+  type Condition,
+  type Scalar,
+  type SessionField,
+  type SortKey,
+  attributePath,
+  decodeCursor,
+  fieldType,
+} from "../../core/query.js";
+
+/**
+ * Compiles the core query model to a parameterised WHERE / ORDER BY for the `sessions`
+ * table aliased `s`. Field names come from the allow-list only; every value is a bound
+ * parameter. The dialect supplies what SQLite and PostgreSQL spell differently.
+ */
+export interface Dialect {
+  /** Placeholder for parameter number `n` (1-based). */
+  param(n: number): string;
+  /** A JSON value at a path of a JSON column, comparable with a bound scalar. */
+  jsonPath(column: string, path: string[], sample: Scalar): string;
+  /** Bind form of a JSON comparison value. */
+  jsonValue(value: Scalar): unknown;
+  /** A string member of a JSON object column (`client`). */
+  jsonText(column: string, key: string): string;
+  jsonInteger(column: string, key: string): string;
+  /** "the JSON array column contains this string". */
+  jsonArrayContains(column: string, param: string): string;
+  likeOperator: string;
+  /** Bind form of a boolean. */
+  bool(value: boolean): unknown;
+}
+
+const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword">, string> = {
+  id: "s.id",
+  number: "s.number",
+  serviceId: "s.service_id",
+  owner: "s.owner",
+  nodeId: "s.node_id",
+  state: "s.state",
+  endReason: "s.end_reason",
+  status: "s.status",
+  name: "s.name",
+  description: "s.description",
+  visibility: "s.visibility",
+  capacity: "s.capacity",
+  version: "s.version",
+  memberCount: "s.member_count",
+  createdAt: "s.created_at",
+  updatedAt: "s.updated_at",
+  stateChangedAt: "s.state_changed_at",
+  lastActivityAt: "s.last_activity_at",
+  endedAt: "s.ended_at",
+  expiresAt: "s.expires_at",
+  endAt: "s.end_at",
+};
+
+/** Sort keys that can be NULL need explicit keyset logic. */
+const NULLABLE = new Set<SessionField>(["owner", "status", "name", "capacity", "endedAt", "expiresAt"]);
+
+export class SqlBuilder {
+  readonly params: unknown[] = [];
+  constructor(readonly dialect: Dialect) {}
+
+  bind(value: unknown): string {
+    this.params.push(value);
+    return this.dialect.param(this.params.length);
+  }
+}
+
+const COMPARE: Record<string, string> = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" };
+
+function memberExists(b: SqlBuilder, value: Scalar): string {
+  return `EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = ${b.bind(value)})`;
+}
+
+function membership(b: SqlBuilder, field: "member" | "invited", value: Scalar): string {
+  return field === "member" ? memberExists(b, value) : b.dialect.jsonArrayContains("s.invited", b.bind(value));
+}
+
+function bindFor(b: SqlBuilder, field: string, value: Scalar): string {
+  const type = fieldType(field);
+  if (type === "json") return b.bind(b.dialect.jsonValue(value));
+  if (type === "boolean" && typeof value === "boolean") return b.bind(b.dialect.bool(value));
+  return b.bind(value);
+}
+
+function expression(b: SqlBuilder, field: string, sample: Scalar): string {
+  if (field === "hasPassword") return "(s.password_hash IS NOT NULL)";
+  if (field.startsWith("client.")) {
+    const key = field.slice(7);
+    return CLIENT_FIELDS[key as keyof typeof CLIENT_FIELDS] === "integer"
+      ? b.dialect.jsonInteger("s.client", key)
+      : b.dialect.jsonText("s.client", key);
+  }
+  if (field.startsWith("attributes.")) return b.dialect.jsonPath("s.attributes", attributePath(field), sample);
+  const column = COLUMNS[field as keyof typeof COLUMNS];
+  if (!column) throw invalid(`${field} cannot be filtered on.`);
+  return column;
+}
+
+export function compileCondition(b: SqlBuilder, c: Condition): string {
+  if ("and" in c) return c.and.length === 0 ? "1=1" : `(${c.and.map((x) => compileCondition(b, x)).join(" AND ")})`;
+  if ("or" in c) return c.or.length === 0 ? "1=0" : `(${c.or.map((x) => compileCondition(b, x)).join(" OR ")})`;
+  if ("not" in c) return `NOT (${compileCondition(b, c.not)})`;
+  if ("readableBy" in c) {
+    const user = c.readableBy;
+    return `(s.visibility = 'public' OR s.owner = ${b.bind(user)} OR ${memberExists(b, user)} OR ${membership(b, "invited", user)})`;
+  }
+  const { field } = c;
+  if (field === "member" || field === "invited") {
+    if (c.op === "eq") return membership(b, field, c.value);
+    if (c.op === "ne") return `NOT ${membership(b, field, c.value)}`;
+    if (c.op === "in") return `(${c.values.map((v) => membership(b, field, v)).join(" OR ")})`;
+    throw invalid(`${field} takes eq, ne or in.`);
+  }
+  switch (c.op) {
+    case "isNull":
+      return `${expression(b, field, null)} IS NULL`;
+    case "in": {
+      const column = expression(b, field, c.values[0] ?? null);
+      const nonNull = c.values.filter((v) => v !== null);
+      const parts = nonNull.length > 0 ? [`${column} IN (${nonNull.map((v) => bindFor(b, field, v)).join(", ")})`] : [];
+      if (nonNull.length < c.values.length) parts.push(`${column} IS NULL`);
+      return `(${parts.join(" OR ")})`;
+    }
+    case "range": {
+      const column = expression(b, field, c.from);
+      return `(${column} >= ${bindFor(b, field, c.from)} AND ${column} <= ${bindFor(b, field, c.to)})`;
+    }
+    case "like":
+      return `${expression(b, field, c.value)} ${b.dialect.likeOperator} ${b.bind(String(c.value))} ESCAPE '\\'`;
+    default: {
+      const column = expression(b, field, c.value);
+      if (c.value === null) return c.op === "ne" ? `${column} IS NOT NULL` : c.op === "eq" ? `${column} IS NULL` : "1=0";
+      const sql = `${column} ${COMPARE[c.op]} ${bindFor(b, field, c.value)}`;
+      // `ne` keeps rows where the field is absent, as clients expect of "not equal".
+      return c.op === "ne" ? `(${sql} OR ${column} IS NULL)` : sql;
+    }
+  }
+}
+
+export function compileOrder(sort: SortKey[]): string {
+  return sort
+    .map((k) => `${COLUMNS[k.field as keyof typeof COLUMNS]} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
+    .join(", ");
+}
+
+/** "Rows after the cursor row" for the given order (NULLs first ascending, last descending). */
+export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): string {
+  const values = decodeCursor(cursor, sort.length);
+  const build = (i: number): string => {
+    const key = sort[i]!;
+    const column = COLUMNS[key.field as keyof typeof COLUMNS];
+    const v = values[i] ?? null;
+    const last = i === sort.length - 1;
+    const rest = last ? "1=0" : build(i + 1);
+    const nullable = NULLABLE.has(key.field);
+    if (key.dir === "asc") {
+      if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest}))` : rest;
+      return `(${column} > ${b.bind(v)} OR (${column} = ${b.bind(v)} AND ${rest}))`;
+    }
+    if (v === null) return nullable ? `(${column} IS NULL AND ${rest})` : rest;
+    const after = nullable ? ` OR ${column} IS NULL` : "";
+    return `(${column} < ${b.bind(v)}${after} OR (${column} = ${b.bind(v)} AND ${rest}))`;
+  };
+  return build(0);
+}
+
+/** The values of the sort keys of a row, for its cursor. */
+export function sortValues(row: Record<string, unknown>, sort: SortKey[]): Scalar[] {
+  return sort.map((k) => {
+    const v = k.field === "memberCount" ? (row.members as unknown[]).length : row[k.field];
+    return (v ?? null) as Scalar;
+  });
+}

@@ -1,0 +1,228 @@
+import type { HubEvent } from "../../core/events.js";
+import type { ApiToken, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
+
+/**
+ * Row ↔ model mapping shared by the SQL stores. JSON columns arrive as text from SQLite
+ * and parsed from PostgreSQL; `json` accepts both.
+ */
+
+type Row = Record<string, unknown>;
+
+export function json<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Columns selected for a session, members and invitations folded in by the dialect. */
+export const SESSION_COLUMNS = `s.number, s.id, s.service_id, s.owner, s.node_id, s.state, s.end_reason, s.status,
+  s.name, s.description, s.visibility, s.password_hash, s.capacity, s.member_count, s.member_seq, s.invited, s.client,
+  s.attributes, s.inactive_timeout, s.timeout_seconds, s.expires_at, s.end_at, s.end_at_reason, s.created_at,
+  s.updated_at, s.state_changed_at, s.last_activity_at, s.ended_at, s.version`;
+
+export function sessionFromRow(r: Row): Session {
+  const members = json<[string, number, number | null][]>(r.members, []).map(
+    ([userId, joinedAt, team]): Member => ({ userId, joinedAt: num(joinedAt), team: team === null ? null : num(team) }),
+  );
+  return {
+    id: String(r.id),
+    number: num(r.number),
+    serviceId: String(r.service_id),
+    owner: strOrNull(r.owner),
+    nodeId: String(r.node_id),
+    state: r.state as Session["state"],
+    endReason: (r.end_reason ?? null) as Session["endReason"],
+    status: strOrNull(r.status),
+    name: strOrNull(r.name),
+    description: strOrNull(r.description),
+    visibility: r.visibility as Session["visibility"],
+    passwordHash: strOrNull(r.password_hash),
+    capacity: numOrNull(r.capacity),
+    members,
+    invited: json<string[]>(r.invited, []),
+    client: json(r.client, {}),
+    attributes: json(r.attributes, {}),
+    inactiveTimeoutSeconds: numOrNull(r.inactive_timeout),
+    timeoutSeconds: num(r.timeout_seconds),
+    expiresAt: numOrNull(r.expires_at),
+    endAt: numOrNull(r.end_at),
+    endAtReason: (r.end_at_reason ?? null) as Session["endAtReason"],
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+    stateChangedAt: num(r.state_changed_at),
+    lastActivityAt: num(r.last_activity_at),
+    endedAt: numOrNull(r.ended_at),
+    version: num(r.version),
+  };
+}
+
+/** Column values of a session for INSERT/UPDATE, in the order of SESSION_WRITE_COLUMNS. */
+export const SESSION_WRITE_COLUMNS = [
+  "id",
+  "service_id",
+  "owner",
+  "node_id",
+  "state",
+  "end_reason",
+  "status",
+  "name",
+  "description",
+  "visibility",
+  "password_hash",
+  "capacity",
+  "member_count",
+  "invited",
+  "client",
+  "attributes",
+  "inactive_timeout",
+  "timeout_seconds",
+  "expires_at",
+  "end_at",
+  "end_at_reason",
+  "created_at",
+  "updated_at",
+  "state_changed_at",
+  "last_activity_at",
+  "ended_at",
+  "version",
+] as const;
+
+export function sessionValues(s: Omit<Session, "number">): unknown[] {
+  return [
+    s.id,
+    s.serviceId,
+    s.owner,
+    s.nodeId,
+    s.state,
+    s.endReason,
+    s.status,
+    s.name,
+    s.description,
+    s.visibility,
+    s.passwordHash,
+    s.capacity,
+    s.members.length,
+    JSON.stringify(s.invited),
+    JSON.stringify(s.client),
+    JSON.stringify(s.attributes),
+    s.inactiveTimeoutSeconds,
+    s.timeoutSeconds,
+    s.expiresAt,
+    s.endAt,
+    s.endAtReason,
+    s.createdAt,
+    s.updatedAt,
+    s.stateChangedAt,
+    s.lastActivityAt,
+    s.endedAt,
+    s.version,
+  ];
+}
+
+export interface MemberDiff {
+  added: Member[];
+  removed: string[];
+  moved: Member[];
+}
+
+/** What changed in the member list between two versions of a session. */
+export function diffMembers(before: Member[], after: Member[]): MemberDiff {
+  const old = new Map(before.map((m) => [m.userId, m]));
+  const now = new Set(after.map((m) => m.userId));
+  return {
+    added: after.filter((m) => !old.has(m.userId)),
+    removed: before.filter((m) => !now.has(m.userId)).map((m) => m.userId),
+    moved: after.filter((m) => old.has(m.userId) && old.get(m.userId)!.team !== m.team),
+  };
+}
+
+export function serviceFromRow(r: Row): Service {
+  return {
+    id: String(r.id),
+    number: num(r.number),
+    kind: String(r.kind),
+    name: String(r.name),
+    description: strOrNull(r.description),
+    settings: json(r.settings, {}),
+    defaultInactiveTimeoutSeconds: num(r.default_timeout),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+    version: num(r.version),
+  };
+}
+
+export function userFromRow(r: Row): User {
+  return {
+    id: String(r.id),
+    number: num(r.number),
+    roles: json<string[]>(r.roles, []),
+    passwordHash: strOrNull(r.password_hash),
+    deviceId: strOrNull(r.device_id),
+    clientType: strOrNull(r.client_type),
+    attributes: json(r.attributes, {}),
+    disabled: Boolean(r.disabled),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function tokenFromRow(r: Row): ApiToken {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    name: strOrNull(r.name),
+    issuer: String(r.issuer),
+    hash: String(r.hash),
+    createdAt: num(r.created_at),
+    expiresAt: numOrNull(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
+  };
+}
+
+export function logLineFromRow(r: Row): LogLine {
+  return {
+    sessionId: String(r.session_id),
+    stream: r.stream as LogLine["stream"],
+    position: num(r.position),
+    type: r.type as LogLine["type"],
+    text: String(r.text),
+    jobId: strOrNull(r.job_id),
+    createdAt: num(r.created_at),
+  };
+}
+
+export function jobFromRow(r: Row): Job {
+  return {
+    id: String(r.id),
+    sessionId: String(r.session_id),
+    seq: num(r.seq),
+    name: strOrNull(r.name),
+    description: strOrNull(r.description),
+    code: String(r.code),
+    state: r.state as Job["state"],
+    conditionCode: num(r.condition_code),
+    nodeId: strOrNull(r.node_id),
+    attributes: json(r.attributes, {}),
+    createdAt: num(r.created_at),
+    startedAt: numOrNull(r.started_at),
+    endedAt: numOrNull(r.ended_at),
+    stateChangedAt: num(r.state_changed_at),
+    version: num(r.version),
+  };
+}
+
+export function eventFromRow(r: Row): HubEvent {
+  return {
+    seq: num(r.seq),
+    type: r.type as HubEvent["type"],
+    sessionId: strOrNull(r.session_id),
+    serviceId: strOrNull(r.service_id),
+    nodeId: String(r.node_id),
+    at: num(r.at),
+    data: json(r.data, {}),
+    access: json(r.access, null),
+  };
+}

@@ -1,0 +1,743 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { CoreError } from "../../core/errors.js";
+import type { EventDraft, HubEvent } from "../../core/events.js";
+import { type Condition, type Page, type SessionQuery, encodeCursor, validateCondition, validateSort, withTieBreak } from "../../core/query.js";
+import type { ApiToken, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
+import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
+import { SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "../sql/compile.js";
+import {
+  SESSION_COLUMNS,
+  SESSION_WRITE_COLUMNS,
+  diffMembers,
+  eventFromRow,
+  jobFromRow,
+  logLineFromRow,
+  serviceFromRow,
+  sessionFromRow,
+  sessionValues,
+  tokenFromRow,
+  userFromRow,
+} from "../sql/rows.js";
+import type {
+  IdempotencyClaim,
+  InsertSessionResult,
+  JobMutator,
+  LogRead,
+  LogStats,
+  MutationResult,
+  Mutator,
+  NewJob,
+  NewLogLine,
+  NewService,
+  NewSession,
+  NewUser,
+  ServicePatch,
+  Store,
+  UserPatch,
+} from "../store.js";
+import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
+
+export interface SqliteStoreOptions {
+  file: string;
+  nodeId: string;
+  /** `NORMAL` survives a process crash; `FULL` also a power loss. */
+  synchronous?: "NORMAL" | "FULL";
+  migrations?: Migration[];
+  clock?: () => number;
+}
+
+type Row = Record<string, unknown>;
+
+const SELECT_SESSION = `SELECT ${SESSION_COLUMNS}, ${MEMBERS_SQL} FROM sessions s`;
+const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")}) VALUES (${SESSION_WRITE_COLUMNS.map(() => "?").join(", ")})`;
+const UPDATE_SESSION = `UPDATE sessions SET ${SESSION_WRITE_COLUMNS.filter((c) => c !== "id")
+  .map((c) => `${c} = ?`)
+  .join(", ")}, member_seq = ? WHERE id = ? AND version = ?`;
+
+const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
+
+/**
+ * The embedded default: one database file, WAL, one writer. better-sqlite3 is
+ * synchronous, so a transaction runs start to end without interleaving and every
+ * mutator sees the latest committed row.
+ */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly nodeId: string;
+  private readonly clock: () => number;
+  private readonly migrations: Migration[];
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    this.nodeId = options.nodeId;
+    this.clock = options.clock ?? Date.now;
+    this.migrations = [...CORE_MIGRATIONS, ...(options.migrations ?? [])];
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      // Filters with many values make many shapes of SQL; keep the cache bounded.
+      if (this.statements.size > 2000) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+
+  private get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.stmt(sql).get(...params) as Row | undefined;
+  }
+
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.stmt(sql).run(...params);
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    const applied = new Set(this.db.prepare("SELECT id FROM schema_migrations").all().map((r) => (r as Row).id));
+    for (const m of this.migrations) {
+      if (applied.has(m.id)) continue;
+      this.tx(() => {
+        this.db.exec(m.sqlite);
+        this.db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)").run(m.id, Date.now());
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async listen(): Promise<() => Promise<void>> {
+    return async () => {};
+  }
+
+  // Events ------------------------------------------------------------------
+
+  private writeEvents(drafts: EventDraft[]): HubEvent[] {
+    const at = this.clock();
+    return drafts.map((d) => {
+      const r = this.run(
+        "INSERT INTO events (type, session_id, service_id, node_id, at, data, access) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        d.type,
+        d.sessionId,
+        d.serviceId,
+        this.nodeId,
+        at,
+        JSON.stringify(d.data),
+        d.access === null ? null : JSON.stringify(d.access),
+      );
+      return { ...d, seq: Number(r.lastInsertRowid), at, nodeId: this.nodeId };
+    });
+  }
+
+  async insertEvents(events: EventDraft[]): Promise<HubEvent[]> {
+    return this.tx(() => this.writeEvents(events));
+  }
+
+  async readEvents(afterSeq: number, limit: number): Promise<HubEvent[]> {
+    return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit).map(eventFromRow);
+  }
+
+  async lastEventSeq(): Promise<number> {
+    return Number(this.get("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")?.seq ?? 0);
+  }
+
+  async countEvents(sessionIds: string[], since: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (sessionIds.length === 0) return out;
+    const rows = this
+      .stmt(
+        `SELECT session_id, COUNT(*) AS n FROM events WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`,
+      )
+      .all(since, JSON.stringify(sessionIds)) as Row[];
+    for (const r of rows) out.set(String(r.session_id), Number(r.n));
+    return out;
+  }
+
+  async purgeHistory(eventsBefore: number, now: number): Promise<void> {
+    this.run("DELETE FROM events WHERE at < ?", eventsBefore);
+    this.run("DELETE FROM idempotency_keys WHERE expires_at <= ?", now);
+  }
+
+  // Services ----------------------------------------------------------------
+
+  async insertService(service: NewService, events: (s: Service) => EventDraft[], now: number): Promise<{ service: Service; events: HubEvent[] }> {
+    try {
+      return this.tx(() => {
+        const number =
+          service.number ?? Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM services")?.n ?? 1);
+        this.run(
+          `INSERT INTO services (id, number, kind, name, description, settings, default_timeout, created_at, updated_at, version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+          service.id,
+          number,
+          service.kind,
+          service.name,
+          service.description,
+          JSON.stringify(service.settings),
+          service.defaultInactiveTimeoutSeconds,
+          now,
+          now,
+        );
+        const created = serviceFromRow(this.get("SELECT * FROM services WHERE id = ?", service.id)!);
+        return { service: created, events: this.writeEvents(events(created)) };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new CoreError("already-exists", "A service with this id or number exists.");
+      throw e;
+    }
+  }
+
+  async getService(ref: string | number): Promise<Service | null> {
+    const row =
+      typeof ref === "number"
+        ? this.get("SELECT * FROM services WHERE number = ?", ref)
+        : this.get("SELECT * FROM services WHERE id = ?", ref);
+    return row ? serviceFromRow(row) : null;
+  }
+
+  async listServices(): Promise<Service[]> {
+    return this.all("SELECT * FROM services ORDER BY number").map(serviceFromRow);
+  }
+
+  async updateService(
+    id: string,
+    expectedVersion: number | null,
+    patch: ServicePatch,
+    events: (next: Service) => EventDraft[],
+    now: number,
+  ): Promise<{ service: Service; events: HubEvent[] } | null> {
+    return this.tx(() => {
+      const row = this.get("SELECT * FROM services WHERE id = ?", id);
+      if (!row) return null;
+      const current = serviceFromRow(row);
+      if (expectedVersion !== null && current.version !== expectedVersion) {
+        throw new CoreError("version-conflict", "The service has changed since it was read.");
+      }
+      const next: Service = { ...current, ...patch, updatedAt: now, version: current.version + 1 };
+      this.run(
+        `UPDATE services SET name = ?, description = ?, settings = ?, default_timeout = ?, updated_at = ?, version = ?
+         WHERE id = ? AND version = ?`,
+        next.name,
+        next.description,
+        JSON.stringify(next.settings),
+        next.defaultInactiveTimeoutSeconds,
+        now,
+        next.version,
+        id,
+        current.version,
+      );
+      return { service: next, events: this.writeEvents(events(next)) };
+    });
+  }
+
+  async deleteService(id: string, force: boolean, events: EventDraft[]) {
+    return this.tx(() => {
+      const live = Number(this.get("SELECT COUNT(*) AS n FROM sessions WHERE service_id = ? AND state <> 'ended'", id)?.n ?? 0);
+      if (live > 0 && !force) return { deleted: false, liveSessions: live, events: [] };
+      const deleted = this.run("DELETE FROM services WHERE id = ?", id).changes > 0;
+      return { deleted, liveSessions: live, events: deleted ? this.writeEvents(events) : [] };
+    });
+  }
+
+  async sessionCounts() {
+    return this.all("SELECT service_id, state, COUNT(*) AS n FROM sessions GROUP BY service_id, state").map((r) => ({
+      serviceId: String(r.service_id),
+      state: r.state as Session["state"],
+      count: Number(r.n),
+    }));
+  }
+
+  async applyServiceTimeout(serviceId: string, timeoutSeconds: number): Promise<void> {
+    // Same formula as core/expiry.ts expiryOf().
+    this.run(
+      `UPDATE sessions SET timeout_seconds = ?,
+         expires_at = CASE WHEN ? > 0 AND state NOT IN ('running', 'ended') THEN last_activity_at + ? * 1000 ELSE NULL END
+       WHERE service_id = ? AND inactive_timeout IS NULL AND state <> 'ended'`,
+      timeoutSeconds,
+      timeoutSeconds,
+      timeoutSeconds,
+      serviceId,
+    );
+  }
+
+  // Sessions ----------------------------------------------------------------
+
+  private readSession(where: string, value: unknown): Session | null {
+    const row = this.get(`${SELECT_SESSION} WHERE ${where}`, value);
+    return row ? sessionFromRow(row) : null;
+  }
+
+  private insertMembers(sessionId: string, members: Session["members"], firstSeq: number): void {
+    members.forEach((m, i) =>
+      this.run(
+        "INSERT INTO session_members (session_id, user_id, seq, joined_at, team) VALUES (?, ?, ?, ?, ?)",
+        sessionId,
+        m.userId,
+        firstSeq + i,
+        m.joinedAt,
+        m.team,
+      ),
+    );
+  }
+
+  async insertSession(
+    session: NewSession,
+    events: (s: Session) => EventDraft[],
+    idempotency?: IdempotencyClaim,
+  ): Promise<InsertSessionResult> {
+    return this.tx(() => {
+      if (idempotency) {
+        const prior = this.get(
+          "SELECT snapshot FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?",
+          idempotency.scope,
+          idempotency.key,
+          this.clock(),
+        );
+        if (prior) return { session: JSON.parse(String(prior.snapshot)) as Session, replayed: true, events: [] };
+        this.run("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", idempotency.scope, idempotency.key);
+      }
+      const r = this.run(INSERT_SESSION, ...sessionValues(session));
+      const number = Number(r.lastInsertRowid);
+      this.insertMembers(session.id, session.members, 1);
+      this.run("UPDATE sessions SET member_seq = ? WHERE number = ?", session.members.length, number);
+      const created: Session = { ...session, number };
+      if (idempotency) {
+        this.run(
+          "INSERT INTO idempotency_keys (scope, key, session_id, snapshot, expires_at) VALUES (?, ?, ?, ?, ?)",
+          idempotency.scope,
+          idempotency.key,
+          session.id,
+          JSON.stringify(created),
+          idempotency.expiresAt,
+        );
+      }
+      return { session: created, replayed: false, events: this.writeEvents(events(created)) };
+    });
+  }
+
+  async getSession(ref: { id: string } | { number: number }): Promise<Session | null> {
+    return "id" in ref ? this.readSession("s.id = ?", ref.id) : this.readSession("s.number = ?", ref.number);
+  }
+
+  private where(b: SqlBuilder, where: Condition | undefined): string {
+    if (!where) return "";
+    validateCondition(where);
+    return ` WHERE ${compileCondition(b, where)}`;
+  }
+
+  async querySessions(query: SessionQuery): Promise<Page<Session>> {
+    const sort = withTieBreak(query.sort);
+    validateSort(sort);
+    const b = new SqlBuilder(sqliteDialect);
+    const parts: string[] = [];
+    if (query.where) {
+      validateCondition(query.where);
+      parts.push(compileCondition(b, query.where));
+    }
+    if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
+    const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
+    const limit = Math.max(0, query.limit);
+    const sql = `${SELECT_SESSION}${whereSql} ORDER BY ${compileOrder(sort)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+    const rows = this.stmt(sql).all(...b.params) as Row[];
+    const items = rows.slice(0, limit).map(sessionFromRow);
+    const last = items.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last as unknown as Row, sort)) : null;
+    const page: Page<Session> = { items, nextCursor };
+    if (query.count) page.total = await this.countSessions(query.where);
+    return page;
+  }
+
+  async countSessions(where?: Condition): Promise<number> {
+    const b = new SqlBuilder(sqliteDialect);
+    const sql = `SELECT COUNT(*) AS n FROM sessions s${this.where(b, where)}`;
+    return Number((this.stmt(sql).get(...b.params) as Row).n);
+  }
+
+  private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
+    const next = new Map<LogStream, number>();
+    return lines.map((l) => {
+      let position = next.get(l.stream);
+      if (position === undefined) {
+        position = Number(
+          this.get("SELECT COALESCE(MAX(position) + 1, 0) AS p FROM log_lines WHERE session_id = ? AND stream = ?", sessionId, l.stream)
+            ?.p ?? 0,
+        );
+      }
+      next.set(l.stream, position + 1);
+      const jobId = l.jobId ?? null;
+      this.run(
+        "INSERT INTO log_lines (session_id, stream, position, type, text, job_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        sessionId,
+        l.stream,
+        position,
+        l.type,
+        l.text,
+        jobId,
+        now,
+      );
+      return { sessionId, stream: l.stream, position, type: l.type, text: l.text, jobId, createdAt: now };
+    });
+  }
+
+  async mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null> {
+    return this.tx(() => {
+      const row = this.get(`${SELECT_SESSION} WHERE s.id = ?`, id);
+      if (!row) return null;
+      const current = sessionFromRow(row);
+      const mutation = mutator(current);
+      if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
+      const { next } = mutation;
+      if (next === null) {
+        this.run("DELETE FROM sessions WHERE id = ?", id);
+      } else {
+        const diff = diffMembers(current.members, next.members);
+        const memberSeq = Number(row.member_seq);
+        const values = sessionValues(next).slice(1);
+        const r = this.run(UPDATE_SESSION, ...values, memberSeq + diff.added.length, id, current.version);
+        if (r.changes !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
+        for (const userId of diff.removed) this.run("DELETE FROM session_members WHERE session_id = ? AND user_id = ?", id, userId);
+        for (const m of diff.moved) this.run("UPDATE session_members SET team = ? WHERE session_id = ? AND user_id = ?", m.team, id, m.userId);
+        this.insertMembers(id, diff.added, memberSeq + 1);
+        if (mutation.log?.length) this.writeLog(id, mutation.log, this.clock());
+      }
+      return { session: next ?? current, changed: true, deleted: next === null, events: this.writeEvents(mutation.events) };
+    });
+  }
+
+  async dueSessions(now: number, limit: number): Promise<string[]> {
+    return this.all(
+      `SELECT id FROM sessions WHERE state <> 'ended' AND expires_at IS NOT NULL AND expires_at <= ?
+       UNION SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= ? LIMIT ?`,
+      now,
+      now,
+      limit,
+    ).map((r) => String(r.id));
+  }
+
+  async purgeEnded(before: number, limit: number): Promise<number> {
+    return this.run(
+      "DELETE FROM sessions WHERE number IN (SELECT number FROM sessions WHERE state = 'ended' AND ended_at < ? LIMIT ?)",
+      before,
+      limit,
+    ).changes;
+  }
+
+  async touchSessions(marks: { id: string; at: number }[], events: EventDraft[]): Promise<HubEvent[]> {
+    if (marks.length === 0) return [];
+    return this.tx(() => {
+      for (const { id, at } of marks) {
+        // Same formula as core/expiry.ts expiryOf(); version is untouched on purpose.
+        this.run(
+          `UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?),
+             expires_at = CASE WHEN timeout_seconds > 0 AND state NOT IN ('running', 'ended')
+                          THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
+           WHERE id = ? AND state <> 'ended'`,
+          at,
+          at,
+          id,
+        );
+      }
+      return this.writeEvents(events);
+    });
+  }
+
+  // Log ---------------------------------------------------------------------
+
+  async appendLog(sessionId: string, lines: NewLogLine[], events: EventDraft[], now: number) {
+    return this.tx(() => {
+      const live = this.get("SELECT state FROM sessions WHERE id = ?", sessionId);
+      if (!live) throw new CoreError("not-found", "No such session.");
+      return { lines: this.writeLog(sessionId, lines, now), events: this.writeEvents(events) };
+    });
+  }
+
+  async readLog(sessionId: string, read: LogRead): Promise<{ lines: LogLine[]; total: number }> {
+    const conditions = ["session_id = ?", "stream = ?"];
+    const params: unknown[] = [sessionId, read.stream];
+    if (read.jobId) {
+      conditions.push("job_id = ?");
+      params.push(read.jobId);
+    }
+    if (read.types?.length) {
+      conditions.push(`type IN (${read.types.map(() => "?").join(", ")})`);
+      params.push(...read.types);
+    }
+    const where = conditions.join(" AND ");
+    const total = Number((this.stmt(`SELECT COUNT(*) AS n FROM log_lines WHERE ${where}`).get(...params) as Row).n);
+    const lines = (
+      this
+        .stmt(`SELECT * FROM log_lines WHERE ${where} ORDER BY position LIMIT ? OFFSET ?`)
+        .all(...params, Math.max(0, read.limit), Math.max(0, read.from ?? 0)) as Row[]
+    ).map(logLineFromRow);
+    return { lines, total };
+  }
+
+  async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
+    const out = new Map<string, LogStats>();
+    for (const id of sessionIds) out.set(id, { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } });
+    if (sessionIds.length === 0) return out;
+    const rows = this
+      .stmt(
+        `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
+         WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`,
+      )
+      .all(JSON.stringify(sessionIds)) as Row[];
+    for (const r of rows) {
+      const stats = out.get(String(r.session_id));
+      if (stats) stats[r.stream as LogStream] = { count: Number(r.n), lastAt: Number(r.last_at) };
+    }
+    return out;
+  }
+
+  async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
+    const out = new Map<string, LogLine[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0 || limit <= 0) return out;
+    const rows = this
+      .stmt(
+        `SELECT * FROM (
+           SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
+           FROM log_lines l WHERE l.stream = ? AND l.session_id IN (SELECT value FROM json_each(?))
+         ) WHERE rn <= ? ORDER BY session_id, position`,
+      )
+      .all(stream, JSON.stringify(sessionIds), limit) as Row[];
+    for (const r of rows) out.get(String(r.session_id))?.push(logLineFromRow(r));
+    return out;
+  }
+
+  // Jobs --------------------------------------------------------------------
+
+  async insertJob(job: NewJob, events: EventDraft[]): Promise<{ job: Job; events: HubEvent[] }> {
+    return this.tx(() => {
+      const seq = Number(this.get("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = ?", job.sessionId)?.n ?? 1);
+      this.run(
+        `INSERT INTO jobs (id, session_id, seq, name, description, code, state, condition_code, node_id, attributes,
+           created_at, started_at, ended_at, state_changed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        job.id,
+        job.sessionId,
+        seq,
+        job.name,
+        job.description,
+        job.code,
+        job.state,
+        job.conditionCode,
+        job.nodeId,
+        JSON.stringify(job.attributes),
+        job.createdAt,
+        job.startedAt,
+        job.endedAt,
+        job.stateChangedAt,
+        job.version,
+      );
+      return { job: { ...job, seq }, events: this.writeEvents(events) };
+    });
+  }
+
+  async getJob(id: string): Promise<Job | null> {
+    const row = this.get("SELECT * FROM jobs WHERE id = ?", id);
+    return row ? jobFromRow(row) : null;
+  }
+
+  async listJobs(sessionId: string, states?: JobState[]): Promise<Job[]> {
+    const filter = states?.length ? ` AND state IN (${states.map(() => "?").join(", ")})` : "";
+    return (
+      this.stmt(`SELECT * FROM jobs WHERE session_id = ?${filter} ORDER BY seq`).all(sessionId, ...(states ?? [])) as Row[]
+    ).map(jobFromRow);
+  }
+
+  async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
+    const out = new Map<string, Job[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0 || limit <= 0) return out;
+    const rows = this
+      .stmt(
+        `SELECT * FROM (
+           SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
+           FROM jobs j WHERE j.session_id IN (SELECT value FROM json_each(?))
+         ) WHERE rn <= ? ORDER BY session_id, seq DESC`,
+      )
+      .all(JSON.stringify(sessionIds), limit) as Row[];
+    for (const r of rows) out.get(String(r.session_id))?.push(jobFromRow(r));
+    return out;
+  }
+
+  async mutateJob(id: string, mutator: JobMutator) {
+    return this.tx(() => {
+      const row = this.get("SELECT * FROM jobs WHERE id = ?", id);
+      if (!row) return null;
+      const current = jobFromRow(row);
+      const mutation = mutator(current);
+      if (!mutation) return { job: current, changed: false, events: [] };
+      const { next } = mutation;
+      if (next === null) {
+        this.run("DELETE FROM jobs WHERE id = ?", id);
+      } else {
+        const r = this.run(
+          `UPDATE jobs SET name = ?, description = ?, state = ?, condition_code = ?, node_id = ?, attributes = ?,
+             started_at = ?, ended_at = ?, state_changed_at = ?, version = ? WHERE id = ? AND version = ?`,
+          next.name,
+          next.description,
+          next.state,
+          next.conditionCode,
+          next.nodeId,
+          JSON.stringify(next.attributes),
+          next.startedAt,
+          next.endedAt,
+          next.stateChangedAt,
+          next.version,
+          id,
+          current.version,
+        );
+        if (r.changes !== 1) throw new CoreError("version-conflict", "The job has changed since it was read.");
+      }
+      return { job: next ?? current, changed: true, events: this.writeEvents(mutation.events) };
+    });
+  }
+
+  // Users and tokens --------------------------------------------------------
+
+  async insertUser(user: NewUser, now: number): Promise<User> {
+    try {
+      return this.tx(() => {
+        const number = Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM users")?.n ?? 1);
+        this.run(
+          `INSERT INTO users (id, number, roles, password_hash, device_id, client_type, attributes, disabled, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          user.id,
+          number,
+          JSON.stringify(user.roles),
+          user.passwordHash,
+          user.deviceId,
+          user.clientType,
+          JSON.stringify(user.attributes),
+          user.disabled ? 1 : 0,
+          now,
+          now,
+        );
+        return { ...user, number, createdAt: now, updatedAt: now };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new CoreError("already-exists", "A user with this id or device id exists.");
+      throw e;
+    }
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const row = this.get("SELECT * FROM users WHERE id = ?", id);
+    return row ? userFromRow(row) : null;
+  }
+
+  async getUserByNumber(number: number): Promise<User | null> {
+    const row = this.get("SELECT * FROM users WHERE number = ?", number);
+    return row ? userFromRow(row) : null;
+  }
+
+  async getUserByDeviceId(deviceId: string): Promise<User | null> {
+    const row = this.get("SELECT * FROM users WHERE device_id = ?", deviceId);
+    return row ? userFromRow(row) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.all("SELECT * FROM users ORDER BY number").map(userFromRow);
+  }
+
+  async countUsers(): Promise<number> {
+    return Number(this.get("SELECT COUNT(*) AS n FROM users")?.n ?? 0);
+  }
+
+  async updateUser(id: string, patch: UserPatch, now: number): Promise<User | null> {
+    try {
+      return this.tx(() => {
+        const row = this.get("SELECT * FROM users WHERE id = ?", id);
+        if (!row) return null;
+        const next: User = { ...userFromRow(row), ...patch, updatedAt: now };
+        this.run(
+          `UPDATE users SET roles = ?, password_hash = ?, device_id = ?, client_type = ?, attributes = ?, disabled = ?, updated_at = ?
+           WHERE id = ?`,
+          JSON.stringify(next.roles),
+          next.passwordHash,
+          next.deviceId,
+          next.clientType,
+          JSON.stringify(next.attributes),
+          next.disabled ? 1 : 0,
+          now,
+          id,
+        );
+        return next;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new CoreError("already-exists", "Another user has this device id.");
+      throw e;
+    }
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.run("DELETE FROM users WHERE id = ?", id).changes > 0;
+  }
+
+  async insertToken(token: ApiToken): Promise<void> {
+    this.run(
+      "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      token.id,
+      token.userId,
+      token.name,
+      token.issuer,
+      token.hash,
+      token.createdAt,
+      token.expiresAt,
+      token.revokedAt,
+    );
+  }
+
+  async getTokenByHash(hash: string): Promise<ApiToken | null> {
+    const row = this.get("SELECT * FROM tokens WHERE hash = ?", hash);
+    return row ? tokenFromRow(row) : null;
+  }
+
+  async listTokens(userId?: string): Promise<ApiToken[]> {
+    const rows = userId
+      ? this.all("SELECT * FROM tokens WHERE user_id = ? ORDER BY created_at, id", userId)
+      : this.all("SELECT * FROM tokens ORDER BY created_at, id");
+    return rows.map(tokenFromRow);
+  }
+
+  async revokeToken(id: string, now: number): Promise<ApiToken | null> {
+    return this.tx(() => {
+      this.run("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", now, id);
+      const row = this.get("SELECT * FROM tokens WHERE id = ?", id);
+      return row ? tokenFromRow(row) : null;
+    });
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = this.get("SELECT value FROM meta WHERE key = ?", key);
+    return row ? String(row.value) : null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+}

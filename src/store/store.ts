@@ -1,0 +1,173 @@
+import type { EventDraft, HubEvent } from "../core/events.js";
+import type { Condition, Page, SessionQuery } from "../core/query.js";
+import type {
+  ApiToken,
+  Job,
+  JobState,
+  JsonObject,
+  LineType,
+  LogLine,
+  LogStream,
+  Service,
+  Session,
+  User,
+} from "../core/types.js";
+
+/**
+ * Persistence behind one interface. Every backend passes the same conformance suite
+ * (test/store/conformance.ts). Stores know SQL and transactions; they know no rules:
+ * the decisions are made by core functions they call inside their transactions.
+ */
+
+/** The result of a session mutator: the next session (null = delete it) and what to record. */
+export interface Mutation {
+  next: Session | null;
+  events: EventDraft[];
+  log?: NewLogLine[];
+}
+
+/**
+ * Decides a change from the current, locked session. Runs inside the transaction, so it
+ * must be synchronous and pure; it rejects by throwing a CoreError, or returns null for
+ * "nothing to do".
+ */
+export type Mutator = (current: Session) => Mutation | null;
+
+export interface MutationResult {
+  session: Session;
+  /** false when the mutator returned null. */
+  changed: boolean;
+  deleted: boolean;
+  events: HubEvent[];
+}
+
+export type NewSession = Omit<Session, "number">;
+export type NewService = Omit<Service, "number" | "createdAt" | "updatedAt" | "version"> & { number?: number };
+export type ServicePatch = Partial<Pick<Service, "name" | "description" | "settings" | "defaultInactiveTimeoutSeconds">>;
+
+export interface IdempotencyClaim {
+  /** Who and what the key belongs to, e.g. `user:alice|native:create-session`. */
+  scope: string;
+  key: string;
+  expiresAt: number;
+}
+
+export interface InsertSessionResult {
+  session: Session;
+  /** The session an earlier request with the same idempotency key created, as it was then. */
+  replayed: boolean;
+  events: HubEvent[];
+}
+
+export interface NewLogLine {
+  stream: LogStream;
+  type: LineType;
+  text: string;
+  jobId?: string | null;
+}
+
+export interface LogRead {
+  stream: LogStream;
+  from?: number;
+  limit: number;
+  types?: LineType[];
+  jobId?: string;
+}
+
+export interface LogStats {
+  log: { count: number; lastAt: number | null };
+  listing: { count: number; lastAt: number | null };
+}
+
+export type NewUser = Omit<User, "number" | "createdAt" | "updatedAt">;
+export type UserPatch = Partial<Pick<User, "roles" | "passwordHash" | "deviceId" | "clientType" | "attributes" | "disabled">>;
+
+export type NewJob = Omit<Job, "seq">;
+export type JobMutator = (current: Job) => { next: Job | null; events: EventDraft[] } | null;
+
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves when the database answers; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+
+  /** Events committed by other nodes, for stores that span nodes. */
+  listen(onEvents: (events: HubEvent[]) => void): Promise<() => Promise<void>>;
+
+  // Services
+  insertService(service: NewService, events: (s: Service) => EventDraft[], now: number): Promise<{ service: Service; events: HubEvent[] }>;
+  getService(ref: string | number): Promise<Service | null>;
+  listServices(): Promise<Service[]>;
+  updateService(
+    id: string,
+    expectedVersion: number | null,
+    patch: ServicePatch,
+    events: (next: Service) => EventDraft[],
+    now: number,
+  ): Promise<{ service: Service; events: HubEvent[] } | null>;
+  deleteService(id: string, force: boolean, events: EventDraft[]): Promise<{ deleted: boolean; liveSessions: number; events: HubEvent[] }>;
+  sessionCounts(): Promise<{ serviceId: string; state: Session["state"]; count: number }[]>;
+
+  // Sessions
+  insertSession(session: NewSession, events: (s: Session) => EventDraft[], idempotency?: IdempotencyClaim): Promise<InsertSessionResult>;
+  getSession(ref: { id: string } | { number: number }): Promise<Session | null>;
+  querySessions(query: SessionQuery): Promise<Page<Session>>;
+  countSessions(where?: Condition): Promise<number>;
+  /** Locks the session, calls the mutator, writes its result as a compare-and-set on `version`. */
+  mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
+  /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */
+  dueSessions(now: number, limit: number): Promise<string[]>;
+  /** Ids of ended sessions older than `before`, deleted in one statement. */
+  purgeEnded(before: number, limit: number): Promise<number>;
+  /** Moves lastActivityAt (never backwards) without touching version; batches of activity marks. */
+  touchSessions(marks: { id: string; at: number }[], events: EventDraft[]): Promise<HubEvent[]>;
+  /** Resets the timeout in force of sessions of a service that follow its default. */
+  applyServiceTimeout(serviceId: string, timeoutSeconds: number): Promise<void>;
+
+  // Log lines
+  appendLog(sessionId: string, lines: NewLogLine[], events: EventDraft[], now: number): Promise<{ lines: LogLine[]; events: HubEvent[] }>;
+  readLog(sessionId: string, read: LogRead): Promise<{ lines: LogLine[]; total: number }>;
+  logStats(sessionIds: string[]): Promise<Map<string, LogStats>>;
+  /** The last `limit` lines of a stream for each session, oldest first (one statement). */
+  tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>>;
+
+  // Jobs
+  insertJob(job: NewJob, events: EventDraft[]): Promise<{ job: Job; events: HubEvent[] }>;
+  getJob(id: string): Promise<Job | null>;
+  listJobs(sessionId: string, states?: JobState[]): Promise<Job[]>;
+  /** The most recent jobs of each session, newest first (one statement). */
+  recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>>;
+  mutateJob(id: string, mutator: JobMutator): Promise<{ job: Job; changed: boolean; events: HubEvent[] } | null>;
+
+  // Events
+  readEvents(afterSeq: number, limit: number): Promise<HubEvent[]>;
+  lastEventSeq(): Promise<number>;
+  countEvents(sessionIds: string[], since: number): Promise<Map<string, number>>;
+  /** Deletes events recorded before `eventsBefore` and idempotency keys expired at `now`. */
+  purgeHistory(eventsBefore: number, now: number): Promise<void>;
+  /** Records events that accompany no other write (activity, token revocation). */
+  insertEvents(events: EventDraft[]): Promise<HubEvent[]>;
+
+  // Users and tokens
+  insertUser(user: NewUser, now: number): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  getUserByNumber(number: number): Promise<User | null>;
+  getUserByDeviceId(deviceId: string): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+  countUsers(): Promise<number>;
+  updateUser(id: string, patch: UserPatch, now: number): Promise<User | null>;
+  deleteUser(id: string): Promise<boolean>;
+
+  insertToken(token: ApiToken): Promise<void>;
+  getTokenByHash(hash: string): Promise<ApiToken | null>;
+  listTokens(userId?: string): Promise<ApiToken[]>;
+  revokeToken(id: string, now: number): Promise<ApiToken | null>;
+
+  /** Small key/value facts of the installation (schema flags, bootstrap done). */
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export type { JsonObject };
