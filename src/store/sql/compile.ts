@@ -154,16 +154,20 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
     const key = sort[i]!;
     const column = COLUMNS[key.field as keyof typeof COLUMNS];
     const v = values[i] ?? null;
-    const last = i === sort.length - 1;
-    const rest = last ? "1=0" : build(i + 1);
+    // Parameters are positional: bind in the order they appear in the text, so the
+    // rest of the key is built only where it is written.
+    const rest = () => (i === sort.length - 1 ? "1=0" : build(i + 1));
     const nullable = NULLABLE.has(key.field);
     if (key.dir === "asc") {
-      if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest}))` : rest;
-      return `(${column} > ${b.bind(v)} OR (${column} = ${b.bind(v)} AND ${rest}))`;
+      if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest()}))` : rest();
+      const greater = `${column} > ${b.bind(v)}`;
+      const equal = `${column} = ${b.bind(v)}`;
+      return `(${greater} OR (${equal} AND ${rest()}))`;
     }
-    if (v === null) return nullable ? `(${column} IS NULL AND ${rest})` : rest;
-    const after = nullable ? ` OR ${column} IS NULL` : "";
-    return `(${column} < ${b.bind(v)}${after} OR (${column} = ${b.bind(v)} AND ${rest}))`;
+    if (v === null) return nullable ? `(${column} IS NULL AND ${rest()})` : rest();
+    const less = `${column} < ${b.bind(v)}${nullable ? ` OR ${column} IS NULL` : ""}`;
+    const equal = `${column} = ${b.bind(v)}`;
+    return `(${less} OR (${equal} AND ${rest()}))`;
   };
   return build(0);
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs every test file under test/ by name. Node 20's runner silently runs nothing for a
+// quoted glob or a bare directory, so the files are listed explicitly and the run fails
+// unless it reports as many passing tests as it ran, and more than zero.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+function collect(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return collect(path);
+    return name.endsWith(".test.ts") ? [relative(root, path)] : [];
+  });
+}
+
+const files = collect(join(root, "test"))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+if (files.length === 0) {
+  console.error("run-tests: no test files found");
+  process.exit(1);
+}
+console.log(`run-tests: ${files.length} files\n  ${files.join("\n  ")}`);
+
+const child = spawn(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "test" } },
+);
+let output = "";
+child.stdout.on("data", (chunk) => {
+  output += chunk;
+  process.stdout.write(chunk);
+});
+child.on("close", (code) => {
+  const count = (name) => Number(output.match(new RegExp(`ℹ ${name} (\\d+)`))?.[1] ?? NaN);
+  const tests = count("tests");
+  const pass = count("pass");
+  const fail = count("fail");
+  console.log(`\nrun-tests: ${tests} tests in ${files.length} files: ${pass} passed, ${fail} failed`);
+  if (!(tests > 0)) {
+    console.error("run-tests: the runner reported no tests");
+    process.exit(1);
+  }
+  if (code !== 0 || fail !== 0 || pass !== tests) process.exit(code || 1);
+});

@@ -1,0 +1,375 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CoreError } from "../../src/core/errors.js";
+import type { EventDraft } from "../../src/core/events.js";
+import { uuidv7 } from "../../src/core/ids.js";
+import type { Condition, SessionQuery } from "../../src/core/query.js";
+import type { Session } from "../../src/core/types.js";
+import type { NewSession, Store } from "../../src/store/store.js";
+
+/**
+ * The one persister suite every backend must pass (the way Ory Kratos runs one suite
+ * over every database). It exercises the Store interface only.
+ */
+export interface StoreFactory {
+  name: string;
+  open(nodeId: string, clock: () => number): Promise<Store>;
+  /** Called once after the suite. */
+  teardown?(): Promise<void>;
+}
+
+const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
+let clock = 1_750_000_000_000;
+const tick = () => (clock += 1000);
+
+function draft(type: EventDraft["type"], s: Pick<Session, "id" | "serviceId">): EventDraft {
+  return { type, sessionId: s.id, serviceId: s.serviceId, data: {}, access: { owner: null, visibility: "public", members: [], invited: [] } };
+}
+
+function newSession(serviceId: string, over: Partial<NewSession> = {}): NewSession {
+  const now = tick();
+  return {
+    id: uuidv7(now),
+    serviceId,
+    owner: "alice",
+    nodeId: NODE,
+    state: "idle",
+    endReason: null,
+    status: null,
+    name: null,
+    description: null,
+    visibility: "public",
+    passwordHash: null,
+    capacity: null,
+    members: [],
+    invited: [],
+    client: {},
+    attributes: {},
+    inactiveTimeoutSeconds: null,
+    timeoutSeconds: 60,
+    expiresAt: now + 60_000,
+    endAt: null,
+    endAtReason: null,
+    createdAt: now,
+    updatedAt: now,
+    stateChangedAt: now,
+    lastActivityAt: now,
+    endedAt: null,
+    version: 0,
+    ...over,
+  };
+}
+
+export function storeConformance(factory: StoreFactory): void {
+  describe(`store conformance: ${factory.name}`, () => {
+    let store: Store;
+    let service: string;
+
+    const insert = async (over: Partial<NewSession> = {}) =>
+      (await store.insertSession(newSession(over.serviceId ?? service, over), (s) => [draft("session.created", s)])).session;
+
+    const ids = async (query: Partial<SessionQuery>) =>
+      (await store.querySessions({ limit: 1000, ...query })).items.map((s) => s.number);
+
+    before(async () => {
+      store = await factory.open(NODE, () => clock);
+      await store.migrate();
+      await store.migrate();
+      const { service: s } = await store.insertService(
+        { id: "conf", kind: "generic", name: "Conformance", description: null, settings: { a: 1 }, defaultInactiveTimeoutSeconds: 60 },
+        () => [],
+        tick(),
+      );
+      service = s.id;
+    });
+
+    after(async () => {
+      await store.close();
+      await factory.teardown?.();
+    });
+
+    test("migrations run twice without harm and the database answers", async () => {
+      await store.migrate();
+      await store.ping();
+    });
+
+    test("services: numbers are assigned or chosen, and ids and numbers are unique", async () => {
+      const a = await store.insertService({ id: "svc-a", kind: "generic", name: "A", description: "d", settings: {}, defaultInactiveTimeoutSeconds: 5 }, () => [], tick());
+      const b = await store.insertService({ id: "svc-b", number: 500, kind: "game", name: "B", description: null, settings: { x: [1] }, defaultInactiveTimeoutSeconds: 0 }, () => [], tick());
+      assert.ok(a.service.number > 0);
+      assert.equal(b.service.number, 500);
+      assert.deepEqual((await store.getService(500))?.settings, { x: [1] });
+      await assert.rejects(store.insertService({ id: "svc-a", kind: "generic", name: "A", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick()), (e) => e instanceof CoreError && e.kind === "already-exists");
+      await assert.rejects(store.insertService({ id: "svc-c", number: 500, kind: "generic", name: "C", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick()), (e) => e instanceof CoreError && e.kind === "already-exists");
+      const updated = await store.updateService("svc-a", 0, { name: "A2" }, () => [], tick());
+      assert.equal(updated?.service.name, "A2");
+      assert.equal(updated?.service.version, 1);
+      await assert.rejects(store.updateService("svc-a", 0, { name: "A3" }, () => [], tick()), (e) => e instanceof CoreError && e.kind === "version-conflict");
+      const listed = (await store.listServices()).map((s) => s.id);
+      assert.ok(listed.includes("svc-a") && listed.includes("svc-b"));
+    });
+
+    test("sessions round-trip every field, by id and by number", async () => {
+      const s = await insert({
+        name: "n",
+        description: "d",
+        status: "lobby",
+        visibility: "private",
+        passwordHash: "scrypt$x",
+        capacity: 4,
+        members: [
+          { userId: "alice", joinedAt: clock, team: 0 },
+          { userId: "bob", joinedAt: clock, team: 1 },
+        ],
+        invited: ["carol", "dave"],
+        client: { address: "192.0.2.1", port: 5, userAgent: "ua" },
+        attributes: { game: { mode: "ctf", n: 2, on: true } },
+        inactiveTimeoutSeconds: 60,
+      });
+      const byId = await store.getSession({ id: s.id });
+      const byNumber = await store.getSession({ number: s.number });
+      assert.deepEqual(byId, s);
+      assert.deepEqual(byNumber, s);
+      assert.equal(await store.getSession({ id: uuidv7() }), null);
+    });
+
+    test("query: every operator, membership, readability, attributes and client fields", async () => {
+      const svc = (await store.insertService({ id: "q", kind: "generic", name: "Q", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const a = await insert({ serviceId: svc, owner: "u1", status: "lobby", capacity: 2, members: [{ userId: "m1", joinedAt: clock, team: null }], attributes: { mode: "ctf", level: 3 } });
+      const b = await insert({ serviceId: svc, owner: "u2", status: "in-game", visibility: "private", invited: ["i1"], passwordHash: "h", attributes: { mode: "dm", level: 7 }, client: { deviceId: "dev-b", port: 9 } });
+      const c = await insert({ serviceId: svc, owner: null, status: null, name: "Lobby 50%", attributes: { flag: true } });
+      const within = (w: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, w] });
+      const q = (w: Condition) => ids({ where: within(w) });
+      assert.deepEqual(await q({ field: "status", op: "eq", value: "lobby" }), [a.number]);
+      assert.deepEqual(await q({ field: "status", op: "ne", value: "lobby" }), [b.number, c.number]);
+      assert.deepEqual(await q({ field: "status", op: "in", values: ["lobby", "in-game"] }), [a.number, b.number]);
+      assert.deepEqual(await q({ field: "status", op: "isNull" }), [c.number]);
+      assert.deepEqual(await q({ field: "status", op: "like", value: "LOB%" }), [a.number]);
+      assert.deepEqual(await q({ field: "name", op: "like", value: "%50\\%" }), [c.number]);
+      assert.deepEqual(await q({ field: "capacity", op: "ge", value: 2 }), [a.number]);
+      assert.deepEqual(await q({ field: "number", op: "range", from: a.number, to: b.number }), [a.number, b.number]);
+      assert.deepEqual(await q({ field: "hasPassword", op: "eq", value: true }), [b.number]);
+      assert.deepEqual(await q({ field: "member", op: "eq", value: "m1" }), [a.number]);
+      assert.deepEqual(await q({ field: "member", op: "ne", value: "m1" }), [b.number, c.number]);
+      assert.deepEqual(await q({ field: "invited", op: "in", values: ["i1", "zz"] }), [b.number]);
+      assert.deepEqual(await q({ field: "attributes.mode", op: "eq", value: "dm" }), [b.number]);
+      assert.deepEqual(await q({ field: "attributes.level", op: "gt", value: 5 }), [b.number]);
+      assert.deepEqual(await q({ field: "attributes.flag", op: "eq", value: true }), [c.number]);
+      assert.deepEqual(await q({ field: "client.deviceId", op: "eq", value: "dev-b" }), [b.number]);
+      assert.deepEqual(await q({ field: "client.port", op: "eq", value: 9 }), [b.number]);
+      assert.deepEqual(await q({ or: [{ field: "owner", op: "eq", value: "u1" }, { not: { field: "owner", op: "isNull" } }] }), [a.number, b.number]);
+      // Readability: public sessions, own, member, invited.
+      assert.deepEqual(await q({ readableBy: "stranger" }), [a.number, c.number]);
+      assert.deepEqual(await q({ readableBy: "u2" }), [a.number, b.number, c.number]);
+      assert.deepEqual(await q({ readableBy: "i1" }), [a.number, b.number, c.number]);
+      assert.equal(await store.countSessions(within({ readableBy: "stranger" })), 2);
+      await assert.rejects(store.querySessions({ limit: 10, where: { field: "passwordHash", op: "eq", value: "h" } }), (e) => e instanceof CoreError && e.kind === "invalid");
+    });
+
+    test("sort with a stable tie-break, offset paging, and cursor paging that returns each row once", async () => {
+      const svc = (await store.insertService({ id: "pages", kind: "generic", name: "P", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const made: Session[] = [];
+      for (let i = 0; i < 25; i += 1) {
+        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7) }));
+      }
+      const where: Condition = { field: "serviceId", op: "eq", value: svc };
+      for (const sort of [
+        [{ field: "createdAt", dir: "asc" }],
+        [{ field: "status", dir: "desc" }],
+        [{ field: "capacity", dir: "asc" }, { field: "createdAt", dir: "desc" }],
+        [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
+      ] as SessionQuery["sort"][]) {
+        const all = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
+        assert.equal(all.length, 25);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 20; page += 1) {
+          const r = await store.querySessions({ where, sort, limit: 4, cursor });
+          seen.push(...r.items.map((s) => s.id));
+          if (!r.nextCursor) break;
+          cursor = r.nextCursor;
+        }
+        assert.deepEqual(seen, all, `cursor paging over ${JSON.stringify(sort)}`);
+        const offsetPages: string[] = [];
+        for (let offset = 0; offset < 25; offset += 6) offsetPages.push(...(await store.querySessions({ where, sort, limit: 6, offset })).items.map((s) => s.id));
+        assert.deepEqual(offsetPages, all);
+      }
+      const counted = await store.querySessions({ where, limit: 3, count: true });
+      assert.equal(counted.total, 25);
+      assert.equal(counted.items.length, 3);
+    });
+
+    test("mutate: compare-and-set, no lost updates under concurrency, rollback on rejection", async () => {
+      const s = await insert();
+      await Promise.all(
+        Array.from({ length: 30 }, () =>
+          store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1, attributes: { n: Number(cur.attributes.n ?? 0) + 1 } }, events: [] })),
+        ),
+      );
+      const after = await store.getSession({ id: s.id });
+      assert.equal(after?.version, 30);
+      assert.equal(after?.attributes.n, 30);
+      await assert.rejects(
+        store.mutateSession(s.id, (cur) => {
+          throw new CoreError("forbidden", `no ${cur.id}`);
+        }),
+        (e) => e instanceof CoreError && e.kind === "forbidden",
+      );
+      const failing = store.mutateSession(s.id, (cur) => ({
+        next: { ...cur, version: cur.version + 1, members: [{ userId: "x", joinedAt: 1, team: null }, { userId: "x", joinedAt: 2, team: null }] },
+        events: [draft("member.joined", cur)],
+      }));
+      await assert.rejects(failing);
+      const unchanged = await store.getSession({ id: s.id });
+      assert.equal(unchanged?.version, 30);
+      assert.deepEqual(unchanged?.members, []);
+      assert.equal(await store.mutateSession(uuidv7(), (cur) => ({ next: cur, events: [] })), null);
+    });
+
+    test("mutate: member changes keep join order and teams; a null next deletes", async () => {
+      const s = await insert({ members: [{ userId: "a", joinedAt: 1, team: 0 }] });
+      const step = (fn: (cur: Session) => Session) => store.mutateSession(s.id, (cur) => ({ next: { ...fn(cur), version: cur.version + 1 }, events: [] }));
+      await step((cur) => ({ ...cur, members: [...cur.members, { userId: "b", joinedAt: 2, team: 1 }, { userId: "c", joinedAt: 2, team: 0 }] }));
+      await step((cur) => ({ ...cur, members: cur.members.filter((m) => m.userId !== "a") }));
+      await step((cur) => ({ ...cur, members: [...cur.members.map((m) => (m.userId === "c" ? { ...m, team: 1 } : m)), { userId: "a", joinedAt: 3, team: 0 }] }));
+      const got = await store.getSession({ id: s.id });
+      assert.deepEqual(got?.members.map((m) => [m.userId, m.team]), [["b", 1], ["c", 1], ["a", 0]]);
+      const deleted = await store.mutateSession(s.id, () => ({ next: null, events: [draft("session.deleted", s)] }));
+      assert.equal(deleted?.deleted, true);
+      assert.equal(await store.getSession({ id: s.id }), null);
+    });
+
+    test("concurrent capacity-checked joins never exceed capacity", async () => {
+      const s = await insert({ capacity: 10 });
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          store.mutateSession(s.id, (cur) => {
+            if (cur.capacity !== null && cur.members.length >= cur.capacity) throw new CoreError("session-full", "full");
+            return { next: { ...cur, version: cur.version + 1, members: [...cur.members, { userId: `u${i}`, joinedAt: tick(), team: null }] }, events: [] };
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 10);
+      const got = await store.getSession({ id: s.id });
+      assert.equal(got?.members.length, 10);
+      assert.equal(got?.version, 10);
+    });
+
+    test("idempotent insert returns the first session, also under concurrency", async () => {
+      const claim = { scope: "user:alice|test", key: "k-1", expiresAt: clock + 3_600_000 };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.insertSession(newSession(service, { name: "idem" }), (s) => [draft("session.created", s)], claim)),
+      );
+      const idsSeen = new Set(results.map((r) => r.session.id));
+      assert.equal(idsSeen.size, 1);
+      assert.equal(results.filter((r) => !r.replayed).length, 1);
+      assert.equal(await store.countSessions({ field: "name", op: "eq", value: "idem" }), 1);
+    });
+
+    test("activity marks move lastActivityAt forward only, keep the version, and recompute the expiry", async () => {
+      const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
+      const later = s.lastActivityAt + 5000;
+      const events = await store.touchSessions([{ id: s.id, at: later }], [draft("session.activity", s)]);
+      assert.equal(events.length, 1);
+      await store.touchSessions([{ id: s.id, at: s.lastActivityAt }], []);
+      const got = await store.getSession({ id: s.id });
+      assert.equal(got?.lastActivityAt, later);
+      assert.equal(got?.expiresAt, later + 10_000);
+      assert.equal(got?.version, 0);
+    });
+
+    test("due sessions and retention", async () => {
+      const due = await insert({ expiresAt: 5 });
+      const scheduled = await insert({ expiresAt: null, endAt: 6, endAtReason: "killed" });
+      const notDue = await insert({ expiresAt: Number.MAX_SAFE_INTEGER });
+      const found = await store.dueSessions(10, 1000);
+      assert.ok(found.includes(due.id) && found.includes(scheduled.id));
+      assert.ok(!found.includes(notDue.id));
+      await store.mutateSession(due.id, (cur) => ({ next: { ...cur, state: "ended", endReason: "expired", endedAt: 7, expiresAt: null, version: cur.version + 1 }, events: [] }));
+      assert.ok(!(await store.dueSessions(10, 1000)).includes(due.id));
+      assert.ok((await store.purgeEnded(8, 100)) >= 1);
+      assert.equal(await store.getSession({ id: due.id }), null);
+    });
+
+    test("log lines: positions per stream, filters, statistics and tails", async () => {
+      const s = await insert();
+      await store.appendLog(s.id, [
+        { stream: "log", type: "source", text: "1 print a" },
+        { stream: "log", type: "normal", text: "a" },
+        { stream: "listing", type: "normal", text: "a" },
+        { stream: "log", type: "warning", text: "WARNING: w", jobId: "job-1" },
+      ], [draft("log.appended", s)], tick());
+      const log = await store.readLog(s.id, { stream: "log", limit: 10 });
+      assert.deepEqual(log.lines.map((l) => [l.position, l.type, l.text]), [[0, "source", "1 print a"], [1, "normal", "a"], [2, "warning", "WARNING: w"]]);
+      assert.equal(log.total, 3);
+      assert.equal((await store.readLog(s.id, { stream: "log", limit: 1, from: 1 })).lines[0]?.text, "a");
+      assert.deepEqual((await store.readLog(s.id, { stream: "log", limit: 10, types: ["warning"] })).lines.map((l) => l.position), [2]);
+      assert.deepEqual((await store.readLog(s.id, { stream: "log", limit: 10, jobId: "job-1" })).lines.map((l) => l.position), [2]);
+      const stats = (await store.logStats([s.id])).get(s.id);
+      assert.equal(stats?.log.count, 3);
+      assert.equal(stats?.listing.count, 1);
+      const tail = (await store.tailLogs([s.id], "log", 2)).get(s.id);
+      assert.deepEqual(tail?.map((l) => l.position), [1, 2]);
+      const viaMutation = await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1 }, events: [], log: [{ stream: "log", type: "note", text: "NOTE: n" }] }));
+      assert.ok(viaMutation);
+      assert.equal((await store.readLog(s.id, { stream: "log", limit: 10 })).lines.at(-1)?.position, 3);
+      await assert.rejects(store.appendLog(uuidv7(), [{ stream: "log", type: "normal", text: "x" }], [], tick()), (e) => e instanceof CoreError && e.kind === "not-found");
+    });
+
+    test("jobs: FIFO sequence, states, most recent per session", async () => {
+      const s = await insert();
+      const make = (code: string) =>
+        store.insertJob({ id: uuidv7(), sessionId: s.id, name: null, description: null, code, state: "pending", conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 }, []);
+      const one = (await make("a")).job;
+      const two = (await make("b")).job;
+      assert.deepEqual([one.seq, two.seq], [1, 2]);
+      const done = await store.mutateJob(one.id, (cur) => ({ next: { ...cur, state: "completed", endedAt: tick(), version: cur.version + 1 }, events: [] }));
+      assert.equal(done?.job.state, "completed");
+      assert.deepEqual((await store.listJobs(s.id, ["pending"])).map((j) => j.id), [two.id]);
+      assert.deepEqual((await store.recentJobs([s.id], 1)).get(s.id)?.map((j) => j.id), [two.id]);
+      assert.equal((await store.getJob(one.id))?.code, "a");
+    });
+
+    test("events: sequence, reading after a point, counts per session, and purging", async () => {
+      const s = await insert();
+      const start = await store.lastEventSeq();
+      const written = await store.insertEvents([draft("session.activity", s), draft("session.updated", s)]);
+      assert.deepEqual(written.map((e) => e.seq), [start + 1, start + 2]);
+      const read = await store.readEvents(start, 10);
+      assert.deepEqual(read.map((e) => e.type), ["session.activity", "session.updated"]);
+      assert.equal(read[0]?.nodeId, NODE);
+      assert.equal((await store.countEvents([s.id], 0)).get(s.id), 3);
+      await store.purgeHistory(Number.MAX_SAFE_INTEGER, clock);
+      assert.equal((await store.readEvents(0, 10)).length, 0);
+    });
+
+    test("users and tokens: unique device ids, numbers, revocation, cascade", async () => {
+      const u = await store.insertUser({ id: "dev1", roles: [], passwordHash: null, deviceId: "device-1", clientType: "phone", attributes: { email: "" }, disabled: false }, tick());
+      assert.ok(u.number > 0);
+      await assert.rejects(store.insertUser({ id: "dev2", roles: [], passwordHash: null, deviceId: "device-1", clientType: null, attributes: {}, disabled: false }, tick()), (e) => e instanceof CoreError && e.kind === "already-exists");
+      assert.equal((await store.getUserByDeviceId("device-1"))?.id, "dev1");
+      assert.equal((await store.getUserByNumber(u.number))?.id, "dev1");
+      await store.insertToken({ id: "t1", userId: "dev1", name: null, issuer: "test", hash: "h1", createdAt: clock, expiresAt: null, revokedAt: null });
+      assert.equal((await store.getTokenByHash("h1"))?.id, "t1");
+      const revoked = await store.revokeToken("t1", tick());
+      assert.ok(revoked?.revokedAt);
+      const updated = await store.updateUser("dev1", { roles: ["admin"], disabled: true }, tick());
+      assert.deepEqual(updated?.roles, ["admin"]);
+      assert.equal((await store.getUser("dev1"))?.disabled, true);
+      assert.ok(await store.deleteUser("dev1"));
+      assert.equal(await store.getTokenByHash("h1"), null);
+      await store.setMeta("k", "v1");
+      await store.setMeta("k", "v2");
+      assert.equal(await store.getMeta("k"), "v2");
+    });
+
+    test("deleting a service deletes its sessions only when forced", async () => {
+      const svc = (await store.insertService({ id: "doomed", kind: "generic", name: "D", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const s = await insert({ serviceId: svc });
+      const refused = await store.deleteService(svc, false, []);
+      assert.deepEqual([refused.deleted, refused.liveSessions], [false, 1]);
+      assert.ok((await store.deleteService(svc, true, [])).deleted);
+      assert.equal(await store.getSession({ id: s.id }), null);
+    });
+  });
+}
