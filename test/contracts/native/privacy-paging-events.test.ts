@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ADMIN_TOKEN, type TestServer, client, startServer } from "../../helpers/server.js";
+import { openEventStream } from "../../helpers/sse.js";
+
+/** Native contract checklist items 5, 7 and 8. */
+describe("native API: privacy, paging, events", () => {
+  let t: TestServer;
+  let admin: ReturnType<typeof client>;
+  const tokens: Record<string, string> = {};
+
+  before(async () => {
+    t = await startServer();
+    admin = client(t.url, ADMIN_TOKEN);
+    await admin("POST", "/api/v1/services", { body: { id: "lobby" } });
+    await admin("POST", "/api/v1/services", { body: { id: "bulk" } });
+    for (const user of ["alice", "bob", "carol"]) {
+      await admin("POST", "/api/v1/users", { body: { id: user } });
+      tokens[user] = (await admin("POST", "/api/v1/tokens", { body: { userId: user } })).body.secret;
+    }
+  });
+
+  after(() => t.stop());
+
+  test("5. a user never sees another user's private session in any list, count, event or GET", async () => {
+    const alice = client(t.url, tokens.alice);
+    const bob = client(t.url, tokens.bob);
+    const carol = client(t.url, tokens.carol);
+    const bobStream = await openEventStream(`${t.url}/api/v1/events`, tokens.bob);
+    const carolStream = await openEventStream(`${t.url}/api/v1/events`, tokens.carol);
+    const hidden = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", visibility: "private", name: "secret-plan", invited: ["carol"] } })).body;
+    const shown = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "open-lobby" } })).body;
+    await alice("PATCH", `/api/v1/sessions/${hidden.id}`, { body: { status: "changed" } });
+    assert.equal((await bob("GET", `/api/v1/sessions/${hidden.id}`)).status, 404);
+    assert.equal((await bob("GET", `/api/v1/sessions/${hidden.number}`)).status, 404);
+    assert.equal((await bob("POST", `/api/v1/sessions/${hidden.id}/members`, { body: {} })).status, 404);
+    assert.equal((await bob("PATCH", `/api/v1/sessions/${hidden.id}`, { body: { status: "x" } })).status, 404);
+    assert.equal((await bob("GET", `/api/v1/sessions/${hidden.id}/log`)).status, 404);
+    const bobList = await bob("GET", "/api/v1/sessions?service=lobby&count=true&limit=1000");
+    const bobIds = bobList.body.items.map((s: { id: string }) => s.id);
+    assert.ok(!bobIds.includes(hidden.id));
+    assert.ok(bobIds.includes(shown.id));
+    assert.equal(bobList.body.total, bobIds.length);
+    const carolList = await carol("GET", "/api/v1/sessions?service=lobby&limit=1000");
+    assert.ok(carolList.body.items.some((s: { id: string }) => s.id === hidden.id), "invited users see it");
+    assert.equal((await carol("GET", `/api/v1/sessions/${hidden.id}`)).status, 200);
+    const bobEvents = await bobStream.collect(300);
+    const carolEvents = await carolStream.collect(300);
+    bobStream.close();
+    carolStream.close();
+    assert.ok(bobEvents.some((e) => e.data.sessionId === shown.id), "bob sees the public session's events");
+    assert.ok(!bobEvents.some((e) => e.data.sessionId === hidden.id), "bob sees no event of the private session");
+    assert.ok(!JSON.stringify(bobEvents).includes("secret-plan"));
+    assert.ok(carolEvents.some((e) => e.data.sessionId === hidden.id && e.event === "session.updated"));
+  });
+
+  test("7. cursor paging over 10,000 sessions returns each exactly once while sessions are being created", async () => {
+    const store = t.server.store;
+    const now = t.clock.now();
+    for (let i = 0; i < 10_000; i += 1) {
+      await t.server.hub.sessions.create(
+        { userId: "admin", roles: ["admin"], isAdmin: true, method: "token" },
+        { serviceId: "bulk", name: `bulk-${i}`, status: `s${i % 7}` },
+      );
+    }
+    assert.equal(await store.countSessions({ field: "serviceId", op: "eq", value: "bulk" }), 10_000);
+    const seen = new Set<string>();
+    let duplicates = 0;
+    let cursor: string | null = null;
+    let created = 0;
+    let pages = 0;
+    do {
+      const page: { status: number; body: { items: { id: string; name: string }[]; nextCursor: string | null } } = await admin(
+        "GET",
+        `/api/v1/sessions?service=bulk&sort=status,-createdAt&limit=500${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      assert.equal(page.status, 200);
+      for (const s of page.body.items) {
+        if (seen.has(s.id)) duplicates += 1;
+        seen.add(s.id);
+      }
+      cursor = page.body.nextCursor;
+      pages += 1;
+      for (let i = 0; i < 5; i += 1) {
+        await admin("POST", "/api/v1/sessions", { body: { serviceId: "bulk", name: `during-${created}`, status: "s3" } });
+        created += 1;
+      }
+    } while (cursor);
+    assert.equal(duplicates, 0);
+    const originals = [...seen].length;
+    assert.ok(originals >= 10_000, `saw ${originals} sessions in ${pages} pages`);
+    const all = await store.querySessions({ where: { and: [{ field: "serviceId", op: "eq", value: "bulk" }, { field: "name", op: "like", value: "bulk-%" }] }, limit: 20_000 });
+    for (const s of all.items) assert.ok(seen.has(s.id), `session ${s.name} missed`);
+    assert.ok(now > 0);
+    const bad = await admin("GET", "/api/v1/sessions?cursor=not-a-cursor");
+    assert.equal(bad.status, 400);
+  });
+
+  test("8. the event stream delivers create/update/join/end in order and resumes from Last-Event-ID", async () => {
+    const alice = client(t.url, tokens.alice);
+    const bob = client(t.url, tokens.bob);
+    const stream = await openEventStream(`${t.url}/api/v1/events?service=lobby`, tokens.alice);
+    const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
+    await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "ready" } });
+    await bob("POST", `/api/v1/sessions/${s.id}/members`, { body: {} });
+    await alice("POST", `/api/v1/sessions/${s.id}/end`, { body: {} });
+    const events = (await stream.collect(300)).filter((e) => e.data.sessionId === s.id);
+    stream.close();
+    assert.deepEqual(events.map((e) => e.event), ["session.created", "session.updated", "member.joined", "session.ended"]);
+    const ids = events.map((e) => Number(e.id));
+    assert.deepEqual([...ids].sort((a, b) => a - b), ids);
+    const resumed = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice, String(ids[1]));
+    const replay = await resumed.collect(300);
+    resumed.close();
+    assert.deepEqual(replay.map((e) => e.event), ["member.joined", "session.ended"]);
+    assert.deepEqual(replay.map((e) => Number(e.id)), ids.slice(2));
+  });
+});
