@@ -1,6 +1,8 @@
 import type { Store } from "../store/store.js";
 import { ActivityTracker } from "./activity.js";
 import { EventBus } from "./events.js";
+import { Insights } from "./insights.js";
+import { FamilyRecords } from "./records.js";
 import { Reaper, type ReaperOptions } from "./reaper.js";
 import { ServiceDirectory } from "./services.js";
 import { type SessionRules, Sessions } from "./sessions.js";
@@ -23,6 +25,7 @@ export class Hub {
   readonly sessions: Sessions;
   readonly activity: ActivityTracker;
   readonly reaper: Reaper;
+  readonly insights: Insights;
   readonly clock: () => number;
   readonly nodeId: string;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -38,7 +41,13 @@ export class Hub {
     this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds);
     this.activity = new ActivityTracker(store, this.bus);
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
+    this.insights = new Insights(store);
     this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
+  }
+
+  /** The record store of one family, its namespaces prefixed with the family's name. */
+  records(family: string): FamilyRecords {
+    return new FamilyRecords(this.store, family, this.clock);
   }
 
   async start(): Promise<void> {

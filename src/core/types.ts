@@ -164,3 +164,19 @@ export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
   isAdmin: true,
   method: "token",
 }) as Principal;
+
+/**
+ * A family's own data (Roundware languages, SAS filerefs and work-area files): a JSON
+ * document and optional bytes under a namespace and key, versioned for compare-and-set.
+ * Records tied to a session are deleted with it.
+ */
+export interface FamilyRecord {
+  namespace: string;
+  key: string;
+  sessionId: string | null;
+  doc: JsonObject;
+  blob: Uint8Array | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -300,4 +300,37 @@ CREATE TABLE idempotency_keys (
 );
 `,
   },
+  {
+    id: "0002_family_records",
+    sqlite: `
+CREATE TABLE family_records (
+  namespace TEXT NOT NULL,
+  key TEXT NOT NULL,
+  session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+  doc TEXT NOT NULL,
+  blob BLOB,
+  blob_bytes INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
+CREATE INDEX family_records_session ON family_records(session_id, namespace) WHERE session_id IS NOT NULL;
+`,
+    postgres: `
+CREATE TABLE family_records (
+  namespace TEXT NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+  doc JSONB NOT NULL,
+  blob BYTEA,
+  blob_bytes BIGINT NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (namespace, key)
+);
+CREATE INDEX family_records_session ON family_records(session_id, namespace) WHERE session_id IS NOT NULL;
+`,
+  },
 ];

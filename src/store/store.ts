@@ -2,6 +2,7 @@ import type { EventDraft, HubEvent } from "../core/events.js";
 import type { Condition, Page, SessionQuery } from "../core/query.js";
 import type {
   ApiToken,
+  FamilyRecord,
   Job,
   JobState,
   JsonObject,
@@ -85,6 +86,24 @@ export type UserPatch = Partial<Pick<User, "roles" | "passwordHash" | "deviceId"
 export type NewJob = Omit<Job, "seq">;
 export type JobMutator = (current: Job) => { next: Job | null; events: EventDraft[] } | null;
 
+export interface RecordWrite {
+  namespace: string;
+  key: string;
+  sessionId?: string | null;
+  doc: JsonObject;
+  /** undefined keeps the stored bytes; null removes them. */
+  blob?: Uint8Array | null;
+}
+
+export interface RecordList {
+  sessionId?: string;
+  /** Keys starting with this text. */
+  prefix?: string;
+  /** Keys after this one (keyset paging, ascending key order). */
+  after?: string;
+  limit: number;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
 
@@ -164,6 +183,20 @@ export interface Store {
   getTokenByHash(hash: string): Promise<ApiToken | null>;
   listTokens(userId?: string): Promise<ApiToken[]>;
   revokeToken(id: string, now: number): Promise<ApiToken | null>;
+
+  // Family records
+  /**
+   * Insert or replace a record. `expectedVersion` undefined: unconditional; null: only if
+   * it does not exist (else `already-exists`); a number: only if it has that version
+   * (else `version-conflict`). The record's session must exist (else `not-found`).
+   */
+  putRecord(write: RecordWrite, expectedVersion: number | null | undefined, now: number): Promise<FamilyRecord>;
+  getRecord(namespace: string, key: string): Promise<FamilyRecord | null>;
+  listRecords(namespace: string, list: RecordList): Promise<FamilyRecord[]>;
+  /** true when a record was deleted; `expectedVersion` as in putRecord. */
+  deleteRecord(namespace: string, key: string, expectedVersion?: number): Promise<boolean>;
+  /** Total bytes of blobs of a session's records in a namespace (work-area caps). */
+  recordBytes(namespace: string, sessionId: string): Promise<number>;
 
   /** Small key/value facts of the installation (schema flags, bootstrap done). */
   getMeta(key: string): Promise<string | null>;

@@ -179,7 +179,7 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "capacity", dir: "asc" }, { field: "createdAt", dir: "desc" }],
         [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
       ] as SessionQuery["sort"][]) {
-        const all = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
+        const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         assert.equal(all.length, 25);
         const seen: string[] = [];
         let cursor: string | undefined;
@@ -361,6 +361,30 @@ export function storeConformance(factory: StoreFactory): void {
       await store.setMeta("k", "v1");
       await store.setMeta("k", "v2");
       assert.equal(await store.getMeta("k"), "v2");
+    });
+
+    test("family records: insert-only, compare-and-set, listing, bytes, and deletion with their session", async () => {
+      const s = await insert();
+      const first = await store.putRecord({ namespace: "fam.files", key: `${s.id}/a`, sessionId: s.id, doc: { n: 1 }, blob: new Uint8Array([1, 2, 3]) }, null, tick());
+      assert.equal(first.version, 1);
+      await assert.rejects(store.putRecord({ namespace: "fam.files", key: `${s.id}/a`, doc: {} }, null, tick()), (e) => e instanceof CoreError && e.kind === "already-exists");
+      await assert.rejects(store.putRecord({ namespace: "fam.files", key: `${s.id}/a`, sessionId: s.id, doc: {} }, 7, tick()), (e) => e instanceof CoreError && e.kind === "version-conflict");
+      const second = await store.putRecord({ namespace: "fam.files", key: `${s.id}/a`, sessionId: s.id, doc: { n: 2 } }, 1, tick());
+      assert.equal(second.version, 2);
+      assert.deepEqual([...(second.blob ?? [])], [1, 2, 3], "bytes kept when not given");
+      await store.putRecord({ namespace: "fam.files", key: `${s.id}/b`, sessionId: s.id, doc: {}, blob: new Uint8Array(10) }, undefined, tick());
+      await store.putRecord({ namespace: "fam.other", key: "z", doc: { global: true } }, undefined, tick());
+      assert.deepEqual((await store.listRecords("fam.files", { sessionId: s.id, limit: 10 })).map((r) => r.key), [`${s.id}/a`, `${s.id}/b`]);
+      assert.deepEqual((await store.listRecords("fam.files", { prefix: `${s.id}/`, after: `${s.id}/a`, limit: 10 })).map((r) => r.key), [`${s.id}/b`]);
+      assert.equal(await store.recordBytes("fam.files", s.id), 13);
+      assert.deepEqual((await store.getRecord("fam.files", `${s.id}/a`))?.doc, { n: 2 });
+      await assert.rejects(store.deleteRecord("fam.files", `${s.id}/b`, 9), (e) => e instanceof CoreError && e.kind === "version-conflict");
+      assert.equal(await store.deleteRecord("fam.files", `${s.id}/b`, 1), true);
+      assert.equal(await store.deleteRecord("fam.files", `${s.id}/b`), false);
+      await assert.rejects(store.putRecord({ namespace: "fam.files", key: "x", sessionId: uuidv7(), doc: {} }, undefined, tick()), (e) => e instanceof CoreError && e.kind === "not-found");
+      await store.mutateSession(s.id, () => ({ next: null, events: [] }));
+      assert.equal(await store.getRecord("fam.files", `${s.id}/a`), null);
+      assert.ok(await store.getRecord("fam.other", "z"));
     });
 
     test("deleting a service deletes its sessions only when forced", async () => {

@@ -1,5 +1,5 @@
 import type { HubEvent } from "../../core/events.js";
-import type { ApiToken, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
+import type { ApiToken, FamilyRecord, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
 
 /**
  * Row ↔ model mapping shared by the SQL stores. JSON columns arrive as text from SQLite
@@ -224,5 +224,19 @@ export function eventFromRow(r: Row): HubEvent {
     at: num(r.at),
     data: json(r.data, {}),
     access: json(r.access, null),
+  };
+}
+
+export function recordFromRow(r: Row): FamilyRecord {
+  const blob = r.blob === null || r.blob === undefined ? null : new Uint8Array(r.blob as Buffer);
+  return {
+    namespace: String(r.namespace),
+    key: String(r.key),
+    sessionId: strOrNull(r.session_id),
+    doc: json(r.doc, {}),
+    blob,
+    version: num(r.version),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
   };
 }

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
 import { type Condition, type Page, type SessionQuery, encodeCursor, validateCondition, validateSort, withTieBreak } from "../../core/query.js";
-import type { ApiToken, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
+import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import { SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "../sql/compile.js";
 import {
@@ -14,6 +14,7 @@ import {
   eventFromRow,
   jobFromRow,
   logLineFromRow,
+  recordFromRow,
   serviceFromRow,
   sessionFromRow,
   sessionValues,
@@ -33,6 +34,8 @@ import type {
   NewService,
   NewSession,
   NewUser,
+  RecordList,
+  RecordWrite,
   ServicePatch,
   Store,
   UserPatch,
@@ -730,6 +733,86 @@ export class SqliteStore implements Store {
       const row = this.get("SELECT * FROM tokens WHERE id = ?", id);
       return row ? tokenFromRow(row) : null;
     });
+  }
+
+  // Family records -----------------------------------------------------------
+
+  async putRecord(write: RecordWrite, expectedVersion: number | null | undefined, now: number): Promise<FamilyRecord> {
+    return this.tx(() => {
+      const row = this.get("SELECT * FROM family_records WHERE namespace = ? AND key = ?", write.namespace, write.key);
+      const current = row ? recordFromRow(row) : null;
+      if (expectedVersion === null && current) throw new CoreError("already-exists", `${write.namespace} ${write.key} exists.`);
+      if (typeof expectedVersion === "number" && current?.version !== expectedVersion) {
+        throw new CoreError("version-conflict", `${write.namespace} ${write.key} has changed.`);
+      }
+      const sessionId = write.sessionId ?? null;
+      if (sessionId !== null && !this.get("SELECT 1 AS x FROM sessions WHERE id = ?", sessionId)) throw new CoreError("not-found", "No such session.");
+      const blob = write.blob === undefined ? (current?.blob ?? null) : write.blob;
+      const next: FamilyRecord = {
+        namespace: write.namespace,
+        key: write.key,
+        sessionId,
+        doc: write.doc,
+        blob,
+        version: (current?.version ?? 0) + 1,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      };
+      this.run(
+        `INSERT INTO family_records (namespace, key, session_id, doc, blob, blob_bytes, version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, key) DO UPDATE SET session_id = excluded.session_id, doc = excluded.doc, blob = excluded.blob,
+           blob_bytes = excluded.blob_bytes, version = excluded.version, updated_at = excluded.updated_at`,
+        next.namespace,
+        next.key,
+        sessionId,
+        JSON.stringify(next.doc),
+        blob === null ? null : Buffer.from(blob),
+        blob?.byteLength ?? 0,
+        next.version,
+        next.createdAt,
+        next.updatedAt,
+      );
+      return next;
+    });
+  }
+
+  async getRecord(namespace: string, key: string): Promise<FamilyRecord | null> {
+    const row = this.get("SELECT * FROM family_records WHERE namespace = ? AND key = ?", namespace, key);
+    return row ? recordFromRow(row) : null;
+  }
+
+  async listRecords(namespace: string, list: RecordList): Promise<FamilyRecord[]> {
+    const conditions = ["namespace = ?"];
+    const params: unknown[] = [namespace];
+    if (list.sessionId !== undefined) {
+      conditions.push("session_id = ?");
+      params.push(list.sessionId);
+    }
+    if (list.prefix) {
+      conditions.push("substr(key, 1, ?) = ?");
+      params.push(list.prefix.length, list.prefix);
+    }
+    if (list.after !== undefined) {
+      conditions.push("key > ?");
+      params.push(list.after);
+    }
+    return this.all(`SELECT * FROM family_records WHERE ${conditions.join(" AND ")} ORDER BY key LIMIT ?`, ...params, list.limit).map(recordFromRow);
+  }
+
+  async deleteRecord(namespace: string, key: string, expectedVersion?: number): Promise<boolean> {
+    return this.tx(() => {
+      const row = this.get("SELECT version FROM family_records WHERE namespace = ? AND key = ?", namespace, key);
+      if (!row) return false;
+      if (expectedVersion !== undefined && Number(row.version) !== expectedVersion) {
+        throw new CoreError("version-conflict", `${namespace} ${key} has changed.`);
+      }
+      return this.run("DELETE FROM family_records WHERE namespace = ? AND key = ?", namespace, key).changes > 0;
+    });
+  }
+
+  async recordBytes(namespace: string, sessionId: string): Promise<number> {
+    return Number(this.get("SELECT COALESCE(SUM(blob_bytes), 0) AS n FROM family_records WHERE namespace = ? AND session_id = ?", namespace, sessionId)?.n ?? 0);
   }
 
   async getMeta(key: string): Promise<string | null> {

@@ -23,11 +23,11 @@ describe("native API: privacy, paging, events", () => {
   after(() => t.stop());
 
   test("5. a user never sees another user's private session in any list, count, event or GET", async () => {
-    const alice = client(t.url, tokens.alice);
-    const bob = client(t.url, tokens.bob);
-    const carol = client(t.url, tokens.carol);
-    const bobStream = await openEventStream(`${t.url}/api/v1/events`, tokens.bob);
-    const carolStream = await openEventStream(`${t.url}/api/v1/events`, tokens.carol);
+    const alice = client(t.url, tokens.alice!);
+    const bob = client(t.url, tokens.bob!);
+    const carol = client(t.url, tokens.carol!);
+    const bobStream = await openEventStream(`${t.url}/api/v1/events`, tokens.bob!);
+    const carolStream = await openEventStream(`${t.url}/api/v1/events`, tokens.carol!);
     const hidden = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", visibility: "private", name: "secret-plan", invited: ["carol"] } })).body;
     const shown = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "open-lobby" } })).body;
     await alice("PATCH", `/api/v1/sessions/${hidden.id}`, { body: { status: "changed" } });
@@ -97,9 +97,9 @@ describe("native API: privacy, paging, events", () => {
   });
 
   test("8. the event stream delivers create/update/join/end in order and resumes from Last-Event-ID", async () => {
-    const alice = client(t.url, tokens.alice);
-    const bob = client(t.url, tokens.bob);
-    const stream = await openEventStream(`${t.url}/api/v1/events?service=lobby`, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
+    const bob = client(t.url, tokens.bob!);
+    const stream = await openEventStream(`${t.url}/api/v1/events?service=lobby`, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
     await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "ready" } });
     await bob("POST", `/api/v1/sessions/${s.id}/members`, { body: {} });
@@ -109,7 +109,7 @@ describe("native API: privacy, paging, events", () => {
     assert.deepEqual(events.map((e) => e.event), ["session.created", "session.updated", "member.joined", "session.ended"]);
     const ids = events.map((e) => Number(e.id));
     assert.deepEqual([...ids].sort((a, b) => a - b), ids);
-    const resumed = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice, String(ids[1]));
+    const resumed = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!, String(ids[1]));
     const replay = await resumed.collect(300);
     resumed.close();
     assert.deepEqual(replay.map((e) => e.event), ["member.joined", "session.ended"]);

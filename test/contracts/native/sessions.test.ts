@@ -27,7 +27,7 @@ describe("native API: sessions", () => {
   after(() => t.stop());
 
   test("1. create → 201 with Location and ETag; GET by id and by number return the same session", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const created = await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "first", attributes: { mode: "ctf" } } });
     assert.equal(created.status, 201);
     assert.equal(created.headers.get("location"), `/api/v1/sessions/${created.body.id}`);
@@ -54,7 +54,7 @@ describe("native API: sessions", () => {
   });
 
   test("2. PATCH with a stale If-Match → 412; concurrent PATCHes with one version → exactly one 200", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
     const ok = await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "lobby" }, headers: { "if-match": '"0"' } });
     assert.equal(ok.status, 200);
@@ -83,9 +83,9 @@ describe("native API: sessions", () => {
   });
 
   test("3. 50 concurrent joins on a capacity-10 session → exactly 10 members and 40 × 409 session-full", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", capacity: 10 } })).body;
-    const joins = await Promise.all(Array.from({ length: 50 }, (_, i) => http(t.url, "POST", `/api/v1/sessions/${s.id}/members`, { token: tokens[`joiner${i}`], body: {} })));
+    const joins = await Promise.all(Array.from({ length: 50 }, (_, i) => http(t.url, "POST", `/api/v1/sessions/${s.id}/members`, { token: tokens[`joiner${i}`]!, body: {} })));
     assert.equal(joins.filter((r) => r.status === 201).length, 10);
     const full = joins.filter((r) => r.status === 409);
     assert.equal(full.length, 40);
@@ -93,14 +93,14 @@ describe("native API: sessions", () => {
     const after = await alice("GET", `/api/v1/sessions/${s.id}`);
     assert.equal(after.body.memberCount, 10);
     assert.equal(after.body.version, 10);
-    const again = await http(t.url, "POST", `/api/v1/sessions/${s.id}/members`, { token: tokens[`joiner${joins.findIndex((r) => r.status === 201)}`], body: {} });
+    const again = await http(t.url, "POST", `/api/v1/sessions/${s.id}/members`, { token: tokens[`joiner${joins.findIndex((r) => r.status === 201)}`]!, body: {} });
     assert.equal(again.status, 200);
     assert.equal(again.body.version, 10);
   });
 
   test("4. wrong password → 403; password and hashes appear in no response, event or log line", async () => {
-    const alice = client(t.url, tokens.alice);
-    const bob = client(t.url, tokens.bob);
+    const alice = client(t.url, tokens.alice!);
+    const bob = client(t.url, tokens.bob!);
     const secret = "hunter2-very-secret";
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", password: secret } })).body;
     assert.equal(s.hasPassword, true);
@@ -123,7 +123,7 @@ describe("native API: sessions", () => {
   });
 
   test("6. heartbeat moves expiresAt; an idle session is ended/expired within one reaper interval", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", inactiveTimeoutSeconds: 30 } })).body;
     t.clock.advance(10_000);
     const beat = await alice("POST", `/api/v1/sessions/${s.id}/heartbeat`);
@@ -139,7 +139,7 @@ describe("native API: sessions", () => {
   });
 
   test("9. a retried create with the same Idempotency-Key returns the same session", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const headers = { "idempotency-key": "create-once-1" };
     const first = await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "idem" }, headers });
     const retries = await Promise.all(Array.from({ length: 5 }, () => alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "idem" }, headers })));
@@ -147,16 +147,16 @@ describe("native API: sessions", () => {
       assert.equal(r.status, 201);
       assert.deepEqual(r.body, first.body);
     }
-    const bobSameKey = await client(t.url, tokens.bob)("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "idem" }, headers });
+    const bobSameKey = await client(t.url, tokens.bob!)("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "idem" }, headers });
     assert.notEqual(bobSameKey.body.id, first.body.id, "keys are scoped to the caller");
     const listed = await admin("GET", "/api/v1/sessions?attributes.none=1&owner=alice&limit=1000");
     assert.equal(listed.status, 200);
   });
 
   test("end, delete, leave and kick follow the access policy", async () => {
-    const alice = client(t.url, tokens.alice);
-    const bob = client(t.url, tokens.bob);
-    const carol = client(t.url, tokens.carol);
+    const alice = client(t.url, tokens.alice!);
+    const bob = client(t.url, tokens.bob!);
+    const carol = client(t.url, tokens.carol!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
     assert.equal((await bob("POST", `/api/v1/sessions/${s.id}/members`, { body: {} })).status, 201);
     assert.equal((await carol("POST", `/api/v1/sessions/${s.id}/members`, { body: {} })).status, 201);
@@ -177,7 +177,7 @@ describe("native API: sessions", () => {
   });
 
   test("log lines are appended and read back by stream", async () => {
-    const alice = client(t.url, tokens.alice);
+    const alice = client(t.url, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
     const appended = await alice("POST", `/api/v1/sessions/${s.id}/log`, {
       body: { lines: [{ type: "note", text: "NOTE: hello" }, { text: "out", stream: "listing" }, { type: "warning", text: "careful" }] },
@@ -189,6 +189,6 @@ describe("native API: sessions", () => {
     assert.equal(log.body.nextFrom, 1);
     const listing = await alice("GET", `/api/v1/sessions/${s.id}/log?stream=listing`);
     assert.deepEqual(listing.body.items.map((l: { text: string }) => l.text), ["out"]);
-    assert.equal((await client(t.url, tokens.bob)("POST", `/api/v1/sessions/${s.id}/log`, { body: { lines: [{ text: "x" }] } })).status, 403);
+    assert.equal((await client(t.url, tokens.bob!)("POST", `/api/v1/sessions/${s.id}/log`, { body: { lines: [{ text: "x" }] } })).status, 403);
   });
 });
