@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import type { Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { redactUrl } from "./redact.js";
 import { validatorCompiler } from "./validation.js";
@@ -9,7 +10,7 @@ export type App = FastifyInstance;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface AppOptions {
-  logger: FastifyServerOptions["loggerInstance"];
+  logger: Logger;
   bodyLimit: number;
 }
 
@@ -33,7 +34,12 @@ export function createApp(options: AppOptions): App {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
+  app.addHook("onRequest", (req, reply, done) => {
+    reply.header("x-request-id", req.id);
+    done();
+  });
   app.addHook("onResponse", (req, reply, done) => {
+    if (!options.logger.isLevelEnabled("info")) return done();
     // Only what operators need; credentials never enter the record (see redact.ts).
     req.log.info(
       {
@@ -44,10 +50,6 @@ export function createApp(options: AppOptions): App {
       "request completed",
     );
     done();
-  });
-  app.addHook("onSend", (req, reply, payload, done) => {
-    reply.header("x-request-id", req.id);
-    done(null, payload);
   });
   return app as unknown as App;
 }
