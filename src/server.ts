@@ -14,6 +14,7 @@ import { Metrics } from "./http/metrics.js";
 import { loadNodeId } from "./node-id.js";
 import type { Migration } from "./store/migrations.js";
 import { SqliteStore } from "./store/sqlite/index.js";
+import { adminUi } from "./ui.js";
 import type { Store } from "./store/store.js";
 
 export interface ServerOptions {
@@ -149,6 +150,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   await documentation(app);
   healthRoutes(app, store, metrics);
+  if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
   for (const family of families) await family.mount?.(app, ctx);
 
