@@ -8,5 +8,6 @@ const url = await cluster.createDatabase();
 storeConformance({
   name: "PostgreSQL (embedded server)",
   open: async (nodeId, clock) => new PostgresStore({ url, nodeId, clock }),
+  spansNodes: true,
   teardown: () => cluster.stop(),
 });
