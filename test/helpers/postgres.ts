@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,12 @@ export interface PostgresCluster {
   suspend(): Promise<void>;
   /** Starts a suspended server again on the same port. */
   resume(): Promise<void>;
+  /**
+   * Stops every process of the server without closing a connection (SIGSTOP), as a
+   * hung host or a partitioned network looks to a client: nothing answers. Linux only.
+   */
+  freeze(): void;
+  thaw(): void;
   readonly host: string;
   readonly port: number;
   stop(): Promise<void>;
@@ -46,6 +52,35 @@ function postmasterPid(dir: string): number | null {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
+  }
+}
+
+/** The postmaster and its children (backends, background workers), from /proc. */
+function serverPids(dir: string): number[] {
+  const postmaster = postmasterPid(dir);
+  if (postmaster === null) return [];
+  const children = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // Field 4 of stat, after the parenthesised command name, is the parent pid.
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -85,14 +120,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // A last resort when the process ends without stop(): an immediate shutdown
   // (synchronous, as an exit handler must be) and the directory removed.
   const onExit = () => {
+    // Thawed first: a frozen process would hold the signal until continued.
+    signal(serverPids(dir), "SIGCONT");
     const pid = postmasterPid(dir);
-    if (pid !== null) {
-      try {
-        process.kill(pid, "SIGQUIT");
-      } catch {
-        /* already gone */
-      }
-    }
+    if (pid !== null) signal([pid], "SIGQUIT");
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   process.once("exit", onExit);
@@ -126,6 +157,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
     suspend: () => server.stop(),
     resume: () => server.start(),
+    freeze: () => signal(serverPids(dir), "SIGSTOP"),
+    thaw: () => signal(serverPids(dir), "SIGCONT"),
     async stop() {
       if (stopped) return;
       stopped = true;

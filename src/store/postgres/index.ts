@@ -130,8 +130,9 @@ export class PostgresStore implements Store {
         ...this.clientConfig(),
         max: options.poolSize ?? 10,
         statement_timeout: statementTimeoutMs,
-        // The server's timeout cannot fire when the server is gone; this one can.
-        query_timeout: statementTimeoutMs + 5000,
+        // The server's own timeout cannot fire when the server hangs; this one can. The
+        // margin for the round trip is what a connection may take to open.
+        query_timeout: statementTimeoutMs + this.connectTimeoutMs,
         idle_in_transaction_session_timeout: statementTimeoutMs * 2,
       }),
     );
@@ -156,7 +157,7 @@ export class PostgresStore implements Store {
     const client = new pg.Client(this.clientConfig());
     client.on("error", () => {});
     const fail = (e: unknown) =>
-      new CoreError("unavailable", `Cannot use PostgreSQL at ${describeTarget(this.url)}: ${scrub((e as Error).message, this.url)}`);
+      new CoreError("unavailable", `Cannot connect to PostgreSQL at ${describeTarget(this.url)}: ${scrub((e as Error).message, this.url)}`);
     try {
       await client.connect();
     } catch (e) {
