@@ -1,26 +1,22 @@
 import pg from "pg";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
-import {
-  type Condition,
-  type Page,
-  type SessionQuery,
-  encodeCursor,
-  likeLiteral,
-  validateCondition,
-  validateSort,
-  withTieBreak,
-} from "../../core/query.js";
+import { type Condition, type Page, type SessionQuery, likeLiteral } from "../../core/query.js";
 import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
-import { SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "../sql/compile.js";
 import {
+  JOB_UPDATE_COLUMNS,
+  JOB_WRITE_COLUMNS,
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
+  bySession,
   diffMembers,
   eventFromRow,
   jobFromRow,
+  jobUpdateValues,
+  jobValues,
   logLineFromRow,
+  logStatsFromRows,
   recordFromRow,
   serviceFromRow,
   sessionFromRow,
@@ -28,6 +24,7 @@ import {
   tokenFromRow,
   userFromRow,
 } from "../sql/rows.js";
+import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
@@ -47,7 +44,7 @@ import type {
   Store,
   UserPatch,
 } from "../store.js";
-import { Database, type Queries, type Row, pgTypes } from "./database.js";
+import { Database, type Queries, pgTypes } from "./database.js";
 import { MEMBERS_SQL, postgresDialect } from "./dialect.js";
 import { describeTarget, isForeignKeyViolation, isUnavailable, isUniqueViolation, scrub } from "./errors.js";
 import { EVENTS_CHANNEL, EventFeed } from "./event-feed.js";
@@ -74,6 +71,8 @@ const placeholders = (from: number, count: number) => Array.from({ length: count
 const SELECT_SESSION = `SELECT ${SESSION_COLUMNS}, ${MEMBERS_SQL} FROM sessions s`;
 const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")}, member_seq)
   VALUES (${placeholders(1, SESSION_WRITE_COLUMNS.length + 1)}) RETURNING number`;
+const UPDATE_JOB = `UPDATE jobs SET ${JOB_UPDATE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")}
+  WHERE id = $${JOB_UPDATE_COLUMNS.length + 1} AND version = $${JOB_UPDATE_COLUMNS.length + 2}`;
 const UPDATE_COLUMNS = SESSION_WRITE_COLUMNS.filter((c) => c !== "id");
 const UPDATE_SESSION = `UPDATE sessions SET ${UPDATE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")},
   member_seq = $${UPDATE_COLUMNS.length + 1} WHERE id = $${UPDATE_COLUMNS.length + 2} AND version = $${UPDATE_COLUMNS.length + 3}`;
@@ -400,35 +399,15 @@ export class PostgresStore implements Store {
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const sort = withTieBreak(query.sort);
-    validateSort(sort);
-    const b = new SqlBuilder(postgresDialect);
-    const parts: string[] = [];
-    if (query.where) {
-      validateCondition(query.where);
-      parts.push(compileCondition(b, query.where));
-    }
-    if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
-    const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
-    const limit = Math.max(0, query.limit);
-    const sql = `${SELECT_SESSION}${whereSql} ORDER BY ${compileOrder(sort)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
-    const rows = await this.db.rows(sql, b.params);
-    const items = rows.slice(0, limit).map(sessionFromRow);
-    const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last as unknown as Row, sort)) : null;
-    const page: Page<Session> = { items, nextCursor };
+    const compiled = compileSessionPage(postgresDialect, SELECT_SESSION, query);
+    const page = compiled.page((await this.db.rows(compiled.sql, compiled.params)).map(sessionFromRow));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
 
   async countSessions(where?: Condition): Promise<number> {
-    const b = new SqlBuilder(postgresDialect);
-    let whereSql = "";
-    if (where) {
-      validateCondition(where);
-      whereSql = ` WHERE ${compileCondition(b, where)}`;
-    }
-    return Number((await this.db.one(`SELECT COUNT(*) AS n FROM sessions s${whereSql}`, b.params))?.n ?? 0);
+    const { sql, params } = compileSessionCount(postgresDialect, where);
+    return Number((await this.db.one(sql, params))?.n ?? 0);
   }
 
   /** Appends lines after the last of each stream; the caller holds the session's lock. */
@@ -561,33 +540,29 @@ export class PostgresStore implements Store {
   }
 
   async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
-    const out = new Map<string, LogStats>();
-    for (const id of sessionIds) out.set(id, { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } });
-    if (sessionIds.length === 0) return out;
-    const rows = await this.db.rows(
-      `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
-       WHERE session_id = ANY($1::text[]) GROUP BY session_id, stream`,
-      [sessionIds],
-    );
-    for (const r of rows) {
-      const stats = out.get(String(r.session_id));
-      if (stats) stats[r.stream as LogStream] = { count: Number(r.n), lastAt: Number(r.last_at) };
-    }
-    return out;
+    const rows =
+      sessionIds.length === 0
+        ? []
+        : await this.db.rows(
+            `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
+             WHERE session_id = ANY($1::text[]) GROUP BY session_id, stream`,
+            [sessionIds],
+          );
+    return logStatsFromRows(sessionIds, rows);
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    const out = new Map<string, LogLine[]>(sessionIds.map((id) => [id, []]));
-    if (sessionIds.length === 0 || limit <= 0) return out;
-    const rows = await this.db.rows(
-      `SELECT * FROM (
-         SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-         FROM log_lines l WHERE l.stream = $1 AND l.session_id = ANY($2::text[])
-       ) t WHERE rn <= $3 ORDER BY session_id, position`,
-      [stream, sessionIds, limit],
-    );
-    for (const r of rows) out.get(String(r.session_id))?.push(logLineFromRow(r));
-    return out;
+    const rows =
+      sessionIds.length === 0 || limit <= 0
+        ? []
+        : await this.db.rows(
+            `SELECT * FROM (
+               SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
+               FROM log_lines l WHERE l.stream = $1 AND l.session_id = ANY($2::text[])
+             ) t WHERE rn <= $3 ORDER BY session_id, position`,
+            [stream, sessionIds, limit],
+          );
+    return bySession(sessionIds, rows, logLineFromRow);
   }
 
   // Jobs --------------------------------------------------------------------
@@ -597,27 +572,7 @@ export class PostgresStore implements Store {
       // The session's lock orders concurrent inserts, so each takes the next seq.
       if (!(await q.one(LOCK_SESSION, [job.sessionId]))) throw new CoreError("not-found", "No such session.");
       const seq = Number((await q.one("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = $1", [job.sessionId]))?.n ?? 1);
-      await q.run(
-        `INSERT INTO jobs (id, session_id, seq, name, description, code, state, condition_code, node_id, attributes,
-           created_at, started_at, ended_at, state_changed_at, version) VALUES (${placeholders(1, 15)})`,
-        [
-          job.id,
-          job.sessionId,
-          seq,
-          job.name,
-          job.description,
-          job.code,
-          job.state,
-          job.conditionCode,
-          job.nodeId,
-          JSON.stringify(job.attributes),
-          job.createdAt,
-          job.startedAt,
-          job.endedAt,
-          job.stateChangedAt,
-          job.version,
-        ],
-      );
+      await q.run(`INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${placeholders(1, JOB_WRITE_COLUMNS.length)})`, jobValues({ ...job, seq }));
       return { job: { ...job, seq }, events: await this.writeEvents(q, events) };
     });
   }
@@ -635,17 +590,17 @@ export class PostgresStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    const out = new Map<string, Job[]>(sessionIds.map((id) => [id, []]));
-    if (sessionIds.length === 0 || limit <= 0) return out;
-    const rows = await this.db.rows(
-      `SELECT * FROM (
-         SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-         FROM jobs j WHERE j.session_id = ANY($1::text[])
-       ) t WHERE rn <= $2 ORDER BY session_id, seq DESC`,
-      [sessionIds, limit],
-    );
-    for (const r of rows) out.get(String(r.session_id))?.push(jobFromRow(r));
-    return out;
+    const rows =
+      sessionIds.length === 0 || limit <= 0
+        ? []
+        : await this.db.rows(
+            `SELECT * FROM (
+               SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
+               FROM jobs j WHERE j.session_id = ANY($1::text[])
+             ) t WHERE rn <= $2 ORDER BY session_id, seq DESC`,
+            [sessionIds, limit],
+          );
+    return bySession(sessionIds, rows, jobFromRow);
   }
 
   async mutateJob(id: string, mutator: JobMutator) {
@@ -659,24 +614,7 @@ export class PostgresStore implements Store {
       if (next === null) {
         await q.run("DELETE FROM jobs WHERE id = $1", [id]);
       } else {
-        const changed = await q.run(
-          `UPDATE jobs SET name = $1, description = $2, state = $3, condition_code = $4, node_id = $5, attributes = $6,
-             started_at = $7, ended_at = $8, state_changed_at = $9, version = $10 WHERE id = $11 AND version = $12`,
-          [
-            next.name,
-            next.description,
-            next.state,
-            next.conditionCode,
-            next.nodeId,
-            JSON.stringify(next.attributes),
-            next.startedAt,
-            next.endedAt,
-            next.stateChangedAt,
-            next.version,
-            id,
-            current.version,
-          ],
-        );
+        const changed = await q.run(UPDATE_JOB, [...jobUpdateValues(next), id, current.version]);
         if (changed !== 1) throw new CoreError("version-conflict", "The job has changed since it was read.");
       }
       return { job: next ?? current, changed: true, events: await this.writeEvents(q, mutation.events) };
