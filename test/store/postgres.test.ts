@@ -84,8 +84,8 @@ describe("PostgreSQL: what only a shared server has", () => {
     const stop = await b.listen((events) => got.push(...events));
     try {
       const killed = await raw.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
-        [`sessionhub ${NODE_B}`],
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [`sessionhub ${NODE_B} (events)`],
       );
       assert.equal(killed.rowCount, 1);
       const written = await a.insertEvents([update, update]);

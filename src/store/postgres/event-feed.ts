@@ -8,8 +8,14 @@ export interface EventFeedOptions {
   nodeId: string;
   /** The highest event seq when the feed starts: it delivers what commits after. */
   start: number;
-  /** A new, unconnected client for the LISTEN connection. */
+  /** A new, unconnected client for the LISTEN connection, whose queries time out. */
   client: () => pg.Client;
+  /**
+   * How often the LISTEN connection is asked to answer. A connection that the server or
+   * the network lost without a word (a half-open socket) looks idle, not broken, and a
+   * listener on it would wait forever.
+   */
+  heartbeatMs: number;
   /** Committed events with seq above `after` or in `missing`, in seq order. */
   read: (after: number, missing: number[], limit: number) => Promise<HubEvent[]>;
   onEvents: (events: HubEvent[]) => void;
@@ -41,6 +47,7 @@ export class EventFeed {
   private readonly holes = new Map<number, number>();
   private client: pg.Client | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   private retryMs = RETRY_MIN_MS;
   private polling: Promise<void> | null = null;
   private pollAgain = false;
@@ -59,6 +66,7 @@ export class EventFeed {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    this.stopHeartbeat();
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
@@ -82,6 +90,8 @@ export class EventFeed {
     }
     if (this.client !== client) return;
     this.retryMs = RETRY_MIN_MS;
+    this.heartbeat = setInterval(() => void client.query("SELECT 1").catch(() => this.drop(client)), this.options.heartbeatMs);
+    this.heartbeat.unref();
     // Whatever committed while this node was not listening.
     this.poll();
   }
@@ -89,6 +99,7 @@ export class EventFeed {
   private drop(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    this.stopHeartbeat();
     void client.end().catch(() => {});
     if (this.closed || this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {
@@ -97,6 +108,11 @@ export class EventFeed {
     }, this.retryMs);
     this.reconnectTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private poll(): void {

@@ -200,7 +200,9 @@ export class PostgresStore implements Store {
     const feed = new EventFeed({
       nodeId: this.nodeId,
       start: await this.lastEventSeq(),
-      client: () => new pg.Client(this.clientConfig()),
+      // An answer to a heartbeat takes a round trip: what a connection may take to open.
+      client: () => new pg.Client({ ...this.clientConfig(), application_name: `sessionhub ${this.nodeId} (events)`, query_timeout: this.connectTimeoutMs }),
+      heartbeatMs: this.connectTimeoutMs * 2,
       read: async (after, missing, limit) =>
         (
           await this.db.rows("SELECT * FROM events WHERE seq > $1 OR seq = ANY($2::bigint[]) ORDER BY seq LIMIT $3", [after, missing, limit])
