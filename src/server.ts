@@ -58,7 +58,9 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
 
 async function openStore(config: Config, nodeId: string, migrations: Migration[], clock: () => number): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
-    throw new Error("PostgreSQL is not available in this build yet (issue 3).");
+    // Loaded only when asked for: the embedded default needs no pg.
+    const { PostgresStore } = await import("./store/postgres/index.js");
+    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock });
   }
   if (config.databaseUrl !== "") throw new Error(`SESSIONHUB_DATABASE_URL must be a postgres:// URL, got ${config.databaseUrl.split(":")[0]}:…`);
   return new SqliteStore({ file: join(config.dataDir, "sessionhub.db"), nodeId, migrations, clock, synchronous: config.sqlite.synchronous });
