@@ -1,0 +1,5 @@
+import type { Scenario } from "../context.js";
+import { nativeScenarios } from "./native.js";
+
+/** Every benchmark scenario, in the order they run. */
+export const SCENARIOS: Scenario[] = [...nativeScenarios];
