@@ -1,48 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type Fixture, SESSION_BODY, startFixture } from "./fixture.js";
-
-/** §3.5: every project key, in order, with its JSON type (null only for the five messages). */
-export const PROJECT_TYPES: [string, string][] = [
-  ["id", "integer"],
-  ["name", "string"],
-  ["latitude", "number"],
-  ["longitude", "number"],
-  ["max_recording_length", "integer"],
-  ["sharing_url", "string"],
-  ["out_of_range_url", "string"],
-  ["recording_radius", "number"],
-  ["listen_enabled", "boolean"],
-  ["geo_listen_enabled", "boolean"],
-  ["speak_enabled", "boolean"],
-  ["geo_speak_enabled", "boolean"],
-  ["reset_tag_defaults_on_startup", "boolean"],
-  ["timed_asset_priority", "boolean"],
-  ["repeat_mode", "string"],
-  ["ordering", "string"],
-  ["demo_stream_enabled", "boolean"],
-  ["demo_stream_url", "string"],
-  ["out_of_range_distance", "number"],
-  ["demo_stream_message", "message"],
-  ["legal_agreement", "message"],
-  ["description", "message"],
-  ["sharing_message", "message"],
-  ["out_of_range_message", "message"],
-  ["language_ids", "integers"],
-];
-
-export function assertProjectShape(project: Record<string, unknown>): void {
-  assert.deepEqual(Object.keys(project), PROJECT_TYPES.map(([k]) => k));
-  for (const [key, type] of PROJECT_TYPES) {
-    const v = project[key];
-    const ok =
-      type === "integer" ? Number.isInteger(v)
-      : type === "message" ? v === null || typeof v === "string"
-      : type === "integers" ? Array.isArray(v) && v.every(Number.isInteger)
-      : typeof v === type;
-    assert.ok(ok, `${key} should be ${type}, is ${JSON.stringify(v)}`);
-  }
-}
+import { type Fixture, SESSION_BODY, assertProjectShape, startFixture } from "./fixture.js";
 
 /** Checklist items 34–37: projects (R5, R11) and languages (R7–R10). */
 describe("roundware: projects and languages", () => {
