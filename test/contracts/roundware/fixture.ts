@@ -146,3 +146,11 @@ export function assertProjectShape(project: Record<string, unknown>): void {
     assert.ok(ok, `${key} should be ${type}, is ${JSON.stringify(v)}`);
   }
 }
+
+/**
+ * "Start N servers" over the fixture's database, for the checks that span nodes (items 8
+ * and 43). On SQLite one node serves as every node; the PostgreSQL store passes a
+ * function that starts `n` nodes on one database.
+ */
+export type StartNodes = (f: Fixture, n: number) => Promise<TestServer[]>;
+export const sqliteNodes: StartNodes = async (f) => [f.t];

@@ -6,16 +6,9 @@ import { after, before, describe, test } from "node:test";
 import { familyConfigSources } from "../../../src/api/families.js";
 import { listenerPort, roundwareConfig } from "../../../src/api/roundware/config.js";
 import { loadConfig } from "../../../src/config.js";
-import { openEventStream } from "../../helpers/sse.js";
-import { ADMIN_TOKEN, type TestServer, startServer } from "../../helpers/server.js";
-import { type Fixture, SESSION_BODY, caller, startFixture } from "./fixture.js";
-
-/**
- * "Start N servers" over one database: on SQLite one node serves as both A and B; the
- * PostgreSQL store runs the same checks with two.
- */
-type StartNodes = (f: Fixture, n: number) => Promise<TestServer[]>;
-const sqliteNodes: StartNodes = async (f) => [f.t];
+import { startServer } from "../../helpers/server.js";
+import { type Fixture, SESSION_BODY, caller, sqliteNodes, startFixture } from "./fixture.js";
+import { sessionAcrossNodes } from "./nodes.js";
 
 /** Checklist items 42 and 43, streaming lists, the own listener and its configuration. */
 describe("roundware: secrets, nodes, streaming and configuration", () => {
@@ -105,23 +98,7 @@ describe("roundware: secrets, nodes, streaming and configuration", () => {
   });
 
   test("43. a session created on node A reads the same on node B; one create → one session.created on each node's stream", async () => {
-    const nodes = await sqliteNodes(f, 2);
-    const a = nodes[0]!;
-    const b = nodes[nodes.length - 1]!;
-    const streams = await Promise.all(nodes.map((n) => openEventStream(`${n.url}/api/v1/events`, ADMIN_TOKEN)));
-    try {
-      const created = await caller(a.urls.roundware!)("POST", "sessions/", { auth: f.T1, body: SESSION_BODY });
-      assert.equal(created.status, 200);
-      const read = await caller(b.urls.roundware!)("GET", `sessions/${created.body.id}/`, { auth: f.T1 });
-      assert.equal(read.text, created.text);
-      for (const stream of streams) {
-        await stream.waitFor((e) => e.event === "session.created" && e.data.data.session?.number === created.body.id);
-        const seen = (await stream.collect(200)).filter((e) => e.event === "session.created" && e.data.data.session?.number === created.body.id);
-        assert.equal(seen.length, 1);
-      }
-    } finally {
-      streams.forEach((s) => s.close());
-    }
+    await sessionAcrossNodes(f, sqliteNodes);
   });
 
   test("lists stream out in keyset batches: 1,100 sessions come back whole, in order, without a Content-Length", async () => {

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { TestServer } from "../../helpers/server.js";
-import { D1_BODY, type Fixture, native, startFixture } from "./fixture.js";
+import { D1_BODY, type Fixture, native, sqliteNodes, startFixture } from "./fixture.js";
+import { concurrentRegistration } from "./nodes.js";
 
 const USER_KEYS = ["id", "username", "token", "first_name", "last_name", "email", "device_id", "client_type"];
-
-/**
- * "Start N servers" over one database. On SQLite there is one node; the PostgreSQL
- * store runs the same tests with two.
- */
-export type StartNodes = (f: Fixture, n: number) => Promise<TestServer[]>;
-const sqliteNodes: StartNodes = async (f) => [f.t];
 
 /** Checklist items 4–11: device accounts, tokens and login. */
 describe("roundware: users and login", () => {
@@ -162,22 +155,3 @@ describe("roundware: users and login", () => {
     assert.equal((await f.call("PATCH", `users/${f.D1.id}/`, { auth: f.T1, body: {} })).status, 405);
   });
 });
-
-/** Item 8 over any number of nodes: one user for one device id, whoever wins. */
-export async function concurrentRegistration(f: Fixture, start: StartNodes): Promise<void> {
-  const nodes = await start(f, 2);
-  const answers = await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
-      fetch(`${nodes[i % nodes.length]!.urls.roundware}/api/2/users/`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ device_id: "concurrent-8", client_type: "web" }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: number; token: string } })),
-    ),
-  );
-  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
-  assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
-  assert.equal(new Set(answers.map((a) => a.body.token)).size, 50);
-  const users = (await native(f.t, "GET", "/users")).body.items as { deviceId: string | null }[];
-  assert.equal(users.filter((u) => u.deviceId === "concurrent-8").length, 1);
-}
