@@ -55,7 +55,9 @@ export async function sessionCondition(rw: Roundware, query: Query): Promise<{ w
   const flags = BOOLEAN_FILTERS.map((name) => [name, booleanParam(query, name, errors)] as const);
   failIfAny(errors);
 
-  const projects = (await rw.projects()).filter((p) => numbers.project_id === undefined || p.number === numbers.project_id);
+  const wanted = numbers.project_id;
+  const projects =
+    wanted === undefined ? await rw.projects() : [await rw.project(Number.isSafeInteger(wanted) ? wanted : null)].filter((p) => p !== null);
   if (projects.length === 0) return null;
   const conditions: (Condition | undefined)[] = [
     projects.length === 1 ? { field: "serviceId", op: "eq", value: projects[0]!.id } : { field: "serviceId", op: "in", values: projects.map((p) => p.id) },

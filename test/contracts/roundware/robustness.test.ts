@@ -115,6 +115,9 @@ describe("roundware: secrets, nodes, streaming and configuration", () => {
     const rows = (await res.json()) as { id: number }[];
     assert.deepEqual(rows.map((r) => r.id), [...made].sort((x, y) => x - y));
     assert.deepEqual((await f.call("GET", "sessions/count/", { auth: user.body.token })).body, { count: 1100 });
+    const head = await fetch(`${f.url}/api/2/sessions/`, { method: "HEAD", headers: { authorization: `token ${user.body.token}` } });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
   });
 
   test("the family answers on the main listener and on its own; R14 needs no token", async () => {
