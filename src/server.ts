@@ -183,7 +183,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       return urls;
     },
     async stop() {
-      await Promise.allSettled([app.close(), ...own.map((l) => l.app.close())]);
+      // In-flight requests finish; connections still open after the grace period
+      // (a stalled client, an event stream) are closed so shutdown cannot hang.
+      const apps = [app, ...own.map((l) => l.app)];
+      const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
+      await Promise.allSettled(apps.map((a) => a.close()));
+      clearTimeout(force);
       for (const family of families) await family.stop?.();
       if (started) await hub.stop();
       await store.close();

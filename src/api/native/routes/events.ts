@@ -29,6 +29,12 @@ function frame(e: HubEvent): string {
  */
 export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
   const { hub } = ctx;
+  // Open streams end when the server shuts down, so draining never waits on them.
+  const open = new Set<() => void>();
+  app.addHook("preClose", (done) => {
+    for (const end of open) end();
+    done();
+  });
 
   app.get("/events", { schema: { tags: ["events"], summary: "Server-Sent Events of changes the caller may read", querystring: S.EventsQuery, produces: ["text/event-stream"] } }, async (req, reply) => {
     const p = req.principal;
@@ -88,7 +94,13 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     const close = () => {
       clearInterval(keepalive);
       unsubscribe();
+      open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    open.add(end);
     req.raw.on("close", close);
     res.on("error", close);
   });
