@@ -1,7 +1,9 @@
 import type { Service } from "../../core/types.js";
 import { WindowLimiter } from "../../auth/limiter.js";
 import type { FamilyContext } from "../context.js";
+import type { CorsPolicy } from "../../http/cors.js";
 import { roundwareConfig } from "./config.js";
+import { corsPolicy } from "./cors.js";
 import { Languages } from "./languages.js";
 import { KIND } from "./projects.js";
 
@@ -12,10 +14,13 @@ export class Roundware {
   readonly registrations: WindowLimiter;
   /** Failed R6 logins per client address and minute. */
   readonly loginFailures: WindowLimiter;
+  readonly cors: CorsPolicy;
 
   constructor(readonly ctx: FamilyContext) {
     this.languages = new Languages(ctx.hub.records("roundware"));
-    const limits = roundwareConfig(ctx.config).rateLimits;
+    const config = roundwareConfig(ctx.config);
+    const limits = config.rateLimits;
+    this.cors = corsPolicy(config.corsOrigins);
     this.registrations = new WindowLimiter(limits.users, 60_000, ctx.hub.clock);
     this.loginFailures = new WindowLimiter(limits.loginFailures, 60_000, ctx.hub.clock);
   }

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { applyCors } from "../../http/cors.js";
 import { authenticate } from "./authenticate.js";
-import { roundwareConfig } from "./config.js";
 import type { Roundware } from "./context.js";
-import { allowOrigin, isPreflight, preflightHeaders } from "./cors.js";
 import { detail, notFound, sendError } from "./errors.js";
 import { findPath, needsCredentials, offers } from "./paths.js";
 import { languageRoutes } from "./routes/languages.js";
@@ -22,17 +21,18 @@ const relativePath = (req: FastifyRequest): string => req.url.split("?")[0]!.sli
  * request to a path that needs them is authenticated, so a 401 comes before a 404 or
  * a 405, as in the original.
  */
-async function gate(rw: Roundware, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function gate(rw: Roundware, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   reply.header("cache-control", "no-store");
-  const corsAllowed = allowOrigin(roundwareConfig(rw.ctx.config).corsOrigins, req, reply);
   const spec = findPath(relativePath(req));
   if (req.method === "OPTIONS") {
     if (!spec) throw notFound();
     reply.header("allow", spec.allow);
-    if (corsAllowed && isPreflight(req)) preflightHeaders(reply);
+    if (applyCors(rw.cors, req, reply)) return reply;
     return reply.code(204).send();
   }
+  applyCors(rw.cors, req, reply);
   if (spec && needsCredentials(spec, req.method)) await authenticate(rw.ctx, req);
+  return undefined;
 }
 
 /** Roundware API v2 under /api/2: a thin adapter over the core (contract roundware.md). */
