@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { SignJWT, exportSPKI, generateKeyPair } from "jose";
+import { type CryptoKey, SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { ADMIN_TOKEN, type TestServer, client, http, startServer } from "../../helpers/server.js";
 
 describe("native API: public-key JWTs, CORS allow-list, retention", () => {
