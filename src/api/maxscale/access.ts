@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Authenticator } from "../../auth/authenticate.js";
+import { WindowLimiter } from "../../auth/limiter.js";
+import type { MaxscaleConfig } from "./config.js";
+import { MaxscaleError, failure } from "./errors.js";
+import { baseUrl } from "./links.js";
+
+const REALM = 'Basic realm="maxscale"';
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "cache-control": "no-cache",
+  "x-frame-options": "Deny",
+  "referrer-policy": "same-origin",
+  "x-content-type-options": "nosniff",
+};
+
+/** What a browser on an allowed origin may send in a preflighted request. */
+const ALLOWED_REQUEST_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since, X-Requested-With";
+
+/**
+ * Who may call this API, checked in the order the contract gives: a foreign `Origin` is
+ * refused first (a web page must not drive the API with a browser's cached Basic
+ * credentials), then the Host, then credentials — with a limit on failures per address —
+ * and finally the administrator role. OPTIONS needs no credentials (browsers send
+ * preflights without them).
+ */
+export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, clock: () => number): void {
+  const limiter = new WindowLimiter(config.authFailuresPerMinute, 60_000, clock);
+  const origins = new Set(config.corsOrigins);
+
+  app.addHook("onSend", async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
+  });
+
+  app.addHook("onRequest", async (req, reply) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!origins.has(origin)) throw failure(403, "Cross-origin request refused");
+      reply.header("access-control-allow-origin", origin).header("vary", "Origin").header("access-control-allow-credentials", "true");
+      if (req.method === "OPTIONS") reply.header("access-control-allow-headers", ALLOWED_REQUEST_HEADERS).header("access-control-max-age", "600");
+    }
+    baseUrl(req, config.publicUrl);
+    if (req.method === "OPTIONS") return;
+    await authenticate(req, reply, auth, limiter);
+    if (!req.principal.isAdmin) throw failure(403, "Administrative access required");
+  });
+}
+
+async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: Authenticator, limiter: WindowLimiter): Promise<void> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const wait = limiter.blocked(req.ip);
+    if (wait !== null) throw new MaxscaleError(429, ["Too many failed authentication attempts"], { "retry-after": String(wait) });
+  }
+  const outcome = await auth.authenticate(header, ["basic", "bearer", "token", "jwt"]);
+  if (outcome.principal) {
+    req.principal = outcome.principal;
+    return;
+  }
+  // Only attempts that present credentials count towards the limit.
+  if (header !== undefined) limiter.hit(req.ip);
+  const xhr = String(req.headers["x-requested-with"] ?? "").toLowerCase() === "xmlhttprequest";
+  throw new MaxscaleError(401, ["Access denied"], xhr ? {} : { "www-authenticate": REALM });
+}
+
+export const allowMethods = (methods: readonly string[]) => [...methods, "OPTIONS"].join(", ");
+
+export function answerOptions(req: FastifyRequest, reply: FastifyReply, methods: readonly string[]) {
+  const allow = allowMethods(methods);
+  reply.header("allow", allow);
+  if (req.headers.origin !== undefined) reply.header("access-control-allow-methods", allow);
+  reply.removeHeader("content-type");
+  return reply.code(204).send();
+}
