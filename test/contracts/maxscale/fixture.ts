@@ -23,10 +23,12 @@ export interface CallOptions {
   base?: string;
 }
 
-export async function startMaxscale(options: StartOptions = {}): Promise<MaxscaleServer> {
+/** A server with the family's own listener and the users `ops` and `alice` (unless `users: false`). */
+export async function startMaxscale(options: StartOptions & { users?: boolean } = {}): Promise<MaxscaleServer> {
   const t = await startServer(options);
   const ms = t.urls.maxscale;
   if (!ms) throw new Error("the maxscale listener did not start");
+  if (options.users !== false) await createUsers(t);
   return Object.assign(t, {
     ms,
     call(method: string, path: string, opts: CallOptions = {}) {
@@ -109,7 +111,6 @@ export interface Checklist {
  * idle; #2 on lobby, no owner, pending; #3 on rw, running with one job; #4 ended.
  */
 export async function createChecklist(t: TestServer): Promise<Checklist> {
-  await createUsers(t);
   await createService(t, "rw");
   await createService(t, "lobby", "game");
   const s1 = await createSession(t, { serviceId: "rw", owner: "alice", client: { address: "192.0.2.10", port: 51344, userAgent: "curl/8.5.0" } });
