@@ -36,9 +36,13 @@ export const maxscaleFamily: Family = {
   defaults: { maxscale: MAXSCALE_DEFAULTS },
   environment: MAXSCALE_ENVIRONMENT,
   flags: MAXSCALE_FLAGS,
-  enabled: ({ config }) => maxscaleConfig(config).enabled,
+  // Checked here, before the server opens anything, so a bad setting stops it cleanly.
+  enabled: ({ config }) => {
+    const section = maxscaleConfig(config);
+    if (section.enabled) checkMaxscaleConfig(section);
+    return section.enabled;
+  },
   init: async (ctx) => {
-    checkMaxscaleConfig(maxscaleConfig(ctx.config));
     await api(ctx).sessionLog.start();
   },
   mount: async (app, ctx) => {
