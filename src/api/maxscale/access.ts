@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticator } from "../../auth/authenticate.js";
-import { WindowLimiter } from "../../auth/limiter.js";
+import type { WindowLimiter } from "../../auth/limiter.js";
 import type { MaxscaleConfig } from "./config.js";
 import { MaxscaleError, failure } from "./errors.js";
 import { baseUrl } from "./links.js";
@@ -22,10 +22,9 @@ const ALLOWED_REQUEST_HEADERS = "Authorization, Content-Type, If-Match, If-None-
  * refused first (a web page must not drive the API with a browser's cached Basic
  * credentials), then the Host, then credentials — with a limit on failures per address —
  * and finally the administrator role. OPTIONS needs no credentials (browsers send
- * preflights without them).
+ * preflights without them). One failure limiter serves every mount of the family.
  */
-export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, clock: () => number): void {
-  const limiter = new WindowLimiter(config.authFailuresPerMinute, 60_000, clock);
+export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, limiter: WindowLimiter): void {
   const origins = new Set(config.corsOrigins);
 
   app.addHook("onSend", async (_req, reply, payload) => {

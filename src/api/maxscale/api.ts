@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import type { WindowLimiter } from "../../auth/limiter.js";
 import type { Hub } from "../../core/hub.js";
 import type { MaxscaleConfig } from "./config.js";
 import { failure } from "./errors.js";
@@ -13,6 +14,8 @@ export interface Api {
   config: MaxscaleConfig;
   reader: SessionReader;
   sessionLog: SessionLog;
+  /** Failed authentications per client address, across the family's listeners. */
+  authFailures: WindowLimiter;
   /** When this node started (epoch ms). */
   startedAt: number;
 }

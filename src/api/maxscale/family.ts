@@ -1,3 +1,4 @@
+import { WindowLimiter } from "../../auth/limiter.js";
 import type { FamilyContext } from "../context.js";
 import type { Family } from "../family.js";
 import type { Api } from "./api.js";
@@ -21,7 +22,14 @@ function api(ctx: FamilyContext): Api {
   if (!state) {
     const config = maxscaleConfig(ctx.config);
     const reader = new SessionReader(ctx.hub, config, new ReverseDns(config.dnsServers, ctx.hub.clock));
-    state = { hub: ctx.hub, config, reader, sessionLog: new SessionLog(ctx.hub, ctx.log), startedAt: ctx.startedAt };
+    state = {
+      hub: ctx.hub,
+      config,
+      reader,
+      sessionLog: new SessionLog(ctx.hub, ctx.log),
+      authFailures: new WindowLimiter(config.authFailuresPerMinute, 60_000, ctx.hub.clock),
+      startedAt: ctx.startedAt,
+    };
     states.set(ctx, state);
   }
   return state;

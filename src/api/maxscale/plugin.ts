@@ -33,7 +33,7 @@ const ROUTES: Record<string, readonly string[]> = {
 export async function maxscaleApi(app: FastifyInstance, api: Api, auth: Authenticator): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
-  accessControl(app, auth, api.config, api.hub.clock);
+  accessControl(app, auth, api.config, api.authFailures);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => sendNoBody(reply, 404));
   rootRoutes(app, api);

@@ -1,25 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Session } from "../../../src/core/types.js";
-import { type Checklist, type MaxscaleServer, createChecklist, createSession, startMaxscale } from "./fixture.js";
+import { type Checklist, type MaxscaleServer, createChecklist, createSession, eventsOf, eventually, startMaxscale } from "./fixture.js";
 import { assertErrors, assertNoBody } from "./shape.js";
 
-/** Events of one type the store recorded for a session. */
-async function eventsOf(t: MaxscaleServer, s: Session, type: string) {
-  return (await t.server.store.readEvents(0, 100_000)).filter((e) => e.sessionId === s.id && e.type === type);
-}
-
 const core = async (t: MaxscaleServer, s: Session) => (await t.server.hub.sessions.find(s.id))!;
-
-/** Waits (real time, bounded) until a condition holds; the reaper runs every 100 ms in tests. */
-async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 /** Contract §9 items 17–27: ending, restarting and altering sessions. */
 describe("maxscale: changing sessions", () => {
@@ -41,7 +26,7 @@ describe("maxscale: changing sessions", () => {
     const s = await core(t, c.s1);
     assert.equal(s.state, "ended");
     assert.equal(s.endReason, "killed");
-    assert.equal((await eventsOf(t, c.s1, "session.ended")).length, 1);
+    assert.equal((await eventsOf(t, c.s1.id, "session.ended")).length, 1);
     const plain = await fresh();
     assertNoBody(await t.call("DELETE", `/v1/sessions/${plain.number}`), 204);
     assert.equal((await core(t, plain)).endReason, "killed", "no ttl is ttl=0");
@@ -93,14 +78,14 @@ describe("maxscale: changing sessions", () => {
     const [a, b] = await Promise.all([t.call("DELETE", "/v1/sessions/2"), t.call("DELETE", "/v1/sessions/2")]);
     assert.deepEqual([a.status, b.status].sort(), [204, 404]);
     assertNoBody(a.status === 404 ? a : b, 404);
-    assert.equal((await eventsOf(t, c.s2, "session.ended")).length, 1);
+    assert.equal((await eventsOf(t, c.s2.id, "session.ended")).length, 1);
   });
 
   test("22. POST /sessions/:id/restart: a notice line, version +1, nothing else moves", async () => {
     const s = await fresh();
     await t.server.hub.activity.flush();
     const before = await core(t, s);
-    const updates = (await eventsOf(t, s, "session.updated")).length;
+    const updates = (await eventsOf(t, s.id, "session.updated")).length;
     assertNoBody(await t.call("POST", `/v1/sessions/${s.number}/restart`), 204);
     const restarted = await core(t, s);
     assert.equal(restarted.version, before.version + 1);
@@ -108,7 +93,7 @@ describe("maxscale: changing sessions", () => {
     assert.deepEqual(restarted.members, before.members);
     assert.equal(restarted.lastActivityAt, before.lastActivityAt);
     assert.equal(restarted.timeoutSeconds, (await t.server.hub.services.get("rw"))!.defaultInactiveTimeoutSeconds);
-    assert.equal((await eventsOf(t, s, "session.updated")).length, updates + 1);
+    assert.equal((await eventsOf(t, s.id, "session.updated")).length, updates + 1);
     const log: string[] = (await t.call("GET", `/v1/sessions/${s.number}`)).body.data.attributes.log;
     assert.match(log.at(-1)!, new RegExp(`   notice : \\(${s.number}\\) session restarted by ops$`));
     assertNoBody(await t.call("POST", "/v1/sessions/99999/restart"), 404);

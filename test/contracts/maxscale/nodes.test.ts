@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type PostgresCluster, startPostgres } from "../../helpers/postgres.js";
-import { type MaxscaleServer, createService, createSession, startMaxscale } from "./fixture.js";
+import { type MaxscaleServer, createService, createSession, eventsOf, eventually, startMaxscale } from "./fixture.js";
 import { assertNoBody } from "./shape.js";
 
 /**
@@ -60,15 +60,6 @@ function postgres(): Backend {
   };
 }
 
-async function until(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
-
 function nodesSuite(backend: Backend): void {
   describe(`maxscale over ${backend.label}, ${backend.nodes} node${backend.nodes > 1 ? "s" : ""}`, () => {
     before(() => backend.setUp());
@@ -92,10 +83,10 @@ function nodesSuite(backend: Backend): void {
         assert.equal(kept.state, "idle");
         assert.equal((await nodes.at(-1)!.call("GET", `/v1/sessions/${s.number}`)).body.data.attributes.state, "Stopping session");
         for (const node of nodes) node.clock.advance(endAt - node.clock.now() + 100);
-        assert.ok(await until(async () => (await nodes[0]!.server.hub.sessions.find(s.id))!.state === "ended"));
+        assert.ok(await eventually(async () => (await nodes[0]!.server.hub.sessions.find(s.id))!.state === "ended"));
         assert.equal((await nodes[0]!.server.hub.sessions.find(s.id))!.endReason, "killed");
         await new Promise((r) => setTimeout(r, 300));
-        const ended = (await nodes[0]!.server.store.readEvents(0, 10_000)).filter((e) => e.sessionId === s.id && e.type === "session.ended");
+        const ended = await eventsOf(nodes[0]!, s.id, "session.ended");
         assert.equal(ended.length, 1, "exactly one node ended it");
         for (const node of nodes) assertNoBody(await node.call("GET", `/v1/sessions/${s.number}`), 404);
       } finally {
@@ -111,7 +102,7 @@ function nodesSuite(backend: Backend): void {
         const doomed = await createSession(via(0), { serviceId: "rw" });
         const answers = await Promise.all([0, 1].map((i) => via(i).call("DELETE", `/v1/sessions/${doomed.number}`)));
         assert.deepEqual(answers.map((a) => a.status).sort(), [204, 404]);
-        const ended = (await via(0).server.store.readEvents(0, 10_000)).filter((e) => e.sessionId === doomed.id && e.type === "session.ended");
+        const ended = await eventsOf(via(0), doomed.id, "session.ended");
         assert.equal(ended.length, 1);
         const s = await createSession(via(0), { serviceId: "rw" });
         const flags = ["log_info", "log_notice", "log_warning", "log_error"];

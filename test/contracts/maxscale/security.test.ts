@@ -156,6 +156,8 @@ describe("maxscale: failed authentication limit and configured origins", () => {
     for (let i = 0; i < 20; i += 1) assert.equal((await t.call("GET", "/v1/", { auth: basic("ops", `guess-${i}`) })).status, 401, `attempt ${i + 1}`);
     const blocked = await t.call("GET", "/v1/", { auth: basic("ops", "guess-21") });
     assertErrors(blocked, 429, "Too many failed authentication attempts");
+    assert.equal((await t.call("GET", "/", { auth: basic("ops", "guess-22") })).status, 429, "one limit for every path of the family");
+    assert.equal((await t.call("GET", "/v1/", { auth: basic("ops", "guess-23"), base: t.url })).status, 429, "and for every listener");
     assert.ok(Number(blocked.headers.get("retry-after")) >= 1);
     assert.equal((await t.call("GET", "/v1/", { auth: OPS })).status, 429);
     t.clock.advance(61_000);
