@@ -4,6 +4,7 @@ import type { WindowLimiter } from "../../auth/limiter.js";
 import type { MaxscaleConfig } from "./config.js";
 import { MaxscaleError, failure } from "./errors.js";
 import { baseUrl } from "./links.js";
+import { sendNoBody } from "./send.js";
 
 const REALM = 'Basic realm="maxscale"';
 
@@ -41,12 +42,12 @@ export function accessControl(app: FastifyInstance, auth: Authenticator, config:
     }
     baseUrl(req, config.publicUrl);
     if (req.method === "OPTIONS") return;
-    await authenticate(req, reply, auth, limiter);
+    await authenticate(req, auth, limiter);
     if (!req.principal.isAdmin) throw failure(403, "Administrative access required");
   });
 }
 
-async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: Authenticator, limiter: WindowLimiter): Promise<void> {
+async function authenticate(req: FastifyRequest, auth: Authenticator, limiter: WindowLimiter): Promise<void> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const wait = limiter.blocked(req.ip);
@@ -63,12 +64,10 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply, auth: Auth
   throw new MaxscaleError(401, ["Access denied"], xhr ? {} : { "www-authenticate": REALM });
 }
 
-export const allowMethods = (methods: readonly string[]) => [...methods, "OPTIONS"].join(", ");
-
+/** OPTIONS: 204 with `Allow` (and, for an allowed origin's preflight, the same methods). */
 export function answerOptions(req: FastifyRequest, reply: FastifyReply, methods: readonly string[]) {
-  const allow = allowMethods(methods);
+  const allow = [...methods, "OPTIONS"].join(", ");
   reply.header("allow", allow);
   if (req.headers.origin !== undefined) reply.header("access-control-allow-methods", allow);
-  reply.removeHeader("content-type");
-  return reply.code(204).send();
+  return sendNoBody(reply, 204);
 }

@@ -1,6 +1,5 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError } from "fastify";
 import { CoreError } from "../../core/errors.js";
-import { sendErrors, sendNoBody } from "./send.js";
 
 /**
  * An answer of this family other than success: a status and either error details
@@ -55,15 +54,4 @@ export function toMaxscaleError(error: unknown): MaxscaleError | null {
   if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return failure(413, "Request body too large");
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) return failure(e.statusCode, e.message);
   return null;
-}
-
-/** The family's error handler: its own bodies; a 500 is logged and says nothing more. */
-export function handleError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
-  const known = toMaxscaleError(error);
-  if (!known) {
-    req.log.error({ err: error }, "maxscale request failed");
-    return sendErrors(req, reply, 500, ["Internal error"]);
-  }
-  for (const [name, value] of Object.entries(known.headers)) reply.header(name, value);
-  return known.details === null ? sendNoBody(reply, known.status) : sendErrors(req, reply, known.status, known.details);
 }

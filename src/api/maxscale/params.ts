@@ -7,12 +7,6 @@ export function queryParam(req: FastifyRequest, name: string): string | undefine
   return Array.isArray(value) ? value.at(-1) : value;
 }
 
-/** Every value of a query parameter, in order. */
-export function queryParams(req: FastifyRequest, name: string): string[] {
-  const value = (req.query as Record<string, string | string[] | undefined>)[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
 /** MaxScale's boolean grammar: true, false, or neither (undefined). */
 export function booleanParam(raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;

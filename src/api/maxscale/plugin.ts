@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Authenticator } from "../../auth/authenticate.js";
 import { accessControl, answerOptions } from "./access.js";
 import { type Api, sessionParam } from "./api.js";
-import { handleError } from "./errors.js";
+import { handleError } from "./error-handler.js";
 import { rootRoutes } from "./routes/root.js";
 import { serviceRoutes } from "./routes/services.js";
 import { sessionReadRoutes } from "./routes/sessions-read.js";

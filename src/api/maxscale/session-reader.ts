@@ -2,8 +2,7 @@ import type { Hub } from "../../core/hub.js";
 import type { Condition } from "../../core/query.js";
 import type { Principal, Session } from "../../core/types.js";
 import type { MaxscaleConfig } from "./config.js";
-import type { Fieldset } from "./fields.js";
-import { fieldsetAttributes } from "./fields.js";
+import { type Fieldset, fieldsetAttributes } from "./fields.js";
 import type { RowFilter } from "./filter-parse.js";
 import type { ReverseDns } from "./rdns.js";
 import { type SessionExtras, type SessionRendering, renderSession } from "./render-session.js";
@@ -37,7 +36,7 @@ export function needsOf(fields: Fieldset | null, filters: RowFilter[], rdnsUntil
 }
 
 const LIVE: Condition = { field: "state", op: "ne", value: "ended" };
-export const BATCH = 500;
+const BATCH = 500;
 /** The window of core events counted as `io_activity`. */
 const IO_WINDOW_MS = 30_000;
 
@@ -75,7 +74,7 @@ export class SessionReader {
     } while (cursor);
   }
 
-  /** One page by offset, with the count of every match. */
+  /** Live sessions matching `where`, ascending by number, by offset. */
   async page(p: Principal, where: Condition | undefined, offset: number, limit: number): Promise<Session[]> {
     if (limit <= 0) return [];
     const page = await this.hub.sessions.list(p, { where: this.liveWhere(where), sort: [{ field: "number", dir: "asc" }], limit, offset });
