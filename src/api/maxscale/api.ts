@@ -1,8 +1,9 @@
 import type { FastifyRequest } from "fastify";
 import type { WindowLimiter } from "../../auth/limiter.js";
 import type { Hub } from "../../core/hub.js";
+import type { Session } from "../../core/types.js";
 import type { MaxscaleConfig } from "./config.js";
-import { failure } from "./errors.js";
+import { failure, noSuchSession } from "./errors.js";
 import { baseUrl, Links } from "./links.js";
 import { sessionNumber } from "./params.js";
 import type { SessionLog } from "./session-log.js";
@@ -31,4 +32,13 @@ export function sessionParam(req: FastifyRequest): number | null {
   const number = sessionNumber(segment);
   if (number === undefined) throw failure(404, `${segment} is not a session`);
   return number;
+}
+
+/** The live session the `:id` names (a request on it, for its log flags), or a body-less 404. */
+export async function liveSession(api: Api, req: FastifyRequest): Promise<Session> {
+  const number = sessionParam(req);
+  const s = number === null ? null : await api.reader.live(number);
+  if (!s) throw noSuchSession();
+  api.sessionLog.request(s, req.method, req.url.split("?")[0]!);
+  return s;
 }

@@ -72,8 +72,9 @@ export function renderSession(s: Session, extras: SessionExtras, r: SessionRende
   const variables = bytes(s.attributes);
   const attributes: JsonObject = { state: stateLabel(s) };
   if (s.owner !== null) attributes.user = s.owner;
-  if (s.client.address !== undefined) attributes.remote = extras.remoteName ?? s.client.address;
-  if (s.client.port !== undefined) attributes.port = s.client.port;
+  // Client fields come from whichever family opened the session: only well-typed ones show.
+  if (typeof s.client.address === "string") attributes.remote = extras.remoteName ?? s.client.address;
+  if (typeof s.client.port === "number") attributes.port = s.client.port;
   attributes.connected = httpDate(s.createdAt);
   attributes.seconds_alive = seconds(r.now - s.createdAt);
   if (s.state === "running") attributes.idle = 0;

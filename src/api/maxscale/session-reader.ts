@@ -94,7 +94,7 @@ export class SessionReader {
       needs.jobs ? insights.recentJobs(ids, this.config.retainLastStatements) : undefined,
       needs.events ? insights.eventCounts(ids, now - IO_WINDOW_MS) : undefined,
       needs.rdnsUntil !== null
-        ? this.dns.names(sessions.flatMap((s) => (s.client.address ? [s.client.address] : [])), needs.rdnsUntil)
+        ? this.dns.names(sessions.flatMap((s) => (typeof s.client.address === "string" ? [s.client.address] : [])), needs.rdnsUntil)
         : undefined,
     ]);
     const out = new Map<string, SessionExtras>();
@@ -103,7 +103,7 @@ export class SessionReader {
       if (logs) extras.log = logs.get(s.id) ?? [];
       if (jobs) extras.jobs = jobs.get(s.id) ?? [];
       if (events) extras.events = events.get(s.id) ?? 0;
-      const name = s.client.address === undefined ? undefined : names?.get(s.client.address);
+      const name = typeof s.client.address === "string" ? names?.get(s.client.address) : undefined;
       if (name !== undefined) extras.remoteName = name;
       out.set(s.id, extras);
     }

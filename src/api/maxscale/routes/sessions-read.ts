@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Principal } from "../../../core/types.js";
-import { type Api, linksFor, sessionParam } from "../api.js";
+import { type Api, linksFor, liveSession } from "../api.js";
 import { type CollectionQuery, collectionDocument, collectionQuery, filterRows, singleDocument } from "../collection.js";
-import { noSuchSession } from "../errors.js";
 import { fieldset } from "../fields.js";
 import { pushdown } from "../filter-pushdown.js";
 import { pageSlice } from "../paging.js";
@@ -45,10 +44,7 @@ export function sessionReadRoutes(app: FastifyInstance, api: Api): void {
   });
 
   app.get("/sessions/:id", async (req, reply) => {
-    const number = sessionParam(req);
-    const s = number === null ? null : await api.reader.live(number);
-    if (!s) throw noSuchSession();
-    api.sessionLog.request(s, req.method, req.url.split("?")[0]!);
+    const s = await liveSession(api, req);
     const fields = fieldset(req.query as Query, "sessions");
     const r = { now: api.hub.clock(), links: linksFor(req, api.config) };
     const [row] = await api.reader.render([s], needsOf(fields, [], rdnsDeadline(req)), r);

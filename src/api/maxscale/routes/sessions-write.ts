@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CoreError, isCoreError } from "../../../core/errors.js";
-import type { Session } from "../../../core/types.js";
-import { type Api, sessionParam } from "../api.js";
+import { type Api, liveSession, sessionParam } from "../api.js";
 import { collectionQuery } from "../collection.js";
 import { failure, noSuchSession } from "../errors.js";
 import { jsonBody, sessionChange, checkFilterLinkage } from "../patch-body.js";
@@ -10,15 +9,6 @@ import { conditions, modifiedFrom, sessionGuard } from "../preconditions.js";
 import { entityTag, sendNoBody } from "../send.js";
 import { restartSession, setLogFlags } from "../session-actions.js";
 import { sessionsDocument } from "./sessions-read.js";
-
-/** The live session the `:id` names, or a body-less 404. */
-async function existing(api: Api, req: FastifyRequest): Promise<Session> {
-  const number = sessionParam(req);
-  const s = number === null ? null : await api.reader.live(number);
-  if (!s) throw noSuchSession();
-  api.sessionLog.request(s, req.method, req.url.split("?")[0]!);
-  return s;
-}
 
 /**
  * Preconditions of `POST /sessions/restart`, checked before any session is touched: an
@@ -44,7 +34,7 @@ export function sessionWriteRoutes(app: FastifyInstance, api: Api): void {
   app.delete("/sessions/:id", async (req, reply) => {
     sessionParam(req);
     const ttl = ttlSeconds(queryParam(req, "ttl"));
-    const s = await existing(api, req);
+    const s = await liveSession(api, req);
     const guard = await sessionGuard(req, api, s);
     const opts = guard ? { guard } : {};
     if (ttl === 0) {
@@ -57,7 +47,7 @@ export function sessionWriteRoutes(app: FastifyInstance, api: Api): void {
   });
 
   app.post("/sessions/:id/restart", async (req, reply) => {
-    const s = await existing(api, req);
+    const s = await liveSession(api, req);
     await restartSession(hub, req.principal, s, await sessionGuard(req, api, s));
     return sendNoBody(reply, 204);
   });
@@ -84,7 +74,7 @@ export function sessionWriteRoutes(app: FastifyInstance, api: Api): void {
   app.patch("/sessions/:id", async (req, reply) => {
     sessionParam(req);
     const change = sessionChange(jsonBody(req.body));
-    const s = await existing(api, req);
+    const s = await liveSession(api, req);
     const guard = await sessionGuard(req, api, s);
     if (Object.keys(change.parameters).length > 0) await setLogFlags(hub, req.principal, s, change.parameters, guard);
     else guard?.(s);
@@ -95,7 +85,7 @@ export function sessionWriteRoutes(app: FastifyInstance, api: Api): void {
     sessionParam(req);
     const body = jsonBody(req.body);
     checkFilterLinkage(body.data, "data");
-    const s = await existing(api, req);
+    const s = await liveSession(api, req);
     (await sessionGuard(req, api, s))?.(s);
     return sendNoBody(reply, 204);
   });
