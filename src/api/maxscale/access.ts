@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticator } from "../../auth/authenticate.js";
 import type { WindowLimiter } from "../../auth/limiter.js";
+import { type CorsPolicy, applyCors } from "../../http/cors.js";
 import type { MaxscaleConfig } from "./config.js";
 import { MaxscaleError, failure } from "./errors.js";
 import { baseUrl } from "./links.js";
@@ -15,8 +16,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
 };
 
-/** What a browser on an allowed origin may send in a preflighted request. */
-const ALLOWED_REQUEST_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since, X-Requested-With";
+/** What a browser on an allowed origin may send. */
+const CORS = {
+  methods: ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"],
+  headers: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "X-Requested-With"],
+  maxAgeSeconds: 600,
+};
 
 /**
  * Who may call this API, checked in the order the contract gives: a foreign `Origin` is
@@ -26,7 +31,8 @@ const ALLOWED_REQUEST_HEADERS = "Authorization, Content-Type, If-Match, If-None-
  * preflights without them). One failure limiter serves every mount of the family.
  */
 export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, limiter: WindowLimiter): void {
-  const origins = new Set(config.corsOrigins);
+  const cors: CorsPolicy = { ...CORS, origins: config.corsOrigins };
+  const anyOrigin = config.corsOrigins.includes("*");
 
   app.addHook("onSend", async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -35,11 +41,8 @@ export function accessControl(app: FastifyInstance, auth: Authenticator, config:
 
   app.addHook("onRequest", async (req, reply) => {
     const origin = req.headers.origin;
-    if (origin !== undefined) {
-      if (!origins.has(origin)) throw failure(403, "Cross-origin request refused");
-      reply.header("access-control-allow-origin", origin).header("vary", "Origin").header("access-control-allow-credentials", "true");
-      if (req.method === "OPTIONS") reply.header("access-control-allow-headers", ALLOWED_REQUEST_HEADERS).header("access-control-max-age", "600");
-    }
+    if (origin !== undefined && !anyOrigin && !config.corsOrigins.includes(origin)) throw failure(403, "Cross-origin request refused");
+    if (applyCors(cors, req, reply)) return reply;
     baseUrl(req, config.publicUrl);
     if (req.method === "OPTIONS") return;
     await authenticate(req, auth, limiter);
@@ -64,10 +67,8 @@ async function authenticate(req: FastifyRequest, auth: Authenticator, limiter: W
   throw new MaxscaleError(401, ["Access denied"], xhr ? {} : { "www-authenticate": REALM });
 }
 
-/** OPTIONS: 204 with `Allow` (and, for an allowed origin's preflight, the same methods). */
-export function answerOptions(req: FastifyRequest, reply: FastifyReply, methods: readonly string[]) {
-  const allow = [...methods, "OPTIONS"].join(", ");
-  reply.header("allow", allow);
-  if (req.headers.origin !== undefined) reply.header("access-control-allow-methods", allow);
+/** OPTIONS: 204 with the path's methods in `Allow`. */
+export function answerOptions(reply: FastifyReply, methods: readonly string[]) {
+  reply.header("allow", [...methods, "OPTIONS"].join(", "));
   return sendNoBody(reply, 204);
 }

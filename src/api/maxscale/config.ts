@@ -16,7 +16,7 @@ export interface MaxscaleConfig {
   retainLastStatements: number;
   /** Log lines shown per session as `log`. */
   sessionLogLines: number;
-  /** Origins allowed to call the API from a browser; any other `Origin` is refused. */
+  /** Origins allowed to call the API from a browser (`*`: any); any other `Origin` is refused. */
   corsOrigins: string[];
   /** Failed authentications per address within a minute before 429; 0 = no limit. */
   authFailuresPerMinute: number;

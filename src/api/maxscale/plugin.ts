@@ -43,7 +43,7 @@ export async function maxscaleApi(app: FastifyInstance, api: Api, auth: Authenti
   for (const [path, methods] of Object.entries(ROUTES)) {
     app.options(path, async (req, reply) => {
       if (path.includes(":id")) sessionParam(req);
-      return answerOptions(req, reply, methods);
+      return answerOptions(reply, methods);
     });
   }
 }

@@ -177,7 +177,8 @@ describe("maxscale: failed authentication limit and configured origins", () => {
     assert.equal(r.headers.get("vary"), "Origin");
     const preflight = await t.call("OPTIONS", "/v1/sessions/1", { auth: null, headers: { ...origin, "access-control-request-method": "DELETE" } });
     assert.equal(preflight.status, 204);
-    assert.equal(preflight.headers.get("access-control-allow-methods"), "GET, HEAD, PATCH, DELETE, OPTIONS");
+    assert.match(preflight.headers.get("access-control-allow-methods")!, /DELETE/);
+    assert.equal(preflight.headers.get("cache-control"), "no-cache");
     assert.match(preflight.headers.get("access-control-allow-headers")!, /Authorization/);
   });
 });
