@@ -184,7 +184,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     },
     async stop() {
       await Promise.allSettled([app.close(), ...own.map((l) => l.app.close())]);
-      for (const family of families) await family.stop?.();
+      for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();
     },

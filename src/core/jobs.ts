@@ -5,6 +5,7 @@ import { uuidv7 } from "./ids.js";
 import * as policy from "./policy.js";
 import type { Sessions } from "./sessions.js";
 import { isLive } from "./state.js";
+import { waitFor } from "./wait.js";
 import { type Job, type JobState, type JsonObject, type Principal, SYSTEM_PRINCIPAL, type Session } from "./types.js";
 
 /**
@@ -197,9 +198,12 @@ export class Jobs {
     return marked ?? this.store.getJob(jobId);
   }
 
-  /** Cancels every pending and running job of a session; returns the jobs it touched. */
+  /**
+   * Cancels every pending and running job of a session, newest first: the queue is
+   * emptied before the running job ends, so nothing queued starts in between.
+   */
   async cancelAll(sessionId: string): Promise<Job[]> {
-    const active = await this.store.listJobs(sessionId, ["running", "pending"]);
+    const active = (await this.store.listJobs(sessionId, ["running", "pending"])).reverse();
     const out: Job[] = [];
     for (const job of active) {
       const j = await this.requestCancel(job.id);
@@ -228,39 +232,15 @@ export class Jobs {
     return result.changed;
   }
 
-  /**
-   * Resolves with the job once it is terminal (or deleted: null), or as it stands after
-   * `ms`. Wakes on job events from any node and re-reads every second besides.
-   */
-  awaitEnd(jobId: string, ms: number): Promise<Job | null> {
-    return new Promise((resolve) => {
-      let done = false;
-      let checking = false;
-      const finish = (job: Job | null) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        clearInterval(poll);
-        unsubscribe();
-        resolve(job);
-      };
-      const check = async () => {
-        if (done || checking) return;
-        checking = true;
-        try {
-          const job = await this.store.getJob(jobId);
-          if (!job || isTerminal(job.state)) finish(job);
-        } finally {
-          checking = false;
-        }
-      };
-      const unsubscribe = this.bus.subscribe((events) => {
-        if (events.some((e) => (e.type === "job.ended" || e.type === "job.deleted") && (e.data.job as JsonObject | undefined)?.id === jobId)) void check();
-      });
-      const timer = setTimeout(() => void this.store.getJob(jobId).then(finish, () => finish(null)), Math.max(0, ms));
-      const poll = setInterval(() => void check(), 1000);
-      void check();
-    });
+  /** Resolves with the job once it is terminal (or deleted: null), or as it stands after `ms`. */
+  async awaitEnd(jobId: string, ms: number): Promise<Job | null> {
+    const job = await this.store.getJob(jobId);
+    if (!job || isTerminal(job.state)) return job;
+    await waitFor(this.bus, job.sessionId, ms, async () => {
+      const current = await this.store.getJob(jobId);
+      return !current || isTerminal(current.state);
+    }, { relevant: (e) => e.type === "job.ended" || e.type === "job.deleted" });
+    return this.store.getJob(jobId);
   }
 
   private async settleIfQuiet(sessionId: string): Promise<void> {
