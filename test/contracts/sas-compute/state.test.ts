@@ -78,7 +78,7 @@ describe("sas-compute: state, ETags, cancel, delete", () => {
       assert.equal(bad.status, 400, q);
       assert.equal(bad.body.errorCode, 5006);
     }
-    for (const headers of [{}, { "content-type": "text/plain" }, { "content-type": "application/json" }]) {
+    for (const headers of [{}, { "content-type": "text/plain" }, { "content-type": "application/json" }] as Record<string, string>[]) {
       const ok = await sas.alice("PUT", `${href}/state?state=canceled`, { headers: { "if-match": tag, ...headers }, raw: Buffer.alloc(0) });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.text, "canceled");
