@@ -2,8 +2,10 @@ import type { FastifyRequest } from "fastify";
 import { type Condition, type Scalar } from "../../core/query.js";
 import { compareScalars, matches } from "../../core/match.js";
 import { type Fields, compileFilter, parseSortBy } from "./filter.js";
+import type { Session } from "../../core/types.js";
 import { type Link, link } from "./links.js";
 import { T } from "./media.js";
+import { sessionHref } from "./render.js";
 
 /** Collections (contract §4): start/limit paging, filter and sortBy, the paging links. */
 
@@ -95,4 +97,18 @@ export function select<I>(
   });
   const p = paging(query, opts.defaultLimit, opts.maxLimit);
   return { items: kept.slice(p.start, p.start + p.limit), count: kept.length, paging: p };
+}
+
+/** A collection under a session (`…/jobs`, `…/filerefs`, …) whose `up` is the session. */
+export function sessionCollection<I>(req: FastifyRequest, s: Session, name: string, accept: string, page: { paging: Paging; count: number }, items: I[]) {
+  return collection({
+    name,
+    accept,
+    href: `${sessionHref(s)}/${name === "libraries" ? "data" : name}`,
+    paging: page.paging,
+    count: page.count,
+    items,
+    query: req.query as Record<string, unknown>,
+    up: link("GET", "up", sessionHref(s), { type: T.session }),
+  });
 }

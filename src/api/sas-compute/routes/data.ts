@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { collection, select } from "../collection.js";
+import { collection, select, sessionCollection } from "../collection.js";
 import { notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import type { Kit, Params } from "../kit.js";
@@ -17,16 +17,7 @@ export function dataRoutes(app: FastifyInstance, kit: Kit): void {
       const form = negotiate(req, T.collection);
       const s = await kit.session(req);
       const page = select(req, [WORK], FIELDS, (lib) => lib, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
-      const body = collection({
-        name: "libraries",
-        accept: T.librarySummary,
-        href: `${sessionHref(s)}/data`,
-        paging: page.paging,
-        count: page.count,
-        items: page.items.map(() => librarySummary(s)),
-        query: req.query as Record<string, unknown>,
-        up: link("GET", "up", sessionHref(s), { type: T.session }),
-      });
+      const body = sessionCollection(req, s, "libraries", T.librarySummary, page, page.items.map(() => librarySummary(s)));
       return sendJson(reply, 200, T.collection, form, body);
     },
   });

@@ -4,14 +4,13 @@ import type { Session } from "../../../core/types.js";
 import { NAME } from "../../../compute/job-context.js";
 import { type Fileref, type SessionData, areaPath } from "../../../compute/session-data.js";
 import { WorkAreaError } from "../../../compute/types.js";
-import { collection, select } from "../collection.js";
+import { select, sessionCollection } from "../collection.js";
 import { SasError, badRequest, invalidBody, notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { type Kit, type Params, requireIfMatch } from "../kit.js";
-import { link } from "../links.js";
 import { T, negotiate, sendJson, wantsText } from "../media.js";
 import { resource } from "../plugin.js";
-import { fileref, filerefHref, filerefSummary, sessionHref } from "../render.js";
+import { fileref, filerefHref, filerefSummary } from "../render.js";
 
 const FIELDS: Fields = { id: { kind: "string" }, name: { kind: "string" }, accessMethod: { kind: "string" } };
 const MAX_PATH = 1024;
@@ -65,16 +64,7 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       const s = await kit.session(req);
       const refs = await (await area(kit, s)).filerefs();
       const page = select(req, refs, FIELDS, field, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
-      const body = collection({
-        name: "filerefs",
-        accept: T.filerefSummary,
-        href: `${sessionHref(s)}/filerefs`,
-        paging: page.paging,
-        count: page.count,
-        items: page.items.map((f) => filerefSummary(s, f)),
-        query: req.query as Record<string, unknown>,
-        up: link("GET", "up", sessionHref(s), { type: T.session }),
-      });
+      const body = sessionCollection(req, s, "filerefs", T.filerefSummary, page, page.items.map((f) => filerefSummary(s, f)));
       return sendJson(reply, 200, T.collection, form, body);
     },
     POST: async (req, reply) => {

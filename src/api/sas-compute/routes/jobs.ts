@@ -4,17 +4,16 @@ import type { Scalar } from "../../../core/query.js";
 import type { Job, JsonObject, Session } from "../../../core/types.js";
 import { waitFor } from "../../../core/wait.js";
 import { NAME, READ_ONLY } from "../../../compute/job-context.js";
-import { collection, select } from "../collection.js";
+import { select, sessionCollection } from "../collection.js";
 import { ATTRIBUTE_KEY } from "../compute.js";
 import { contextSettings } from "../config.js";
 import { SasError, badRequest, invalidBody, notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { jobTag } from "../ids.js";
 import { type Kit, clientGone, noneMatch, requireIfMatch, seconds, stateValue } from "../kit.js";
-import { link } from "../links.js";
 import { T, negotiate, sendJson, sendText } from "../media.js";
 import { resource } from "../plugin.js";
-import { job as renderJob, jobHref, sessionHref } from "../render.js";
+import { job as renderJob, jobHref } from "../render.js";
 
 const FIELDS: Fields = {
   id: { kind: "string" },
@@ -137,16 +136,7 @@ export function jobRoutes(app: FastifyInstance, kit: Kit): void {
       const now = kit.hub.clock();
       const items = [];
       for (const j of page.items) items.push(renderJob(s, j, await kit.jobStats(req, s, j), now));
-      const body = collection({
-        name: "jobs",
-        accept: T.job,
-        href: `${sessionHref(s)}/jobs`,
-        paging: page.paging,
-        count: page.count,
-        items,
-        query: req.query as Record<string, unknown>,
-        up: link("GET", "up", sessionHref(s), { type: T.session }),
-      });
+      const body = sessionCollection(req, s, "jobs", T.job, page, items);
       return sendJson(reply, 200, T.collection, form, body);
     },
   });

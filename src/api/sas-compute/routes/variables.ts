@@ -1,13 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Session } from "../../../core/types.js";
-import { collection, select } from "../collection.js";
+import { select, sessionCollection } from "../collection.js";
 import { notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import type { Kit, Params } from "../kit.js";
-import { link } from "../links.js";
 import { T, negotiate, sendJson, sendText, wantsText } from "../media.js";
 import { resource } from "../plugin.js";
-import { type Variable, sessionHref, variable } from "../render.js";
+import { type Variable, variable } from "../render.js";
 import { sasId } from "../ids.js";
 
 const FIELDS: Fields = { name: { kind: "string" }, value: { kind: "string" }, scope: { kind: "string" } };
@@ -41,16 +40,7 @@ export function variableRoutes(app: FastifyInstance, kit: Kit): void {
         defaultLimit: 10,
         maxLimit: kit.limits.maxLimit,
       });
-      const body = collection({
-        name: "variables",
-        accept: T.variable,
-        href: `${sessionHref(s)}/variables`,
-        paging: page.paging,
-        count: page.count,
-        items: page.items.map((v) => variable(s, v)),
-        query: req.query as Record<string, unknown>,
-        up: link("GET", "up", sessionHref(s), { type: T.session }),
-      });
+      const body = sessionCollection(req, s, "variables", T.variable, page, page.items.map((v) => variable(s, v)));
       return sendJson(reply, 200, T.collection, form, body);
     },
   });
