@@ -2,9 +2,10 @@ import type { Family } from "./family.js";
 import { maxscaleFamily } from "./maxscale/family.js";
 import { nativeFamily } from "./native/family.js";
 import { roundwareFamily } from "./roundware/family.js";
+import { sasComputeFamily } from "./sas-compute/family.js";
 
 /** Every API family sessionhub serves, in mounting order. */
-export const FAMILIES: Family[] = [nativeFamily, roundwareFamily, maxscaleFamily];
+export const FAMILIES: Family[] = [nativeFamily, roundwareFamily, maxscaleFamily, sasComputeFamily];
 
 /** The config sources every family adds: defaults, environment names and flags. */
 export function familyConfigSources(families: Family[] = FAMILIES) {

@@ -55,6 +55,14 @@ export interface CreateSessionInput {
   invited?: string[];
   client?: ClientInfo;
   teams?: TeamLayout | null;
+  /** Admission limits: at most `max` live sessions matching `where`, this one included; else `too-many` with `message`. */
+  quotas?: SessionQuota[];
+}
+
+export interface SessionQuota {
+  where: Condition;
+  max: number;
+  message: string;
 }
 
 /** Mutable fields. Only fields whose value differs from the current one count as changes. */
@@ -257,7 +265,26 @@ export class Sessions {
     const result = this.publish(
       await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim),
     );
+    if (!result.replayed) await this.admit(result.session, input.quotas ?? []);
     return { session: result.session, replayed: result.replayed };
+  }
+
+  /**
+   * Quotas are verified after the insert, counting only sessions numbered no higher than
+   * the new one: concurrent creates then agree on which of them are over, and exactly
+   * `max` survive. A session over a quota is removed again.
+   */
+  private async admit(session: Session, quotas: SessionQuota[]): Promise<void> {
+    for (const quota of quotas) {
+      const where = and(quota.where, { field: "state", op: "ne", value: "ended" }, { field: "number", op: "le", value: session.number });
+      if ((await this.store.countSessions(where)) <= quota.max) continue;
+      const removed = await this.store.mutateSession(session.id, (current) => ({
+        next: null,
+        events: [sessionEvent("session.deleted", current, sessionEventData(current))],
+      }));
+      if (removed) this.publish(removed);
+      throw new CoreError("too-many", quota.message);
+    }
   }
 
   // Changing -----------------------------------------------------------------
