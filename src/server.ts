@@ -47,13 +47,18 @@ export interface Server {
 }
 
 export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({
-    level: config.logLevel,
-    redact: {
-      paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.passwordHash", "*.secret", "*.token", "headers.authorization"],
-      censor: "[REDACTED]",
+  return pino(
+    {
+      level: config.logLevel,
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.passwordHash", "*.secret", "*.token", "headers.authorization"],
+        censor: "[REDACTED]",
+      },
     },
-  });
+    // Buffered, asynchronous writes: a synchronous write per request line costs a third
+    // of the throughput of a fast route. Flushed on shutdown (and by pino on exit).
+    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
 }
 
 async function openStore(config: Config, nodeId: string, migrations: Migration[], clock: () => number): Promise<Store> {
@@ -145,8 +150,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   }
 
   const metrics = new Metrics(() => store.sessionCounts());
-  const app = createApp({ logger, bodyLimit: config.bodyLimitBytes });
-  metrics.instrument(app, "main");
+  const app = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: "main" });
   const ctx: FamilyContext = { hub, auth, users, config, log: logger, startedAt: clock() };
   for (const family of families) for (const kind of family.serviceKinds ?? []) hub.services.registerKind(kind);
 
@@ -160,8 +164,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   for (const family of families) {
     const listener = family.ownListener?.(ctx);
     if (!listener) continue;
-    const familyApp = createApp({ logger, bodyLimit: config.bodyLimitBytes });
-    metrics.instrument(familyApp, family.name);
+    const familyApp = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: family.name });
     await listener.register(familyApp);
     own.push({ name: family.name, app: familyApp, host: listener.host, port: listener.port });
   }
@@ -196,6 +199,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();
+      logger.flush();
     },
   };
 }

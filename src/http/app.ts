@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { redactUrl } from "./redact.js";
+import { AccessLog } from "./access-log.js";
+import type { Metrics } from "./metrics.js";
 import { validatorCompiler } from "./validation.js";
 
 export type App = FastifyInstance;
@@ -12,11 +13,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface AppOptions {
   logger: Logger;
   bodyLimit: number;
+  metrics: Metrics;
+  /** The listener's name in metrics: `main`, or the family that owns it. */
+  listener: string;
 }
 
 /**
  * A Fastify instance with the house settings: request ids (taken from a well-formed
- * `X-Request-Id`, else new), redacted request logs, the body limit, and the validators.
+ * `X-Request-Id`, else new), access logs, request metrics, the body limit, and the
+ * validators.
  * Each listener (the shared port, a family's own port) is one of these.
  */
 export function createApp(options: AppOptions): App {
@@ -38,17 +43,11 @@ export function createApp(options: AppOptions): App {
     reply.header("x-request-id", req.id);
     done();
   });
+  // One hook for everything after the answer: each hook costs on every request.
+  const access = new AccessLog(options.logger);
   app.addHook("onResponse", (req, reply, done) => {
-    if (!options.logger.isLevelEnabled("info")) return done();
-    // Only what operators need; credentials never enter the record (see redact.ts).
-    req.log.info(
-      {
-        req: { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip, userAgent: req.headers["user-agent"] },
-        res: { statusCode: reply.statusCode },
-        responseTime: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      "request completed",
-    );
+    options.metrics.observe(options.listener, req, reply);
+    access.record(req, reply);
     done();
   });
   return app as unknown as App;

@@ -1,5 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
-import type { App } from "./app.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -93,11 +93,8 @@ export class Metrics {
     });
   }
 
-  /** Counts every response of `app` under the listener name. */
-  instrument(app: App, listener: string): void {
-    app.addHook("onResponse", (req, reply, done) => {
-      this.requests.observe(listener, req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    });
+  /** Counts one answered request under its listener's name. */
+  observe(listener: string, req: FastifyRequest, reply: FastifyReply): void {
+    this.requests.observe(listener, req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
   }
 }

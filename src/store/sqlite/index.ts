@@ -47,6 +47,7 @@ import type {
   UserPatch,
 } from "../store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
+import { SessionCache } from "./session-cache.js";
 
 export interface SqliteStoreOptions {
   file: string;
@@ -76,6 +77,7 @@ export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly cache = new SessionCache(10_000);
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
@@ -265,6 +267,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteService(id: string, force: boolean, events: EventDraft[]) {
+    this.cache.clear();
     return this.tx(() => {
       const live = Number(this.get("SELECT COUNT(*) AS n FROM sessions WHERE service_id = ? AND state <> 'ended'", id)?.n ?? 0);
       if (live > 0 && !force) return { deleted: false, liveSessions: live, events: [] };
@@ -282,6 +285,7 @@ export class SqliteStore implements Store {
   }
 
   async applyServiceTimeout(serviceId: string, timeoutSeconds: number): Promise<void> {
+    this.cache.clear();
     // Same formula as core/expiry.ts expiryOf().
     this.run(
       `UPDATE sessions SET timeout_seconds = ?,
@@ -350,7 +354,11 @@ export class SqliteStore implements Store {
   }
 
   async getSession(ref: { id: string } | { number: number }): Promise<Session | null> {
-    return "id" in ref ? this.readSession("s.id = ?", ref.id) : this.readSession("s.number = ?", ref.number);
+    const cached = this.cache.get(ref);
+    if (cached) return cached;
+    const s = "id" in ref ? this.readSession("s.id = ?", ref.id) : this.readSession("s.number = ?", ref.number);
+    if (s) this.cache.set(s);
+    return s;
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
@@ -392,6 +400,7 @@ export class SqliteStore implements Store {
   }
 
   async mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null> {
+    this.cache.drop(id);
     return this.tx(() => {
       const row = this.get(`${SELECT_SESSION} WHERE s.id = ?`, id);
       if (!row) return null;
@@ -427,15 +436,18 @@ export class SqliteStore implements Store {
   }
 
   async purgeEnded(before: number, limit: number): Promise<number> {
-    return this.run(
+    const purged = this.run(
       "DELETE FROM sessions WHERE number IN (SELECT number FROM sessions WHERE state = 'ended' AND ended_at < ? LIMIT ?)",
       before,
       limit,
     ).changes;
+    if (purged > 0) this.cache.clear();
+    return purged;
   }
 
   async touchSessions(marks: { id: string; at: number }[], events: EventDraft[]): Promise<HubEvent[]> {
     if (marks.length === 0) return [];
+    for (const { id } of marks) this.cache.drop(id);
     return this.tx(() => {
       for (const { id, at } of marks) {
         // Same formula as core/expiry.ts expiryOf(); version is untouched on purpose.

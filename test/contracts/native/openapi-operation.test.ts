@@ -92,6 +92,6 @@ describe("native API: OpenAPI and operation", () => {
     assert.match(replaced.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
     const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.reqId === "trace-123");
     assert.ok(line, "a log line with the request id");
-    assert.equal(line.res.statusCode, 200);
+    assert.equal(line.status, 200);
   });
 });
