@@ -91,8 +91,10 @@ export type Condition =
   | { readableBy: string };
 
 export type SortDirection = "asc" | "desc";
+/** A path into `attributes` (`attributes.game.numTeams`); a missing value sorts as NULL. */
+export type AttributeField = `attributes.${string}`;
 export interface SortKey {
-  field: SessionField;
+  field: SessionField | AttributeField;
   dir: SortDirection;
 }
 
@@ -179,9 +181,13 @@ export function validateCondition(c: Condition): void {
   }
 }
 
+export const isAttributeField = (field: string): field is AttributeField => ATTRIBUTE_PATH.test(field);
+
 export function validateSort(sort: SortKey[]): void {
   for (const key of sort) {
-    if (!SORTABLE_FIELDS.includes(key.field)) throw invalid(`${key.field} cannot be sorted on.`);
+    if (!SORTABLE_FIELDS.includes(key.field as SessionField) && !isAttributeField(key.field)) {
+      throw invalid(`${key.field} cannot be sorted on.`);
+    }
   }
 }
 

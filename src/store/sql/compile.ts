@@ -8,6 +8,7 @@ import {
   attributePath,
   decodeCursor,
   fieldType,
+  isAttributeField,
 } from "../../core/query.js";
 
 /**
@@ -141,9 +142,16 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
   }
 }
 
-export function compileOrder(sort: SortKey[]): string {
+/** The SQL of a sort key: a column, or a JSON path into `attributes` (which may be absent). */
+function sortColumn(dialect: Dialect | undefined, field: SortKey["field"], sample: Scalar): string {
+  if (!isAttributeField(field)) return COLUMNS[field as keyof typeof COLUMNS];
+  if (!dialect) throw invalid(`${field} cannot be sorted on here.`);
+  return dialect.jsonPath("s.attributes", attributePath(field), sample);
+}
+
+export function compileOrder(sort: SortKey[], dialect?: Dialect): string {
   return sort
-    .map((k) => `${COLUMNS[k.field as keyof typeof COLUMNS]} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
+    .map((k) => `${sortColumn(dialect, k.field, null)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
     .join(", ");
 }
 
@@ -152,21 +160,23 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
   const values = decodeCursor(cursor, sort.length);
   const build = (i: number): string => {
     const key = sort[i]!;
-    const column = COLUMNS[key.field as keyof typeof COLUMNS];
     const v = values[i] ?? null;
+    const column = sortColumn(b.dialect, key.field, v);
+    const attribute = isAttributeField(key.field);
+    const value = () => (attribute ? b.bind(b.dialect.jsonValue(v)) : b.bind(v));
     // Parameters are positional: bind in the order they appear in the text, so the
     // rest of the key is built only where it is written.
     const rest = () => (i === sort.length - 1 ? "1=0" : build(i + 1));
-    const nullable = NULLABLE.has(key.field);
+    const nullable = attribute || NULLABLE.has(key.field as SessionField);
     if (key.dir === "asc") {
       if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest()}))` : rest();
-      const greater = `${column} > ${b.bind(v)}`;
-      const equal = `${column} = ${b.bind(v)}`;
+      const greater = `${column} > ${value()}`;
+      const equal = `${column} = ${value()}`;
       return `(${greater} OR (${equal} AND ${rest()}))`;
     }
     if (v === null) return nullable ? `(${column} IS NULL AND ${rest()})` : rest();
-    const less = `${column} < ${b.bind(v)}${nullable ? ` OR ${column} IS NULL` : ""}`;
-    const equal = `${column} = ${b.bind(v)}`;
+    const less = `${column} < ${value()}${nullable ? ` OR ${column} IS NULL` : ""}`;
+    const equal = `${column} = ${value()}`;
     return `(${less} OR (${equal} AND ${rest()}))`;
   };
   return build(0);
@@ -175,7 +185,15 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
 /** The values of the sort keys of a row, for its cursor. */
 export function sortValues(row: Record<string, unknown>, sort: SortKey[]): Scalar[] {
   return sort.map((k) => {
+    if (isAttributeField(k.field)) return attributeScalar(row.attributes, attributePath(k.field));
     const v = k.field === "memberCount" ? (row.members as unknown[]).length : row[k.field];
     return (v ?? null) as Scalar;
   });
+}
+
+/** The scalar at a path of an attributes object; objects and arrays do not sort, so they count as NULL. */
+function attributeScalar(attributes: unknown, path: string[]): Scalar {
+  let node = attributes;
+  for (const key of path) node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node === undefined || (typeof node === "object" && node !== null) ? null : (node as Scalar);
 }

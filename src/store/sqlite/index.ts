@@ -365,7 +365,7 @@ export class SqliteStore implements Store {
     if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
     const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
     const limit = Math.max(0, query.limit);
-    const sql = `${SELECT_SESSION}${whereSql} ORDER BY ${compileOrder(sort)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+    const sql = `${SELECT_SESSION}${whereSql} ORDER BY ${compileOrder(sort, sqliteDialect)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
     const rows = this.stmt(sql).all(...b.params) as Row[];
     const items = rows.slice(0, limit).map(sessionFromRow);
     const last = items.at(-1);
