@@ -4,7 +4,7 @@ import { CoreError } from "../../src/core/errors.js";
 import type { EventDraft } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import type { Condition, SessionQuery } from "../../src/core/query.js";
-import type { Session } from "../../src/core/types.js";
+import type { JsonObject, Session } from "../../src/core/types.js";
 import type { NewSession, Store } from "../../src/store/store.js";
 
 /**
@@ -202,7 +202,7 @@ export function storeConformance(factory: StoreFactory): void {
     test("sort by attribute paths (absent values as NULL), with offset and cursor paging", async () => {
       const svc = (await store.insertService({ id: "attr-sort", kind: "generic", name: "S", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       for (let i = 0; i < 14; i += 1) {
-        const game = i % 5 === 0 ? {} : { game: { teams: i % 4, server: `srv-${i % 3}` } };
+        const game: JsonObject = i % 5 === 0 ? {} : { game: { teams: i % 4, server: `srv-${i % 3}` } };
         await insert({ serviceId: svc, attributes: game, createdAt: 2000 + (i % 4) });
       }
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
@@ -213,7 +213,7 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "attributes.game.teams", dir: "desc" }],
         [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.teams", dir: "desc" }],
       ] as SessionQuery["sort"][]) {
-        const all = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
+        const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         const seen: string[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < 20; page += 1) {
