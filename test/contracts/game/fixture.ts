@@ -29,9 +29,9 @@ export const tokenFor = (uid: string, roles: string[] = []) => sign({ profile: J
 
 export type GameClient = (method: string, path: string, opts?: Parameters<typeof http>[3]) => Promise<Answer>;
 
-/** Requests as one user, with `Authorization: jwt <token>` as the SDK sends it. */
-export function gameClient(t: TestServer, token: string): GameClient {
-  return (method, path, opts = {}) => http(t.url, method, path, { ...opts, headers: { authorization: `jwt ${token}`, ...opts.headers } });
+/** Requests to one server as one user, with `Authorization: jwt <token>` as the SDK sends it. */
+export function gameClient(server: { url: string }, token: string): GameClient {
+  return (method, path, opts = {}) => http(server.url, method, path, { ...opts, headers: { authorization: `jwt ${token}`, ...opts.headers } });
 }
 
 export interface Players {
