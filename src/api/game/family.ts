@@ -1,6 +1,5 @@
 import type { Family } from "../family.js";
 import { GAME_DEFAULTS, GAME_ENVIRONMENT, GAME_FLAGS, gameConfig } from "./config.js";
-import { notFoundBody, sendError } from "./errors.js";
 import { gameApi } from "./plugin.js";
 import { GAME_KIND, GameService } from "./service.js";
 
@@ -27,8 +26,6 @@ export const gameFamily: Family = {
     if (service.kind !== GAME_KIND.kind) log.warn({ serviceId, kind: service.kind }, "the game API serves a service of another kind");
   },
   mount: async (app, ctx) => {
-    // The family owns the root of the shared listener: an unknown path is its 404.
-    app.setNotFoundHandler((_req, reply) => sendError(reply.header("cache-control", "no-store"), notFoundBody()));
     const service = new GameService(ctx, gameConfig(ctx.config).serviceId);
     await app.register((scope) => gameApi(scope, ctx, service));
   },

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Scheme } from "../../auth/authenticate.js";
 import type { FamilyContext } from "../context.js";
-import { INVALID, MESSAGES, body, sendError, toErrorBody, unauthenticatedBody } from "./errors.js";
+import { INVALID, MESSAGES, body, notFoundBody, sendError, toErrorBody, unauthenticatedBody } from "./errors.js";
 import { membershipRoutes } from "./routes/membership.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { updateRoute } from "./routes/update.js";
@@ -35,7 +35,7 @@ const KNOWN: [string, string[]][] = [
 async function authenticate(ctx: FamilyContext, req: FastifyRequest, reply: FastifyReply) {
   // Every answer of this family is per caller, and join and leave are state-changing GETs.
   reply.header("cache-control", "no-store");
-  if ((req.routeOptions.config as { open?: boolean }).open) return;
+  if (req.is404 || (req.routeOptions.config as { open?: boolean }).open) return;
   const outcome = await ctx.auth.authenticate(req.headers.authorization, SCHEMES);
   if (outcome.principal) {
     req.principal = outcome.principal;
@@ -64,10 +64,18 @@ export async function gameApi(app: FastifyInstance, ctx: FamilyContext, service:
   );
   api.addHook("onRequest", (req, reply) => authenticate(ctx, req, reply));
   api.setErrorHandler((error, req, reply) => {
-    const err = (error as { validation?: unknown }).validation ? validationError(error as FastifyError) : toErrorBody(error);
+    // Whatever went wrong with a request for an unknown path (its body, say), the answer is that the path is unknown.
+    const err = req.is404
+      ? notFoundBody()
+      : (error as { validation?: unknown }).validation
+        ? validationError(error as FastifyError)
+        : toErrorBody(error);
     if (err.status >= 500) req.log.error({ err: error }, "game request failed");
     return sendError(reply, err);
   });
+
+  // Mounted without a prefix, this is the shared listener's root: an unknown path is this family's 404.
+  api.setNotFoundHandler((_req, reply) => sendError(reply, notFoundBody()));
 
   sessionRoutes(api, ctx, service);
   updateRoute(api, ctx, service);
