@@ -73,8 +73,10 @@ export function gamePatch(p: Principal, current: Session, input: UpdateInput, ma
     );
   }
   if (members.length > maxUsers) throw badRequest(`A session has at most ${maxUsers} users.`);
-  if (owner !== null && !members.some((m) => m.userId === owner)) {
-    throw badRequest(owner === current.owner ? "The host cannot be removed from users; leave or hand over first." : "hostUid must be one of users, or \"\".");
+  const isUser = (list: Member[], userId: string | null) => list.some((m) => m.userId === userId);
+  if (owner !== current.owner && owner !== null && !isUser(members, owner)) throw badRequest("hostUid must be one of users, or \"\".");
+  if (owner === current.owner && isUser(current.members, owner) && !isUser(members, owner)) {
+    throw badRequest("The host cannot be removed from users; leave or hand over first.");
   }
   members = teams && layout ? assignTeams(members, layout, teams, true) : relayout(members, layout);
 

@@ -64,6 +64,31 @@ for (const backend of BACKENDS) {
       assert.equal(final.version, 1);
     });
 
+    test("joins racing changes of the team layout leave every user in exactly one existing team with room", async () => {
+      const host = [await on(A, 0), await on(A, 1)];
+      const s = (await host[0]!("POST", "/sessions", { body: { numTeams: 2, teamSize: 6 } })).body;
+      const layouts = [{ numTeams: 4, teamSize: 3 }, { numTeams: 3, teamSize: 4 }, { numTeams: 6, teamSize: 2 }];
+      const reshape = async () => {
+        for (const [i, layout] of layouts.entries()) {
+          for (;;) {
+            const current = (await host[i % 2]!("GET", `/sessions/${s.uid}`)).body;
+            const r = await host[i % 2]!("PUT", `/sessions/${s.uid}`, { body: { version: current.version, ...layout } });
+            if (r.status === 200) break;
+            assertError(r, 409, "api-012");
+          }
+        }
+      };
+      const joiners = await Promise.all(Array.from({ length: 11 }, (_, i) => on(`layout-${i}`, i)));
+      const [joins] = await Promise.all([Promise.all(joiners.map((join) => join("GET", `/sessions/${s.uid}/join`))), reshape()]);
+      assert.ok(joins.every((r) => r.status === 200), joins.map((r) => r.status).join());
+      const final = (await host[0]!("GET", `/sessions/${s.uid}`)).body;
+      assert.deepEqual([final.numTeams, final.teamSize], [6, 2]);
+      assert.equal(final.users.length, 12);
+      const placed = final.teams.flatMap((t: { members: string[] }) => t.members);
+      assert.deepEqual([...placed].sort(), [...final.users].sort());
+      assert.ok(final.teams.every((t: { members: string[] }) => t.members.length <= 2));
+    });
+
     test("52. 50 rounds of the sole host leaving while D joins: ended and D 404, or D 200 and host; never an ended session with users", async () => {
       const outcomes = { ended: 0, handedOver: 0 };
       for (let round = 0; round < 50; round += 1) {

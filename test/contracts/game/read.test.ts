@@ -158,6 +158,21 @@ describe("game API: read, filters and count", () => {
     assert.equal((await g.a("GET", `/sessions/${s.lobby.uid}/`)).body.uid, s.lobby.uid);
   });
 
+  test("a session made through the native API in the game service appears with the game defaults, one team of its capacity", async () => {
+    const made = await http(g.t.url, "POST", "/api/v1/sessions", { token: ADMIN_TOKEN, body: { serviceId: "game", owner: A, capacity: 6, status: "warmup" } });
+    assert.equal(made.status, 201, made.text);
+    const s = (await g.a("GET", `/sessions/${made.body.id}`)).body;
+    assert.deepEqual(
+      { hostUid: s.hostUid, numTeams: s.numTeams, teamSize: s.teamSize, teams: s.teams, users: s.users, status: s.status, visibility: s.visibility, data: s.data, serverUid: s.serverUid },
+      { hostUid: A, numTeams: 1, teamSize: 6, teams: [{ id: 0, members: [] }], users: [], status: "warmup", visibility: "", data: {}, serverUid: g.t.server.nodeId },
+    );
+    const joined = await g.b("GET", `/sessions/${made.body.id}/join`);
+    assert.deepEqual(joined.body.teams, [{ id: 0, members: [B] }]);
+    const edited = await g.a("PUT", `/sessions/${made.body.id}`, { body: { ...joined.body, data: { mode: "ctf" } } });
+    assert.equal(edited.status, 200, edited.text);
+    assert.deepEqual([edited.body.numTeams, edited.body.teamSize, edited.body.teams], [1, 6, [{ id: 0, members: [B] }]]);
+  });
+
   test("a session of another service is invisible here: not listed, not counted, 404 to GET, PUT and join, a no-op to leave and delete", async () => {
     assert.ok(!uids(await g.z("GET", "/sessions?status=lobby")).includes(foreignId));
     assertError(await g.z("GET", `/sessions/${foreignId}`), 404, "api-010");

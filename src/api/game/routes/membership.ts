@@ -5,8 +5,8 @@ import { badRequest } from "../errors.js";
 import { layoutOf } from "../model.js";
 import type { GameApp } from "../plugin.js";
 import { sendSession } from "../render.js";
-import { RULES } from "../schemas.js";
-import * as S from "../schemas.js";
+import type { QueryString } from "../query.js";
+import { RULES, SessionParams } from "../schemas.js";
 import { type GameService, sessionIdOf } from "../service.js";
 
 /** What a join may carry: a password and a team, from the body (POST), a header or the query. */
@@ -15,18 +15,21 @@ interface JoinInput {
   team?: number;
 }
 
-const one = (v: unknown) => (Array.isArray(v) ? undefined : v);
+/** One value of a query parameter or header; a repeated one is a client error. */
+function single(name: string, v: string | string[] | undefined): string | undefined {
+  if (Array.isArray(v)) throw badRequest(`${name} may be given once.`);
+  return v;
+}
 
 function joinInput(req: FastifyRequest): JoinInput {
-  const query = req.query as Record<string, string | string[] | undefined>;
-  const raw = (req.body ?? {}) as unknown;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw badRequest("The request body must be a JSON object.");
-  const sent = raw as Record<string, unknown>;
-  const password = sent.password ?? req.headers["x-session-password"] ?? query.password;
-  if (password !== undefined && password !== null && (typeof one(password) !== "string" || (password as string).length > 128)) {
-    throw badRequest(RULES.password);
-  }
-  const team = sent.team ?? (query.team === undefined ? undefined : /^\d{1,9}$/.test(String(one(query.team))) ? Number(query.team) : Number.NaN);
+  const body = req.body ?? {};
+  if (typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+  const sent = body as Record<string, unknown>;
+  const query = req.query as QueryString;
+  const password = sent.password ?? single("X-Session-Password", req.headers["x-session-password"]) ?? single("password", query.password);
+  if (password !== undefined && password !== null && (typeof password !== "string" || password.length > 128)) throw badRequest(RULES.password);
+  const asked = single("team", query.team);
+  const team = sent.team ?? (asked === undefined ? undefined : /^\d{1,9}$/.test(asked) ? Number(asked) : Number.NaN);
   if (team !== undefined && team !== null && !Number.isInteger(team)) throw badRequest(RULES.team);
   return {
     ...(typeof password === "string" && password !== "" ? { password } : {}),
@@ -37,7 +40,7 @@ function joinInput(req: FastifyRequest): JoinInput {
 /** Join (E8) and leave (E9), as GETs and as POSTs (E10); each one atomic in the core. */
 export function membershipRoutes(app: GameApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
-  const options = { schema: { params: S.SessionParams }, exposeHeadRoute: false };
+  const options = { schema: { params: SessionParams }, exposeHeadRoute: false };
 
   const join = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     const id = sessionIdOf(req.params.id);
