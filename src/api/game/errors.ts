@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from "fastify";
 import { CoreError, type ErrorKind } from "../../core/errors.js";
+import { ruleOf } from "./schemas.js";
 
 /**
  * The framework's error body (contract §6): `{code, status, message}`, exactly these
@@ -88,4 +89,11 @@ export function toErrorBody(error: unknown): ErrorBody {
 
 export function sendError(reply: FastifyReply, err: ErrorBody): FastifyReply {
   return reply.code(err.status).type("application/json; charset=utf-8").send(err);
+}
+
+/** A body that failed its schema, as a 400 whose message names the field. */
+export function validationError(error: Error & { validation?: { instancePath: string }[] }) {
+  const field = error.validation?.[0]?.instancePath.split("/")[1];
+  const detail = field === undefined || field === "" ? "The request body must be a JSON object." : (ruleOf(field) ?? `${field} is not valid.`);
+  return body(400, "api-003", `${INVALID} ${detail}`);
 }

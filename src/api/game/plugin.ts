@@ -1,21 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { TypeBoxApp } from "../../http/app.js";
 import type { Scheme } from "../../auth/authenticate.js";
 import type { FamilyContext } from "../context.js";
-import { INVALID, MESSAGES, body, notFoundBody, sendError, toErrorBody, unauthenticatedBody } from "./errors.js";
+import { MESSAGES, body, notFoundBody, sendError, toErrorBody, unauthenticatedBody, validationError } from "./errors.js";
 import { membershipRoutes } from "./routes/membership.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { updateRoute } from "./routes/update.js";
-import { ruleOf } from "./schemas.js";
 import type { GameService } from "./service.js";
-
-export type GameApp = FastifyInstance<
-  FastifyInstance["server"],
-  FastifyInstance extends FastifyInstance<infer _S, infer Req> ? Req : never,
-  FastifyInstance extends FastifyInstance<infer _S, infer _Req, infer Res> ? Res : never,
-  FastifyInstance["log"],
-  TypeBoxTypeProvider
->;
 
 /** `jwt` and `Bearer` carry a JWT (or, for Bearer and `token`, a sessionhub API token); nothing else. */
 const SCHEMES: readonly Scheme[] = ["jwt", "bearer", "token"];
@@ -46,16 +38,9 @@ async function authenticate(ctx: FamilyContext, req: FastifyRequest, reply: Fast
   return sendError(reply, unauthenticatedBody());
 }
 
-/** A body that failed its schema, as a 400 whose message names the field. */
-export function validationError(error: Error & { validation?: { instancePath: string }[] }) {
-  const field = error.validation?.[0]?.instancePath.split("/")[1];
-  const detail = field === undefined || field === "" ? "The request body must be a JSON object." : (ruleOf(field) ?? `${field} is not valid.`);
-  return body(400, "api-003", `${INVALID} ${detail}`);
-}
-
 /** The game session routes: a plugin without a prefix, mounted at the root of its listener. */
 export async function gameApi(app: FastifyInstance, ctx: FamilyContext, service: GameService): Promise<void> {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as GameApp;
+  const api: TypeBoxApp = app.withTypeProvider<TypeBoxTypeProvider>();
   // JSON only (415 otherwise); an empty body is "no body" for the optional join/leave bodies.
   api.removeAllContentTypeParsers();
   const json = api.getDefaultJsonParser("error", "error");

@@ -3,7 +3,7 @@ import { isCoreError, notFound } from "../../../core/errors.js";
 import type { FamilyContext } from "../../context.js";
 import { badRequest } from "../errors.js";
 import { layoutOf } from "../model.js";
-import type { GameApp } from "../plugin.js";
+import type { TypeBoxApp } from "../../../http/app.js";
 import { sendSession } from "../render.js";
 import type { QueryString } from "../query.js";
 import { RULES, SessionParams } from "../schemas.js";
@@ -38,7 +38,7 @@ function joinInput(req: FastifyRequest): JoinInput {
 }
 
 /** Join (E8) and leave (E9), as GETs and as POSTs (E10); each one atomic in the core. */
-export function membershipRoutes(app: GameApp, ctx: FamilyContext, service: GameService): void {
+export function membershipRoutes(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
   const options = { schema: { params: SessionParams }, exposeHeadRoute: false };
 

@@ -2,9 +2,9 @@ import { isCoreError } from "../../../core/errors.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
 import type { FamilyContext } from "../../context.js";
-import { GameError, badRequest } from "../errors.js";
+import { GameError, badRequest, validationError } from "../errors.js";
 import { withGameFields } from "../model.js";
-import { type GameApp, validationError } from "../plugin.js";
+import type { TypeBoxApp } from "../../../http/app.js";
 import { type QueryString, parseFilters, parseList } from "../query.js";
 import { renderSession, sendSession } from "../render.js";
 import * as S from "../schemas.js";
@@ -19,7 +19,7 @@ export const spelling = (visibility: string) => visibility.toLowerCase() as "" |
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The collection (FindAll, Count, Create, Truncate) and one session (FindById, Delete). */
-export function sessionRoutes(app: GameApp, ctx: FamilyContext, service: GameService): void {
+export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
 
   app.get("/sessions", { schema: { response: { 200: S.SessionList } } }, async (req) => {

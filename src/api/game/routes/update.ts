@@ -3,8 +3,8 @@ import * as policy from "../../../core/policy.js";
 import { versionFromIfMatch } from "../../../http/conditional.js";
 import type { FamilyContext } from "../../context.js";
 import { gamePatch } from "../changes.js";
-import { GameError, MESSAGES, body } from "../errors.js";
-import { type GameApp, validationError } from "../plugin.js";
+import { GameError, MESSAGES, body, validationError } from "../errors.js";
+import type { TypeBoxApp } from "../../../http/app.js";
 import { sendSession } from "../render.js";
 import * as S from "../schemas.js";
 import type { GameService } from "../service.js";
@@ -25,7 +25,7 @@ function expectedVersion(bodyVersion: number | null | undefined, ifMatch: string
 }
 
 /** Update (E6): a merge with compare-and-set on `version`, checked in the contract's order. */
-export function updateRoute(app: GameApp, ctx: FamilyContext, service: GameService): void {
+export function updateRoute(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   app.put(
     "/sessions/:id",
     { schema: { params: S.SessionParams, body: S.UpdateBody, response: { 200: S.Session } }, attachValidation: true },
