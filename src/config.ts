@@ -31,6 +31,7 @@ export interface Config {
   };
   reaper: { intervalMs: number; retentionSeconds: number; eventRetentionSeconds: number; activityFlushMs: number };
   native: { enabled: boolean };
+  ui: { enabled: boolean };
 }
 
 export const DEFAULTS: Config = {
@@ -55,6 +56,7 @@ export const DEFAULTS: Config = {
   },
   reaper: { intervalMs: 5000, retentionSeconds: 24 * 3600, eventRetentionSeconds: 3600, activityFlushMs: 1000 },
   native: { enabled: true },
+  ui: { enabled: true },
 };
 
 /** Environment variables and flags, each mapped to its config path. */

@@ -14,6 +14,7 @@ import { Metrics } from "./http/metrics.js";
 import { loadNodeId } from "./node-id.js";
 import type { Migration } from "./store/migrations.js";
 import { SqliteStore } from "./store/sqlite/index.js";
+import { adminUi } from "./ui.js";
 import type { Store } from "./store/store.js";
 
 export interface ServerOptions {
@@ -57,7 +58,9 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
 
 async function openStore(config: Config, nodeId: string, migrations: Migration[], clock: () => number): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
-    throw new Error("PostgreSQL is not available in this build yet (issue 3).");
+    // Loaded only when asked for: the embedded default needs no pg.
+    const { PostgresStore } = await import("./store/postgres/index.js");
+    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock });
   }
   if (config.databaseUrl !== "") throw new Error(`SESSIONHUB_DATABASE_URL must be a postgres:// URL, got ${config.databaseUrl.split(":")[0]}:…`);
   return new SqliteStore({ file: join(config.dataDir, "sessionhub.db"), nodeId, migrations, clock, synchronous: config.sqlite.synchronous });
@@ -149,6 +152,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   await documentation(app);
   healthRoutes(app, store, metrics);
+  if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
   for (const family of families) await family.mount?.(app, ctx);
 
@@ -183,7 +187,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       return urls;
     },
     async stop() {
-      await Promise.allSettled([app.close(), ...own.map((l) => l.app.close())]);
+      // In-flight requests finish; connections still open after the grace period
+      // (a stalled client, an event stream) are closed so shutdown cannot hang.
+      const apps = [app, ...own.map((l) => l.app)];
+      const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
+      await Promise.allSettled(apps.map((a) => a.close()));
+      clearTimeout(force);
       for (const family of families) await family.stop?.();
       if (started) await hub.stop();
       await store.close();

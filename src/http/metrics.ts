@@ -1,30 +1,85 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { App } from "./app.js";
 
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+interface Series {
+  labels: Record<string, string>;
+  count: number;
+  sum: number;
+  buckets: Float64Array;
+}
+
+type MetricValue = { labels: Record<string, string | number>; value: number; metricName?: string };
+
 /**
- * Prometheus metrics: requests and latency per listener and route, sessions by state.
- * One registry per server; every listener reports into it.
+ * Request counts and latencies per listener, method, route and status. prom-client's
+ * own Counter and Histogram hash their label objects on every observation, which shows
+ * on the hot path; these series are keyed once per distinct label set and only turned
+ * into Prometheus samples when /metrics is scraped.
  */
+class RequestMetrics {
+  private readonly series = new Map<string, Series>();
+
+  observe(listener: string, method: string, route: string, status: number, seconds: number): void {
+    const key = `${listener}\u0000${method}\u0000${route}\u0000${status}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels: { listener, method, route, status: String(status) }, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length) };
+      this.series.set(key, s);
+    }
+    s.count += 1;
+    s.sum += seconds;
+    for (let i = 0; i < BUCKETS.length; i += 1) if (seconds <= BUCKETS[i]!) s.buckets[i]! += 1;
+  }
+
+  register(registry: Registry): void {
+    const counts = () => [...this.series.values()].map((s): MetricValue => ({ labels: s.labels, value: s.count }));
+    const latency = () => {
+      const merged = new Map<string, { labels: Record<string, string>; count: number; sum: number; buckets: Float64Array }>();
+      for (const s of this.series.values()) {
+        const { status: _status, ...labels } = s.labels;
+        const key = `${labels.listener}\u0000${labels.method}\u0000${labels.route}`;
+        const m = merged.get(key) ?? { labels, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length) };
+        m.count += s.count;
+        m.sum += s.sum;
+        s.buckets.forEach((n, i) => (m.buckets[i]! += n));
+        merged.set(key, m);
+      }
+      const values: MetricValue[] = [];
+      for (const m of merged.values()) {
+        BUCKETS.forEach((le, i) => values.push({ metricName: "sessionhub_http_request_duration_seconds_bucket", labels: { le, ...m.labels }, value: m.buckets[i]! }));
+        values.push({ metricName: "sessionhub_http_request_duration_seconds_bucket", labels: { le: "+Inf", ...m.labels }, value: m.count });
+        values.push({ metricName: "sessionhub_http_request_duration_seconds_sum", labels: m.labels, value: m.sum });
+        values.push({ metricName: "sessionhub_http_request_duration_seconds_count", labels: m.labels, value: m.count });
+      }
+      return values;
+    };
+    const metric = (name: string, help: string, type: "counter" | "histogram", values: () => MetricValue[]) => ({
+      name,
+      help,
+      type,
+      aggregator: "sum" as const,
+      get: async () => ({ name, help, type, aggregator: "sum", values: values() }),
+      reset: () => this.series.clear(),
+    });
+    registry.registerMetric(
+      metric("sessionhub_http_requests_total", "HTTP requests answered, by listener, method, route and status.", "counter", counts) as never,
+    );
+    registry.registerMetric(
+      metric("sessionhub_http_request_duration_seconds", "Time to answer HTTP requests, by listener, method and route.", "histogram", latency) as never,
+    );
+  }
+}
+
+/** Prometheus metrics: requests and latency per listener and route, sessions by state. */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<"listener" | "method" | "route" | "status">;
-  private readonly latency: Histogram<"listener" | "method" | "route">;
+  private readonly requests = new RequestMetrics();
 
   constructor(sessionCounts: () => Promise<{ state: string; count: number }[]>) {
     collectDefaultMetrics({ register: this.registry, prefix: "sessionhub_process_" });
-    this.requests = new Counter({
-      name: "sessionhub_http_requests_total",
-      help: "HTTP requests answered, by listener, method, route and status.",
-      labelNames: ["listener", "method", "route", "status"],
-      registers: [this.registry],
-    });
-    this.latency = new Histogram({
-      name: "sessionhub_http_request_duration_seconds",
-      help: "Time to answer HTTP requests, by listener, method and route.",
-      labelNames: ["listener", "method", "route"],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [this.registry],
-    });
+    this.requests.register(this.registry);
     new Gauge({
       name: "sessionhub_sessions",
       help: "Stored sessions by state.",
@@ -41,10 +96,7 @@ export class Metrics {
   /** Counts every response of `app` under the listener name. */
   instrument(app: App, listener: string): void {
     app.addHook("onResponse", (req, reply, done) => {
-      const route = req.routeOptions.url ?? "unmatched";
-      const labels = { listener, method: req.method, route };
-      this.requests.inc({ ...labels, status: String(reply.statusCode) });
-      this.latency.observe(labels, reply.elapsedTime / 1000);
+      this.requests.observe(listener, req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
   }

@@ -155,11 +155,13 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (scope, key)
 );
 `,
+    // Text that is sorted or compared by range is COLLATE "C": byte order, as SQLite
+    // compares, whatever the database's default collation.
     postgres: `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE services (
-  id TEXT PRIMARY KEY,
+  id TEXT COLLATE "C" PRIMARY KEY,
   number BIGINT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -174,16 +176,16 @@ CREATE SEQUENCE services_number_seq;
 
 CREATE TABLE sessions (
   number BIGSERIAL PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
-  owner TEXT,
-  node_id TEXT NOT NULL,
-  state TEXT NOT NULL,
-  end_reason TEXT,
-  status TEXT,
-  name TEXT,
-  description TEXT,
-  visibility TEXT NOT NULL,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  service_id TEXT COLLATE "C" NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+  owner TEXT COLLATE "C",
+  node_id TEXT COLLATE "C" NOT NULL,
+  state TEXT COLLATE "C" NOT NULL,
+  end_reason TEXT COLLATE "C",
+  status TEXT COLLATE "C",
+  name TEXT COLLATE "C",
+  description TEXT COLLATE "C",
+  visibility TEXT COLLATE "C" NOT NULL,
   password_hash TEXT,
   capacity INTEGER,
   member_count INTEGER NOT NULL DEFAULT 0,
@@ -279,7 +281,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE tokens (
-  id TEXT PRIMARY KEY,
+  id TEXT COLLATE "C" PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   name TEXT,
   issuer TEXT NOT NULL,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CoreError } from "../../src/core/errors.js";
-import type { EventDraft } from "../../src/core/events.js";
+import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import type { Condition, SessionQuery } from "../../src/core/query.js";
 import type { JsonObject, Session } from "../../src/core/types.js";
@@ -13,17 +13,33 @@ import type { NewSession, Store } from "../../src/store/store.js";
  */
 export interface StoreFactory {
   name: string;
+  /** Every store it opens works on the same database. */
   open(nodeId: string, clock: () => number): Promise<Store>;
+  /**
+   * Stores opened by `open` are separate nodes over one database (separate connections,
+   * possibly separate processes), and `listen` brings each the events of the others.
+   * The cross-node cases run only then.
+   */
+  spansNodes?: boolean;
   /** Called once after the suite. */
   teardown?(): Promise<void>;
 }
 
 const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
+const OTHER_NODE = "0190f3c2-7d1e-7b00-8c11-0a1b2c3d4e5f";
 let clock = 1_750_000_000_000;
 const tick = () => (clock += 1000);
 
 function draft(type: EventDraft["type"], s: Pick<Session, "id" | "serviceId">): EventDraft {
   return { type, sessionId: s.id, serviceId: s.serviceId, data: {}, access: { owner: null, visibility: "public", members: [], invited: [] } };
+}
+
+async function waitFor(what: string, done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 function newSession(serviceId: string, over: Partial<NewSession> = {}): NewSession {
@@ -170,7 +186,7 @@ export function storeConformance(factory: StoreFactory): void {
       const svc = (await store.insertService({ id: "pages", kind: "generic", name: "P", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const made: Session[] = [];
       for (let i = 0; i < 25; i += 1) {
-        const attributes: JsonObject = i % 6 === 0 ? {} : { game: { rank: i % 4, server: `srv-${i % 3}` } };
+        const attributes: JsonObject = i % 6 === 0 ? {} : { game: { rank: (i % 4) * 5, server: `srv-${i % 3}` } };
         made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes }));
       }
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
@@ -179,8 +195,8 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "status", dir: "desc" }],
         [{ field: "capacity", dir: "asc" }, { field: "createdAt", dir: "desc" }],
         [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
-        [{ field: "attributes.game.rank", dir: "desc" }],
-        [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.rank", dir: "desc" }],
+        [{ field: "attributes.game.rank", dir: "desc", type: "number" }],
+        [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.rank", dir: "desc", type: "number" }],
       ] as SessionQuery["sort"][]) {
         const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         assert.equal(all.length, 25);
@@ -202,15 +218,26 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(counted.items.length, 3);
     });
 
+    test("text sorts and pages in byte order, whatever the database's collation", async () => {
+      const svc = (await store.insertService({ id: "bytes", kind: "generic", name: "B", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      for (const name of ["b", "B", "_b", "a", "b-", "Ä", "ab"]) await insert({ serviceId: svc, name });
+      const where: Condition = { field: "serviceId", op: "eq", value: svc };
+      const names = async (sort: SessionQuery["sort"], cursor?: string) => (await store.querySessions({ where, sort, limit: 100, cursor })).items.map((s) => s.name);
+      assert.deepEqual(await names([{ field: "name", dir: "asc" }]), ["B", "_b", "a", "ab", "b", "b-", "Ä"]);
+      assert.deepEqual(await names([{ field: "name", dir: "desc" }]), ["Ä", "b-", "b", "ab", "a", "_b", "B"]);
+      const first = await store.querySessions({ where, sort: [{ field: "name", dir: "asc" }], limit: 3 });
+      assert.deepEqual(await names([{ field: "name", dir: "asc" }], first.nextCursor ?? undefined), ["ab", "b", "b-", "Ä"]);
+    });
+
     test("sort by attribute paths: absent values sort as NULL (first ascending, last descending)", async () => {
       const svc = (await store.insertService({ id: "attr-sort", kind: "generic", name: "S", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
-      for (let i = 0; i < 14; i += 1) await insert({ serviceId: svc, attributes: i % 5 === 0 ? {} : { game: { teams: i % 4 } } });
+      for (let i = 0; i < 14; i += 1) await insert({ serviceId: svc, attributes: i % 5 === 0 ? {} : { game: { teams: (i % 4) * 5, map: `m${i % 4}` } } });
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
       const teams = (s: Session) => ((s.attributes.game as { teams?: number } | undefined)?.teams ?? null);
-      const asc = (await store.querySessions({ where, sort: [{ field: "attributes.game.teams", dir: "asc" }], limit: 100 })).items;
-      assert.deepEqual(asc.map(teams), [null, null, null, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3]);
-      const desc = (await store.querySessions({ where, sort: [{ field: "attributes.game.teams", dir: "desc" }], limit: 100 })).items;
-      assert.deepEqual(desc.map(teams), [3, 3, 3, 2, 2, 1, 1, 1, 0, 0, 0, null, null, null]);
+      const sorted = async (sort: SessionQuery["sort"]) => (await store.querySessions({ where, sort, limit: 100 })).items.map(teams);
+      assert.deepEqual(await sorted([{ field: "attributes.game.teams", dir: "asc", type: "number" }]), [null, null, null, 0, 0, 0, 5, 5, 5, 10, 10, 15, 15, 15]);
+      assert.deepEqual(await sorted([{ field: "attributes.game.teams", dir: "desc", type: "number" }]), [15, 15, 15, 10, 10, 5, 5, 5, 0, 0, 0, null, null, null]);
+      assert.deepEqual(await sorted([{ field: "attributes.game.map", dir: "desc" }]), [15, 15, 15, 10, 10, 5, 5, 5, 0, 0, 0, null, null, null]);
       await assert.rejects(store.querySessions({ where, sort: [{ field: "attributes.a b" as "attributes.x", dir: "asc" }], limit: 1 }), (e) => e instanceof CoreError && e.kind === "invalid");
     });
 
@@ -410,5 +437,110 @@ export function storeConformance(factory: StoreFactory): void {
       assert.ok((await store.deleteService(svc, true, [])).deleted);
       assert.equal(await store.getSession({ id: s.id }), null);
     });
+
+    // Two nodes over one database: `store` and `other`, each with connections of its own.
+    if (factory.spansNodes) {
+      describe("across nodes", () => {
+        let other: Store;
+        const both = <T>(i: number, fn: (s: Store) => Promise<T>) => fn(i % 2 === 0 ? store : other);
+
+        before(async () => {
+          other = await factory.open(OTHER_NODE, () => clock);
+          await other.migrate();
+        });
+
+        after(async () => {
+          await other.close();
+        });
+
+        test("capacity-checked joins from two nodes at once: exactly capacity succeed", async () => {
+          const s = await insert({ capacity: 7 });
+          const results = await Promise.allSettled(
+            Array.from({ length: 40 }, (_, i) =>
+              both(i, (node) =>
+                node.mutateSession(s.id, (cur) => {
+                  if (cur.capacity !== null && cur.members.length >= cur.capacity) throw new CoreError("session-full", "full");
+                  return { next: { ...cur, version: cur.version + 1, members: [...cur.members, { userId: `n${i}`, joinedAt: tick(), team: null }] }, events: [] };
+                }),
+              ),
+            ),
+          );
+          assert.equal(results.filter((r) => r.status === "fulfilled").length, 7);
+          assert.ok(results.every((r) => r.status === "fulfilled" || (r.reason instanceof CoreError && r.reason.kind === "session-full")));
+          const got = await other.getSession({ id: s.id });
+          assert.equal(got?.members.length, 7);
+          assert.equal(got?.version, 7);
+        });
+
+        test("writes conditional on a version read earlier, from two nodes at once: exactly one wins", async () => {
+          const s = await insert();
+          const seen = s.version;
+          const results = await Promise.allSettled(
+            Array.from({ length: 20 }, (_, i) =>
+              both(i, (node) =>
+                node.mutateSession(s.id, (cur) => {
+                  if (cur.version !== seen) throw new CoreError("version-conflict", "changed");
+                  return { next: { ...cur, version: cur.version + 1, status: `writer-${i}` }, events: [] };
+                }),
+              ),
+            ),
+          );
+          assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+          assert.equal((await store.getSession({ id: s.id }))?.version, seen + 1);
+        });
+
+        test("the same idempotency key from two nodes at once creates one session", async () => {
+          const claim = { scope: "user:alice|cross", key: "k-x", expiresAt: clock + 3_600_000 };
+          const results = await Promise.all(
+            Array.from({ length: 10 }, (_, i) => both(i, (node) => node.insertSession(newSession(service, { name: "idem-x" }), (s) => [draft("session.created", s)], claim))),
+          );
+          assert.equal(new Set(results.map((r) => r.session.id)).size, 1);
+          assert.equal(new Set(results.map((r) => r.session.number)).size, 1);
+          assert.equal(results.filter((r) => !r.replayed).length, 1);
+          assert.equal(await other.countSessions({ field: "name", op: "eq", value: "idem-x" }), 1);
+        });
+
+        test("log lines and jobs appended from two nodes at once get distinct, gapless positions", async () => {
+          const s = await insert();
+          await Promise.all(
+            Array.from({ length: 20 }, (_, i) => both(i, (node) => node.appendLog(s.id, [{ stream: "log", type: "normal", text: `${i}` }, { stream: "log", type: "normal", text: `${i}'` }], [], tick()))),
+          );
+          const log = await store.readLog(s.id, { stream: "log", limit: 100 });
+          assert.deepEqual(log.lines.map((l) => l.position), Array.from({ length: 40 }, (_, i) => i));
+          const jobs = await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              both(i, (node) =>
+                node.insertJob({ id: uuidv7(), sessionId: s.id, name: null, description: null, code: `${i}`, state: "pending", conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 }, []),
+              ),
+            ),
+          );
+          assert.deepEqual(jobs.map((j) => j.job.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i + 1));
+        });
+
+        test("listen brings each node the events of the other, never its own", async () => {
+          const here: HubEvent[] = [];
+          const there: HubEvent[] = [];
+          const stopHere = await store.listen((events) => here.push(...events));
+          const stopThere = await other.listen((events) => there.push(...events));
+          try {
+            const s = await insert();
+            const mine = await other.insertEvents([draft("session.updated", s), draft("member.joined", s)]);
+            await waitFor("the other node's events", () => there.some((e) => e.sessionId === s.id) && here.length >= 2);
+            const created = there.find((e) => e.sessionId === s.id);
+            assert.equal(created?.type, "session.created");
+            assert.equal(created?.nodeId, NODE);
+            assert.deepEqual(here.map((e) => e.seq), mine.map((e) => e.seq));
+            assert.ok(here.every((e) => e.nodeId === OTHER_NODE));
+            // Nothing more arrives: no echo of a node's own events, no repeats.
+            await new Promise((r) => setTimeout(r, 200));
+            assert.deepEqual(there.map((e) => e.type), ["session.created"]);
+            assert.equal(here.length, 2);
+          } finally {
+            await stopHere();
+            await stopThere();
+          }
+        });
+      });
+    }
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { AuthFailure } from "../../auth/authenticate.js";
+import { type CorsPolicy, applyCors } from "../../http/cors.js";
 import type { FamilyContext } from "../context.js";
 import { problem, sendProblem, toProblem } from "./problems.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -45,7 +46,20 @@ async function authenticate(ctx: FamilyContext, req: FastifyRequest, reply: Fast
 export async function nativeApi(app: FastifyInstance, ctx: FamilyContext): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>() as unknown as NativeApp;
   api.addContentTypeParser("application/merge-patch+json", { parseAs: "string" }, api.getDefaultJsonParser("error", "error"));
-  api.addHook("onRequest", (req, reply) => authenticate(ctx, req, reply));
+  const cors: CorsPolicy = {
+    origins: ctx.config.corsOrigins,
+    methods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+    headers: ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key", "last-event-id", "x-request-id"],
+    maxAgeSeconds: 600,
+  };
+  api.addHook("onRequest", async (req, reply) => {
+    if (applyCors(cors, req, reply)) return reply;
+    return authenticate(ctx, req, reply);
+  });
+  // Preflights need a route to reach the hooks; with CORS off they are 404 like any unknown route.
+  api.options("/*", { schema: { hide: true } }, (req, reply) =>
+    sendProblem(reply, problem(404, `No route ${req.method} ${req.url.split("?")[0]}.`, { instance: req.url.split("?")[0] })),
+  );
   api.setErrorHandler((error, req, reply) => {
     const body = toProblem(error, req);
     if (body.status >= 500) req.log.error({ err: error }, "native request failed");

@@ -1,12 +1,13 @@
 import type { TokenView, UserView } from "../../auth/users.js";
 import type { LogLine, Service, Session } from "../../core/types.js";
+import type { PublicSession } from "../../core/views.js";
 
 /** Core models in the native wire format: camelCase, RFC 3339 UTC times with milliseconds. */
 
 const iso = (t: number) => new Date(t).toISOString();
 const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
-export function renderSession(s: Session) {
+export function renderSession(s: Session | PublicSession) {
   return {
     id: s.id,
     number: s.number,
@@ -18,7 +19,7 @@ export function renderSession(s: Session) {
     name: s.name,
     description: s.description,
     visibility: s.visibility,
-    hasPassword: s.passwordHash !== null,
+    hasPassword: "hasPassword" in s ? s.hasPassword : s.passwordHash !== null,
     capacity: s.capacity,
     memberCount: s.members.length,
     members: s.members.map((m) => ({ userId: m.userId, joinedAt: iso(m.joinedAt), team: m.team })),

@@ -1,13 +1,26 @@
-import { Type } from "typebox";
+import { type Static, type TSchema, Type } from "typebox";
 
 /**
  * The native API's schemas: the single source of request validation, response
  * serialisation and the OpenAPI document.
  */
 
+/** A string enum as one schema (not anyOf), so validators and serialisers stay fast. */
+const Enum = <const T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>
+  Type.Unsafe<T>({ type: "string", enum: [...values], ...options });
+
+/**
+ * T or null as a type list rather than anyOf: fast-json-stringify then serialises it
+ * without running a validator per field on every response.
+ */
+function Nullable<T extends TSchema>(schema: T, options: Record<string, unknown> = {}) {
+  const s = schema as unknown as { type: string; enum?: unknown[] };
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [s.type, "null"], ...(s.enum ? { enum: [...s.enum, null] } : {}), ...options });
+}
+
 const Time = Type.String({ format: "date-time", description: "RFC 3339 UTC with milliseconds" });
-const NullableTime = Type.Union([Time, Type.Null()]);
-const NullableString = () => Type.Union([Type.String(), Type.Null()]);
+const NullableTime = Nullable(Time);
+const NullableString = () => Nullable(Type.String());
 const AnyObject = Type.Object({}, { additionalProperties: true });
 
 export const Problem = Type.Object(
@@ -25,7 +38,7 @@ export const Problem = Type.Object(
 export const Member = Type.Object({
   userId: Type.String(),
   joinedAt: Time,
-  team: Type.Union([Type.Integer(), Type.Null()]),
+  team: Nullable(Type.Integer()),
 });
 
 export const Client = Type.Object(
@@ -42,9 +55,9 @@ export const Client = Type.Object(
   { additionalProperties: false },
 );
 
-export const State = Type.Union([Type.Literal("pending"), Type.Literal("idle"), Type.Literal("running"), Type.Literal("ended")]);
-export const EndReason = Type.Union([Type.Literal("closed"), Type.Literal("expired"), Type.Literal("killed"), Type.Literal("failed")]);
-export const Visibility = Type.Union([Type.Literal("public"), Type.Literal("private")]);
+export const State = Enum(["pending", "idle", "running", "ended"]);
+export const EndReason = Enum(["closed", "expired", "killed", "failed"]);
+export const Visibility = Enum(["public", "private"]);
 
 export const Session = Type.Object(
   {
@@ -53,19 +66,19 @@ export const Session = Type.Object(
     serviceId: Type.String(),
     owner: NullableString(),
     state: State,
-    endReason: Type.Union([EndReason, Type.Null()]),
+    endReason: Nullable(EndReason),
     status: NullableString(),
     name: NullableString(),
     description: NullableString(),
     visibility: Visibility,
     hasPassword: Type.Boolean(),
-    capacity: Type.Union([Type.Integer(), Type.Null()]),
+    capacity: Nullable(Type.Integer()),
     memberCount: Type.Integer(),
     members: Type.Array(Member),
     invited: Type.Array(Type.String()),
     client: Client,
     attributes: AnyObject,
-    inactiveTimeoutSeconds: Type.Union([Type.Integer(), Type.Null()]),
+    inactiveTimeoutSeconds: Nullable(Type.Integer()),
     expiresAt: NullableTime,
     createdAt: Time,
     updatedAt: Time,
@@ -85,34 +98,34 @@ const Status = Type.String({ maxLength: 64 });
 export const CreateSession = Type.Object(
   {
     serviceId: Type.String({ minLength: 1, maxLength: 64 }),
-    owner: Type.Optional(Type.Union([UserId, Type.Null()], { description: "administrators only; null = owned by the system" })),
-    name: Type.Optional(Type.Union([Name, Type.Null()])),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    owner: Type.Optional(Nullable(UserId, { description: "administrators only; null = owned by the system" })),
+    name: Type.Optional(Nullable(Name)),
+    description: Type.Optional(Nullable(Description)),
     visibility: Type.Optional(Visibility),
-    password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { writeOnly: true })),
-    capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-    inactiveTimeoutSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()])),
-    status: Type.Optional(Type.Union([Status, Type.Null()])),
+    password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
+    capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
+    inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
+    status: Type.Optional(Nullable(Status)),
     attributes: Type.Optional(AnyObject),
     invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
     client: Type.Optional(Client),
-    state: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("idle"), Type.Literal("running")])),
+    state: Type.Optional(Enum(["pending", "idle", "running"])),
   },
   { additionalProperties: false },
 );
 
 export const PatchSession = Type.Object(
   {
-    name: Type.Optional(Type.Union([Name, Type.Null()])),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    name: Type.Optional(Nullable(Name)),
+    description: Type.Optional(Nullable(Description)),
     visibility: Type.Optional(Visibility),
-    password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { writeOnly: true })),
-    capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-    inactiveTimeoutSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 31_536_000 }), Type.Null()])),
-    status: Type.Optional(Type.Union([Status, Type.Null()])),
-    attributes: Type.Optional(Type.Union([AnyObject, Type.Null()])),
+    password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
+    capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
+    inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
+    status: Type.Optional(Nullable(Status)),
+    attributes: Type.Optional(Nullable(AnyObject)),
     invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
-    owner: Type.Optional(Type.Union([UserId, Type.Null()])),
+    owner: Type.Optional(Nullable(UserId)),
     client: Type.Optional(Client),
     version: Type.Optional(Type.Integer({ minimum: 0, description: "compare-and-set against this version" })),
   },
@@ -146,7 +159,7 @@ export const ListSessionsQuery = Type.Object(
 export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const EndSession = Type.Object(
-  { reason: Type.Optional(Type.Union([Type.Literal("closed"), Type.Literal("killed"), Type.Literal("failed")])) },
+  { reason: Type.Optional(Enum(["closed", "killed", "failed"])) },
   { additionalProperties: false },
 );
 
@@ -160,8 +173,8 @@ export const Join = Type.Object(
 export const MemberList = Type.Object({ items: Type.Array(Member) });
 export const MemberParams = Type.Object({ id: Type.String({ maxLength: 64 }), userId: Type.String({ minLength: 1, maxLength: 255 }) });
 
-export const LineType = Type.Union([Type.Literal("source"), Type.Literal("normal"), Type.Literal("note"), Type.Literal("warning"), Type.Literal("error")]);
-export const Stream = Type.Union([Type.Literal("log"), Type.Literal("listing")]);
+export const LineType = Enum(["source", "normal", "note", "warning", "error"]);
+export const Stream = Enum(["log", "listing"]);
 
 export const LogLine = Type.Object({
   position: Type.Integer(),
@@ -178,7 +191,7 @@ export const LogQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 
-export const LogPage = Type.Object({ items: Type.Array(LogLine), total: Type.Integer(), nextFrom: Type.Union([Type.Integer(), Type.Null()]) });
+export const LogPage = Type.Object({ items: Type.Array(LogLine), total: Type.Integer(), nextFrom: Nullable(Type.Integer()) });
 
 export const AppendLog = Type.Object(
   {
@@ -217,7 +230,7 @@ export const CreateService = Type.Object(
     id: Type.String({ minLength: 1, maxLength: 64, pattern: "^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$" }),
     kind: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    description: Type.Optional(Nullable(Description)),
     settings: Type.Optional(AnyObject),
     defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
     number: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -228,7 +241,7 @@ export const CreateService = Type.Object(
 export const PatchService = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    description: Type.Optional(Nullable(Description)),
     settings: Type.Optional(AnyObject),
     defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
     version: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -257,9 +270,9 @@ export const IssuedToken = Type.Object({ token: Token, secret: Type.String({ des
 export const TokenList = Type.Object({ items: Type.Array(Token) });
 export const CreateToken = Type.Object(
   {
-    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     userId: Type.Optional(UserId),
-    expiresInSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    expiresInSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   },
   { additionalProperties: false },
 );
@@ -283,9 +296,9 @@ export const UserList = Type.Object({ items: Type.Array(User) });
 
 const UserFields = {
   roles: Type.Optional(Type.Array(Type.String({ pattern: "^[a-z][a-z0-9_-]{0,31}$" }), { maxItems: 32 })),
-  password: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 1024 }), Type.Null()], { writeOnly: true })),
-  deviceId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()])),
-  clientType: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+  password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1024 }), { writeOnly: true })),
+  deviceId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 255 }))),
+  clientType: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
   attributes: Type.Optional(AnyObject),
   disabled: Type.Optional(Type.Boolean()),
 };

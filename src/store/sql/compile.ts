@@ -130,8 +130,11 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
       const column = expression(b, field, c.from);
       return `(${column} >= ${bindFor(b, field, c.from)} AND ${column} <= ${bindFor(b, field, c.to)})`;
     }
-    case "like":
-      return `${expression(b, field, c.value)} ${b.dialect.likeOperator} ${b.bind(String(c.value))} ESCAPE '\\'`;
+    case "like": {
+      // The pattern is text, so the field is read as text too (typed dialects care).
+      const pattern = String(c.value);
+      return `${expression(b, field, pattern)} ${b.dialect.likeOperator} ${b.bind(pattern)} ESCAPE '\\'`;
+    }
     default: {
       const column = expression(b, field, c.value);
       if (c.value === null) return c.op === "ne" ? `${column} IS NOT NULL` : c.op === "eq" ? `${column} IS NULL` : "1=0";

@@ -1,5 +1,6 @@
 import type { HubEvent } from "../../core/events.js";
 import type { ApiToken, FamilyRecord, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
+import type { LogStats } from "../store.js";
 
 /**
  * Row ↔ model mapping shared by the SQL stores. JSON columns arrive as text from SQLite
@@ -194,6 +195,36 @@ export function logLineFromRow(r: Row): LogLine {
   };
 }
 
+/** Job columns: those fixed at creation first, then those an update writes (JOB_UPDATE_COLUMNS). */
+export const JOB_WRITE_COLUMNS = [
+  "id",
+  "session_id",
+  "seq",
+  "code",
+  "created_at",
+  "name",
+  "description",
+  "state",
+  "condition_code",
+  "node_id",
+  "attributes",
+  "started_at",
+  "ended_at",
+  "state_changed_at",
+  "version",
+] as const;
+export const JOB_UPDATE_COLUMNS = JOB_WRITE_COLUMNS.slice(5);
+
+/** Values of the columns an update writes, in the order of JOB_UPDATE_COLUMNS. */
+export function jobUpdateValues(j: Job): unknown[] {
+  return [j.name, j.description, j.state, j.conditionCode, j.nodeId, JSON.stringify(j.attributes), j.startedAt, j.endedAt, j.stateChangedAt, j.version];
+}
+
+/** Values for INSERT, in the order of JOB_WRITE_COLUMNS. */
+export function jobValues(j: Job): unknown[] {
+  return [j.id, j.sessionId, j.seq, j.code, j.createdAt, ...jobUpdateValues(j)];
+}
+
 export function jobFromRow(r: Row): Job {
   return {
     id: String(r.id),
@@ -239,4 +270,22 @@ export function recordFromRow(r: Row): FamilyRecord {
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
+}
+
+/** Rows of several sessions grouped by `session_id`, in row order; every asked id has an entry. */
+export function bySession<T>(sessionIds: string[], rows: Row[], fromRow: (r: Row) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>(sessionIds.map((id) => [id, []]));
+  for (const r of rows) out.get(String(r.session_id))?.push(fromRow(r));
+  return out;
+}
+
+/** Log statistics from rows of (session_id, stream, n, last_at); every asked id has an entry. */
+export function logStatsFromRows(sessionIds: string[], rows: Row[]): Map<string, LogStats> {
+  const out = new Map<string, LogStats>();
+  for (const id of sessionIds) out.set(id, { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } });
+  for (const r of rows) {
+    const stats = out.get(String(r.session_id));
+    if (stats) stats[r.stream as LogLine["stream"]] = { count: Number(r.n), lastAt: Number(r.last_at) };
+  }
+  return out;
 }

@@ -3,17 +3,22 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
-import { type Condition, type Page, type SessionQuery, encodeCursor, validateCondition, validateSort, withTieBreak } from "../../core/query.js";
+import type { Condition, Page, SessionQuery } from "../../core/query.js";
 import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
-import { SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "../sql/compile.js";
 import {
+  JOB_UPDATE_COLUMNS,
+  JOB_WRITE_COLUMNS,
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
+  bySession,
   diffMembers,
   eventFromRow,
   jobFromRow,
+  jobUpdateValues,
+  jobValues,
   logLineFromRow,
+  logStatsFromRows,
   recordFromRow,
   serviceFromRow,
   sessionFromRow,
@@ -21,6 +26,7 @@ import {
   tokenFromRow,
   userFromRow,
 } from "../sql/rows.js";
+import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
@@ -347,38 +353,16 @@ export class SqliteStore implements Store {
     return "id" in ref ? this.readSession("s.id = ?", ref.id) : this.readSession("s.number = ?", ref.number);
   }
 
-  private where(b: SqlBuilder, where: Condition | undefined): string {
-    if (!where) return "";
-    validateCondition(where);
-    return ` WHERE ${compileCondition(b, where)}`;
-  }
-
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const sort = withTieBreak(query.sort);
-    validateSort(sort);
-    const b = new SqlBuilder(sqliteDialect);
-    const parts: string[] = [];
-    if (query.where) {
-      validateCondition(query.where);
-      parts.push(compileCondition(b, query.where));
-    }
-    if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
-    const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
-    const limit = Math.max(0, query.limit);
-    const sql = `${SELECT_SESSION}${whereSql} ORDER BY ${compileOrder(sort, sqliteDialect)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
-    const rows = this.stmt(sql).all(...b.params) as Row[];
-    const items = rows.slice(0, limit).map(sessionFromRow);
-    const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last as unknown as Row, sort)) : null;
-    const page: Page<Session> = { items, nextCursor };
+    const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query);
+    const page = compiled.page((this.stmt(compiled.sql).all(...compiled.params) as Row[]).map(sessionFromRow));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
 
   async countSessions(where?: Condition): Promise<number> {
-    const b = new SqlBuilder(sqliteDialect);
-    const sql = `SELECT COUNT(*) AS n FROM sessions s${this.where(b, where)}`;
-    return Number((this.stmt(sql).get(...b.params) as Row).n);
+    const { sql, params } = compileSessionCount(sqliteDialect, where);
+    return Number((this.stmt(sql).get(...params) as Row).n);
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
@@ -501,35 +485,31 @@ export class SqliteStore implements Store {
   }
 
   async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
-    const out = new Map<string, LogStats>();
-    for (const id of sessionIds) out.set(id, { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } });
-    if (sessionIds.length === 0) return out;
-    const rows = this
-      .stmt(
-        `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
-         WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`,
-      )
-      .all(JSON.stringify(sessionIds)) as Row[];
-    for (const r of rows) {
-      const stats = out.get(String(r.session_id));
-      if (stats) stats[r.stream as LogStream] = { count: Number(r.n), lastAt: Number(r.last_at) };
-    }
-    return out;
+    const rows =
+      sessionIds.length === 0
+        ? []
+        : (this
+            .stmt(
+              `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
+               WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`,
+            )
+            .all(JSON.stringify(sessionIds)) as Row[]);
+    return logStatsFromRows(sessionIds, rows);
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    const out = new Map<string, LogLine[]>(sessionIds.map((id) => [id, []]));
-    if (sessionIds.length === 0 || limit <= 0) return out;
-    const rows = this
-      .stmt(
-        `SELECT * FROM (
-           SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-           FROM log_lines l WHERE l.stream = ? AND l.session_id IN (SELECT value FROM json_each(?))
-         ) WHERE rn <= ? ORDER BY session_id, position`,
-      )
-      .all(stream, JSON.stringify(sessionIds), limit) as Row[];
-    for (const r of rows) out.get(String(r.session_id))?.push(logLineFromRow(r));
-    return out;
+    const rows =
+      sessionIds.length === 0 || limit <= 0
+        ? []
+        : (this
+            .stmt(
+              `SELECT * FROM (
+                 SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
+                 FROM log_lines l WHERE l.stream = ? AND l.session_id IN (SELECT value FROM json_each(?))
+               ) WHERE rn <= ? ORDER BY session_id, position`,
+            )
+            .all(stream, JSON.stringify(sessionIds), limit) as Row[]);
+    return bySession(sessionIds, rows, logLineFromRow);
   }
 
   // Jobs --------------------------------------------------------------------
@@ -538,23 +518,8 @@ export class SqliteStore implements Store {
     return this.tx(() => {
       const seq = Number(this.get("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = ?", job.sessionId)?.n ?? 1);
       this.run(
-        `INSERT INTO jobs (id, session_id, seq, name, description, code, state, condition_code, node_id, attributes,
-           created_at, started_at, ended_at, state_changed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        job.id,
-        job.sessionId,
-        seq,
-        job.name,
-        job.description,
-        job.code,
-        job.state,
-        job.conditionCode,
-        job.nodeId,
-        JSON.stringify(job.attributes),
-        job.createdAt,
-        job.startedAt,
-        job.endedAt,
-        job.stateChangedAt,
-        job.version,
+        `INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${JOB_WRITE_COLUMNS.map(() => "?").join(", ")})`,
+        ...jobValues({ ...job, seq }),
       );
       return { job: { ...job, seq }, events: this.writeEvents(events) };
     });
@@ -573,18 +538,18 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    const out = new Map<string, Job[]>(sessionIds.map((id) => [id, []]));
-    if (sessionIds.length === 0 || limit <= 0) return out;
-    const rows = this
-      .stmt(
-        `SELECT * FROM (
-           SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-           FROM jobs j WHERE j.session_id IN (SELECT value FROM json_each(?))
-         ) WHERE rn <= ? ORDER BY session_id, seq DESC`,
-      )
-      .all(JSON.stringify(sessionIds), limit) as Row[];
-    for (const r of rows) out.get(String(r.session_id))?.push(jobFromRow(r));
-    return out;
+    const rows =
+      sessionIds.length === 0 || limit <= 0
+        ? []
+        : (this
+            .stmt(
+              `SELECT * FROM (
+                 SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
+                 FROM jobs j WHERE j.session_id IN (SELECT value FROM json_each(?))
+               ) WHERE rn <= ? ORDER BY session_id, seq DESC`,
+            )
+            .all(JSON.stringify(sessionIds), limit) as Row[]);
+    return bySession(sessionIds, rows, jobFromRow);
   }
 
   async mutateJob(id: string, mutator: JobMutator) {
@@ -599,18 +564,8 @@ export class SqliteStore implements Store {
         this.run("DELETE FROM jobs WHERE id = ?", id);
       } else {
         const r = this.run(
-          `UPDATE jobs SET name = ?, description = ?, state = ?, condition_code = ?, node_id = ?, attributes = ?,
-             started_at = ?, ended_at = ?, state_changed_at = ?, version = ? WHERE id = ? AND version = ?`,
-          next.name,
-          next.description,
-          next.state,
-          next.conditionCode,
-          next.nodeId,
-          JSON.stringify(next.attributes),
-          next.startedAt,
-          next.endedAt,
-          next.stateChangedAt,
-          next.version,
+          `UPDATE jobs SET ${JOB_UPDATE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = ? AND version = ?`,
+          ...jobUpdateValues(next),
           id,
           current.version,
         );

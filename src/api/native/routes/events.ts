@@ -2,7 +2,9 @@ import type { ServerResponse } from "node:http";
 import { notFound } from "../../../core/errors.js";
 import { ACTIVITY_EVENTS, type HubEvent } from "../../../core/events.js";
 import * as policy from "../../../core/policy.js";
-import type { Principal } from "../../../core/types.js";
+import type { Principal, Service } from "../../../core/types.js";
+import type { PublicSession } from "../../../core/views.js";
+import { renderService, renderSession } from "../render.js";
 import type { FamilyContext } from "../../context.js";
 import type { NativeApp } from "../index.js";
 import * as S from "../schemas.js";
@@ -18,8 +20,17 @@ function visible(p: Principal, e: HubEvent, filter: { service?: string; session?
   return e.access !== null && policy.canRead(p, { ...e.access, members: e.access.members.map((userId) => ({ userId })) });
 }
 
+/** Event payloads carry sessions and services in the same shape as the REST resources. */
+function renderData(data: HubEvent["data"]): unknown {
+  const out: Record<string, unknown> = { ...data };
+  if (data.session) out.session = renderSession(data.session as unknown as PublicSession);
+  if (data.service) out.service = renderService(data.service as unknown as Service);
+  return out;
+}
+
 function frame(e: HubEvent): string {
-  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: e.data })}\n\n`;
+  const body = { seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: renderData(e.data) };
+  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(body)}\n\n`;
 }
 
 /**
@@ -29,6 +40,12 @@ function frame(e: HubEvent): string {
  */
 export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
   const { hub } = ctx;
+  // Open streams end when the server shuts down, so draining never waits on them.
+  const open = new Set<() => void>();
+  app.addHook("preClose", (done) => {
+    for (const end of open) end();
+    done();
+  });
 
   app.get("/events", { schema: { tags: ["events"], summary: "Server-Sent Events of changes the caller may read", querystring: S.EventsQuery, produces: ["text/event-stream"] } }, async (req, reply) => {
     const p = req.principal;
@@ -88,7 +105,13 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     const close = () => {
       clearInterval(keepalive);
       unsubscribe();
+      open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    open.add(end);
     req.raw.on("close", close);
     res.on("error", close);
   });

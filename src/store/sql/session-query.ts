@@ -1,0 +1,50 @@
+import { type Condition, type Page, type SessionQuery, encodeCursor, validateCondition, validateSort, withTieBreak } from "../../core/query.js";
+import type { Session } from "../../core/types.js";
+import { type Dialect, SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "./compile.js";
+
+export interface CompiledPage {
+  sql: string;
+  params: unknown[];
+  /** The page made of the rows the statement returned. */
+  page(rows: Session[]): Page<Session>;
+}
+
+/**
+ * A page of sessions as one statement: `select` reads the sessions table aliased `s`.
+ * It asks for one row more than the limit, to know whether there is a next page.
+ */
+export function compileSessionPage(dialect: Dialect, select: string, query: SessionQuery): CompiledPage {
+  const sort = withTieBreak(query.sort);
+  validateSort(sort);
+  const b = new SqlBuilder(dialect);
+  const parts: string[] = [];
+  if (query.where) {
+    validateCondition(query.where);
+    parts.push(compileCondition(b, query.where));
+  }
+  if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
+  const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
+  const limit = Math.max(0, query.limit);
+  const sql = `${select}${whereSql} ORDER BY ${compileOrder(sort)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+  return {
+    sql,
+    params: b.params,
+    page(rows: Session[]): Page<Session> {
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last as unknown as Record<string, unknown>, sort)) : null;
+      return { items, nextCursor };
+    },
+  };
+}
+
+/** COUNT(*) of the sessions matching `where`, as one statement. */
+export function compileSessionCount(dialect: Dialect, where: Condition | undefined): { sql: string; params: unknown[] } {
+  const b = new SqlBuilder(dialect);
+  let whereSql = "";
+  if (where) {
+    validateCondition(where);
+    whereSql = ` WHERE ${compileCondition(b, where)}`;
+  }
+  return { sql: `SELECT COUNT(*) AS n FROM sessions s${whereSql}`, params: b.params };
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { ADMIN_TOKEN, client } from "../helpers/server.js";
+import { spawnServer } from "../helpers/process.js";
+
+describe("operation: durability and shutdown", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sessionhub-crash-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { SESSIONHUB_DATA_DIR: dir, SESSIONHUB_ADMIN_TOKEN: ADMIN_TOKEN };
+
+  test("a session answered with 201 survives SIGKILL right after, and the node id is stable", async () => {
+    const first = await spawnServer(env);
+    const api = client(first.url, ADMIN_TOKEN);
+    assert.equal((await api("POST", "/api/v1/services", { body: { id: "durable" } })).status, 201);
+    const created = await api("POST", "/api/v1/sessions", { body: { serviceId: "durable", name: "must-survive" } });
+    assert.equal(created.status, 201);
+    first.child.kill("SIGKILL");
+    assert.equal((await first.exited).signal, "SIGKILL");
+
+    const second = await spawnServer(env);
+    const again = await client(second.url, ADMIN_TOKEN)("GET", `/api/v1/sessions/${created.body.id}`);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.name, "must-survive");
+    assert.equal(again.body.nodeId, created.body.nodeId);
+    second.child.kill("SIGTERM");
+    const { code } = await second.exited;
+    assert.equal(code, 0, "SIGTERM is a clean shutdown");
+  });
+
+  test("SIGTERM drains: an open event stream does not hold the shutdown", async () => {
+    const server = await spawnServer(env);
+    const res = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(res.status, 200);
+    const started = Date.now();
+    server.child.kill("SIGTERM");
+    const { code } = await server.exited;
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 4000, "shut down promptly");
+    await res.body?.cancel().catch(() => {});
+  });
+
+  test("the first start prints one admin token, later starts print none", async () => {
+    const fresh = mkdtempSync(join(tmpdir(), "sessionhub-boot-"));
+    try {
+      const first = await spawnServer({ SESSIONHUB_DATA_DIR: fresh, SESSIONHUB_ADMIN_TOKEN: "" });
+      const token = first.output().match(/\n\s+(shk_[A-Za-z0-9_-]{43})\n/)?.[1];
+      assert.ok(token, first.output());
+      assert.equal((await client(first.url, token)("GET", "/api/v1/me")).body.isAdmin, true);
+      first.child.kill("SIGTERM");
+      await first.exited;
+      const second = await spawnServer({ SESSIONHUB_DATA_DIR: fresh, SESSIONHUB_ADMIN_TOKEN: "" });
+      assert.ok(!second.output().includes("shk_"), "no token printed again");
+      assert.equal((await client(second.url, token)("GET", "/api/v1/me")).status, 200);
+      second.child.kill("SIGTERM");
+      await second.exited;
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  test("a bad database URL is a clear message and a non-zero exit", async () => {
+    await assert.rejects(spawnServer({ ...env, SESSIONHUB_DATABASE_URL: "mysql://x" }), /SESSIONHUB_DATABASE_URL must be a postgres:\/\/ URL/);
+  });
+});
