@@ -93,9 +93,16 @@ export type Condition =
 export type SortDirection = "asc" | "desc";
 /** A path into `attributes` (`attributes.game.numTeams`); a missing value sorts as NULL. */
 export type AttributeField = `attributes.${string}`;
+/**
+ * The JSON type an attribute sort compares (so numbers sort as numbers in every store).
+ * A path should hold one type: how values of another type sort depends on the store.
+ */
+export type AttributeType = "string" | "number" | "boolean";
 export interface SortKey {
   field: SessionField | AttributeField;
   dir: SortDirection;
+  /** For attribute paths only; "string" when not given. */
+  type?: AttributeType;
 }
 
 export interface SessionQuery {

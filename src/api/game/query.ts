@@ -45,17 +45,17 @@ const FILTERS: Record<string, Filter> = {
   invited: { field: "invited", kind: "membership" },
 };
 
-const SORTABLE: Record<string, SortKey["field"]> = {
-  uid: "id",
-  dateCreated: "createdAt",
-  dateModified: "updatedAt",
-  version: "version",
-  hostUid: "owner",
-  serverUid: PATHS.serverUid,
-  status: "status",
-  visibility: "visibility",
-  numTeams: PATHS.numTeams,
-  teamSize: PATHS.teamSize,
+const SORTABLE: Record<string, Omit<SortKey, "dir">> = {
+  uid: { field: "id" },
+  dateCreated: { field: "createdAt" },
+  dateModified: { field: "updatedAt" },
+  version: { field: "version" },
+  hostUid: { field: "owner" },
+  serverUid: { field: PATHS.serverUid, type: "string" },
+  status: { field: "status" },
+  visibility: { field: "visibility" },
+  numTeams: { field: PATHS.numTeams, type: "number" },
+  teamSize: { field: PATHS.teamSize, type: "number" },
 };
 
 const OPERATORS: Record<string, Op> = {
@@ -248,16 +248,16 @@ function parseSkip(raw: string | undefined): number {
   return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
 }
 
-function sortField(name: string): SortKey["field"] {
-  const field = Object.hasOwn(SORTABLE, name) ? SORTABLE[name] : undefined;
-  if (!field) throw badRequest(`Cannot sort by '${name}'; sortable: ${Object.keys(SORTABLE).join(", ")}.`);
-  return field;
+function sortKey(name: string, dir: SortKey["dir"]): SortKey {
+  const key = Object.hasOwn(SORTABLE, name) ? SORTABLE[name] : undefined;
+  if (!key) throw badRequest(`Cannot sort by '${name}'; sortable: ${Object.keys(SORTABLE).join(", ")}.`);
+  return { ...key, dir };
 }
 
 /** `{"field":"ASC"|"DESC",...}` (keys in order) or a bare field name (ascending). */
 export function parseSort(raw: string | undefined): SortKey[] | undefined {
   if (raw === undefined || raw === "") return undefined;
-  if (!raw.trimStart().startsWith("{")) return [{ field: sortField(raw.trim()), dir: "asc" }];
+  if (!raw.trimStart().startsWith("{")) return [sortKey(raw.trim(), "asc")];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -268,7 +268,7 @@ export function parseSort(raw: string | undefined): SortKey[] | undefined {
   return Object.entries(parsed).map(([name, dir]) => {
     const direction = typeof dir === "string" ? dir.toLowerCase() : "";
     if (direction !== "asc" && direction !== "desc") throw badRequest(`The sort direction of ${name} must be ASC or DESC.`);
-    return { field: sortField(name), dir: direction };
+    return sortKey(name, direction);
   });
 }
 

@@ -1,5 +1,6 @@
 import { invalid } from "../../core/errors.js";
 import {
+  type AttributeType,
   CLIENT_FIELDS,
   type Condition,
   type Scalar,
@@ -145,17 +146,19 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
   }
 }
 
-/** The SQL of a sort key: a column, or a JSON path into `attributes` (which may be absent). */
-function sortColumn(dialect: Dialect | undefined, field: SortKey["field"], sample: Scalar): string {
-  if (!isAttributeField(field)) return COLUMNS[field as keyof typeof COLUMNS];
-  if (!dialect) throw invalid(`${field} cannot be sorted on here.`);
-  return dialect.jsonPath("s.attributes", attributePath(field), sample);
+/** A value of each attribute type, for the dialect to pick the typed form of a JSON path. */
+const TYPE_SAMPLE: Record<AttributeType, Scalar> = { string: "", number: 0, boolean: false };
+
+const typeOf = (key: SortKey): AttributeType => key.type ?? "string";
+
+/** The SQL of a sort key: a column, or the typed value at a JSON path into `attributes` (NULL when absent). */
+function sortColumn(dialect: Dialect, key: SortKey): string {
+  if (!isAttributeField(key.field)) return COLUMNS[key.field as keyof typeof COLUMNS];
+  return dialect.jsonPath("s.attributes", attributePath(key.field), TYPE_SAMPLE[typeOf(key)]);
 }
 
-export function compileOrder(sort: SortKey[], dialect?: Dialect): string {
-  return sort
-    .map((k) => `${sortColumn(dialect, k.field, null)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
-    .join(", ");
+export function compileOrder(sort: SortKey[], dialect: Dialect): string {
+  return sort.map((k) => `${sortColumn(dialect, k)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`).join(", ");
 }
 
 /** "Rows after the cursor row" for the given order (NULLs first ascending, last descending). */
@@ -164,8 +167,9 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
   const build = (i: number): string => {
     const key = sort[i]!;
     const v = values[i] ?? null;
-    const column = sortColumn(b.dialect, key.field, v);
+    const column = sortColumn(b.dialect, key);
     const attribute = isAttributeField(key.field);
+    if (attribute && v !== null && typeof v !== typeOf(key)) throw invalid("The cursor is not valid for this query.");
     const value = () => (attribute ? b.bind(b.dialect.jsonValue(v)) : b.bind(v));
     // Parameters are positional: bind in the order they appear in the text, so the
     // rest of the key is built only where it is written.
@@ -188,7 +192,10 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
 /** The values of the sort keys of a row, for its cursor. */
 export function sortValues(row: Record<string, unknown>, sort: SortKey[]): Scalar[] {
   return sort.map((k) => {
-    if (isAttributeField(k.field)) return attributeScalar(row.attributes, attributePath(k.field));
+    if (isAttributeField(k.field)) {
+      const v = attributeScalar(row.attributes, attributePath(k.field));
+      return typeof v === typeOf(k) ? v : null;
+    }
     const v = k.field === "memberCount" ? (row.members as unknown[]).length : row[k.field];
     return (v ?? null) as Scalar;
   });

@@ -95,7 +95,10 @@ for (const backend of BACKENDS) {
         const host = await on(`host-${round}`, round);
         const joiner = await on(D, round + 1);
         const s = (await host("POST", "/sessions", { body: { numTeams: 1, teamSize: 2 } })).body;
-        const [left, joined] = await Promise.all([host("GET", `/sessions/${s.uid}/leave`), joiner("GET", `/sessions/${s.uid}/join`)]);
+        // Both at once, each sent first in every other round, so either may win.
+        const leave = () => host("GET", `/sessions/${s.uid}/leave`);
+        const join = () => joiner("GET", `/sessions/${s.uid}/join`);
+        const [left, joined] = round % 2 === 0 ? await Promise.all([leave(), join()]) : await Promise.all([join(), leave()]).then(([j, l]) => [l, j] as const);
         assert.equal(left.status, 200);
         const after = await joiner("GET", `/sessions/${s.uid}`);
         if (joined.status === 200) {
@@ -112,6 +115,7 @@ for (const backend of BACKENDS) {
         }
       }
       assert.equal(outcomes.ended + outcomes.handedOver, 50);
+      assert.ok(outcomes.ended > 0 && outcomes.handedOver > 0, `both orders happened: ${JSON.stringify(outcomes)}`);
     });
   });
 }

@@ -1,4 +1,5 @@
-import { startServer } from "../../helpers/server.js";
+import { startPostgres } from "../../helpers/postgres.js";
+import { type TestServer, startServer } from "../../helpers/server.js";
 
 /** Running sessionhub instances that share one database. */
 export interface Nodes {
@@ -14,9 +15,9 @@ export interface Backend {
 }
 
 /**
- * The backends the concurrency items (35, 47, 48, 52) run on. SQLite is one process by
- * design, so one node; PostgreSQL adds an entry here with two nodes over one database
- * once its store exists, and the same tests then alternate requests between them.
+ * The backends the concurrency items (35, 47, 48, 52) run on: SQLite is one process by
+ * design, so one node; PostgreSQL runs several instances over one database, and the
+ * tests alternate their requests between them.
  */
 export const BACKENDS: Backend[] = [
   {
@@ -26,6 +27,29 @@ export const BACKENDS: Backend[] = [
       if (n !== 1) throw new Error("SQLite serves one node");
       const t = await startServer();
       return { urls: [t.url], stop: () => t.stop() };
+    },
+  },
+  {
+    name: "PostgreSQL, two nodes",
+    nodes: 2,
+    async start(n) {
+      const cluster = await startPostgres();
+      const url = await cluster.createDatabase();
+      const servers: TestServer[] = [];
+      try {
+        for (let i = 0; i < n; i += 1) servers.push(await startServer({ env: { SESSIONHUB_DATABASE_URL: url } }));
+      } catch (e) {
+        await Promise.all(servers.map((s) => s.stop()));
+        await cluster.stop();
+        throw e;
+      }
+      return {
+        urls: servers.map((s) => s.url),
+        async stop() {
+          await Promise.all(servers.map((s) => s.stop()));
+          await cluster.stop();
+        },
+      };
     },
   },
 ];
