@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CoreError } from "../../src/core/errors.js";
+import { Hub } from "../../src/core/hub.js";
+import { type Principal, SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
+import { SqliteStore } from "../../src/store/sqlite/index.js";
+
+const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
+const p = (userId: string): Principal => ({ userId, roles: [], isAdmin: false, method: "jwt" });
+const notFound = (e: unknown) => e instanceof CoreError && e.kind === "not-found";
+
+/** Options of the session manager for families that serve one service and keep team layouts in attributes. */
+describe("core sessions: service scope and layouts read under the lock", () => {
+  let store: SqliteStore;
+  let hub: Hub;
+
+  before(async () => {
+    store = new SqliteStore({ file: ":memory:", nodeId: NODE });
+    await store.migrate();
+    hub = new Hub(
+      store,
+      {
+        nodeId: NODE,
+        clock: Date.now,
+        maxMembersPerSession: 100,
+        closedStatuses: ["closed"],
+        idempotencyTtlMs: 60_000,
+        passwordAttemptsPerMinute: 10,
+        defaultInactiveTimeoutSeconds: 0,
+        activityFlushMs: 1000,
+        reaper: { intervalMs: 60_000, retentionSeconds: 60, eventRetentionSeconds: 60 },
+      },
+      () => {},
+    );
+    for (const id of ["one", "two"]) await hub.services.create(SYSTEM_PRINCIPAL, { id });
+  });
+  after(() => store.close());
+
+  test("get, join and leave with `serviceId` see a session of another service as not found, and change nothing", async () => {
+    const { session } = await hub.sessions.create(p("alice"), { serviceId: "one", members: [{ userId: "alice" }] });
+    await assert.rejects(hub.sessions.get(p("alice"), session.id, { serviceId: "two" }), notFound);
+    await assert.rejects(hub.sessions.join(p("bob"), session.id, { serviceId: "two" }), notFound);
+    await assert.rejects(hub.sessions.leave(p("alice"), session.id, "alice", { serviceId: "two", endWhenEmpty: true }), notFound);
+    const unchanged = await hub.sessions.get(p("alice"), session.id, { serviceId: "one" });
+    assert.deepEqual([unchanged.version, unchanged.state, unchanged.members.map((m) => m.userId)], [0, "idle", ["alice"]]);
+    assert.equal((await hub.sessions.join(p("bob"), session.id, { serviceId: "one" })).joined, true);
+    assert.equal((await hub.sessions.leave(p("bob"), session.id, "bob", { serviceId: "one" })).left, true);
+  });
+
+  test("join takes the team layout from a function of the session it changes", async () => {
+    const layout = (s: Session) => s.attributes.layout as { count: number; size: number };
+    const { session } = await hub.sessions.create(p("alice"), {
+      serviceId: "one",
+      members: [{ userId: "alice", team: 0 }],
+      attributes: { layout: { count: 1, size: 4 } },
+    });
+    await hub.sessions.update(p("alice"), session.id, { attributes: { layout: { count: 3, size: 1 } } });
+    const seen: number[] = [];
+    const { session: joined } = await hub.sessions.join(p("bob"), session.id, {
+      teams: (current) => {
+        seen.push(current.version);
+        return layout(current);
+      },
+    });
+    assert.deepEqual(seen, [1], "called once, on the session as it now stands");
+    assert.deepEqual(joined.members.map((m) => [m.userId, m.team]), [["alice", 0], ["bob", 1]]);
+    await assert.rejects(hub.sessions.join(p("carol"), session.id, { teams: layout, team: 0 }), (e) => e instanceof CoreError && e.kind === "team-full");
+  });
+});
