@@ -4,12 +4,11 @@ import type { SessionPatch } from "../../core/sessions.js";
 import { type TeamLayout, layoutCapacity, relayout } from "../../core/teams.js";
 import type { JsonObject, Member, Principal, Session } from "../../core/types.js";
 import { badRequest } from "./errors.js";
-import { type GameFields, gameFields, withGameFields } from "./model.js";
+import { type GameFields, gameFields, spelling, unique, withGameFields } from "./model.js";
 import type { UpdateInput } from "./schemas.js";
 import { assignTeams } from "./teams.js";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const unique = (ids: string[]) => [...new Set(ids)];
 const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 
 /**
@@ -22,28 +21,29 @@ const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== n
 export function gamePatch(p: Principal, current: Session, input: UpdateInput, maxUsers: number): SessionPatch {
   const before = gameFields(current);
   const game: GameFields = { ...before };
+  /** Keys changed that only the host (or an administrator) may change. */
   const hostOnly: string[] = [];
-  const differs = (key: string, changed: boolean) => {
+  const hostChange = (key: string, changed: boolean) => {
     if (changed) hostOnly.push(key);
     return changed;
   };
 
   if (given(input.data)) game.data = input.data as JsonObject;
-  if (given(input.visibility)) game.visibility = input.visibility.toLowerCase() as GameFields["visibility"];
-  differs("visibility", game.visibility !== before.visibility);
+  if (given(input.visibility)) game.visibility = spelling(input.visibility);
+  hostChange("visibility", game.visibility !== before.visibility);
   if (given(input.serverUid)) game.serverUid = input.serverUid === "" ? current.nodeId : input.serverUid;
-  differs("serverUid", game.serverUid !== before.serverUid);
+  hostChange("serverUid", game.serverUid !== before.serverUid);
   if (given(input.numTeams)) game.numTeams = input.numTeams;
   if (given(input.teamSize)) game.teamSize = input.teamSize;
-  const newCount = differs("numTeams", game.numTeams !== before.numTeams);
-  const newSize = differs("teamSize", game.teamSize !== before.teamSize);
+  const newCount = hostChange("numTeams", game.numTeams !== before.numTeams);
+  const newSize = hostChange("teamSize", game.teamSize !== before.teamSize);
   const invited = given(input.invited) ? unique(input.invited) : current.invited;
-  differs("invited", !same(invited, current.invited));
+  hostChange("invited", !same(invited, current.invited));
   const clearPassword = input.hasPassword === false && current.passwordHash !== null;
-  differs("password", given(input.password) && input.password !== "");
-  differs("hasPassword", clearPassword);
+  hostChange("password", given(input.password) && input.password !== "");
+  hostChange("hasPassword", clearPassword);
   const owner = given(input.hostUid) ? input.hostUid || null : current.owner;
-  differs("hostUid", owner !== current.owner);
+  hostChange("hostUid", owner !== current.owner);
 
   let members: Member[] = current.members;
   if (given(input.users)) {
@@ -53,13 +53,13 @@ export function gamePatch(p: Principal, current: Session, input: UpdateInput, ma
     const added = wanted.filter((u) => !present.has(u));
     if (added.length > 0 && !p.isAdmin) throw forbidden("Only administrators add users.");
     members = [...current.members.filter((m) => kept.has(m.userId)), ...added.map((userId) => ({ userId, joinedAt: 0, team: null }))];
-    differs("users", members.length !== current.members.length || added.length > 0);
+    hostChange("users", members.length !== current.members.length || added.length > 0);
   }
   const layout: TeamLayout | null = game.numTeams > 0 ? { count: game.numTeams, size: game.teamSize } : null;
   const teams = layout && given(input.teams) ? input.teams : null;
   if (teams) {
     const assigned = new Map(teams.flatMap((t) => t.members.map((userId) => [userId, t.id] as const)));
-    differs("teams", assigned.size !== members.length || members.some((m) => assigned.get(m.userId) !== m.team));
+    hostChange("teams", assigned.size !== members.length || members.some((m) => assigned.get(m.userId) !== m.team));
   }
   if (hostOnly.length > 0 && !policy.canAdminister(p, current)) throw forbidden(`Only the host changes ${hostOnly.join(", ")}.`);
 

@@ -12,7 +12,7 @@ export interface ErrorBody {
   message: string;
 }
 
-export const INVALID = "Invalid message or request.";
+const INVALID = "Invalid message or request.";
 
 export const MESSAGES = {
   invalid: INVALID,

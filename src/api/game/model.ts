@@ -16,7 +16,7 @@ export interface GameFields {
   visibility: "" | "public" | "private";
 }
 
-export const GAME_KEY = "game";
+const GAME_KEY = "game";
 /** Query-model paths of the game fields, for filters and sorting. */
 export const PATHS = {
   numTeams: `attributes.${GAME_KEY}.numTeams`,
@@ -24,6 +24,12 @@ export const PATHS = {
   serverUid: `attributes.${GAME_KEY}.serverUid`,
   data: `attributes.${GAME_KEY}.data`,
 } as const;
+
+/** A list of user ids without repeats, first occurrences kept in order. */
+export const unique = (ids: string[]) => [...new Set(ids)];
+
+/** `""`, `"public"` and `"private"` in any case, as stored: lower case. */
+export const spelling = (visibility: string) => visibility.toLowerCase() as GameFields["visibility"];
 
 const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 const count = (v: Json | undefined): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
@@ -34,7 +40,7 @@ function stored(s: Session): JsonObject | null {
 }
 
 /** Whether the session carries game fields (was made or edited through this family). */
-export const hasGameFields = (s: Session) => stored(s) !== null;
+const hasGameFields = (s: Session) => stored(s) !== null;
 
 export function gameFields(s: Session): GameFields {
   const game = stored(s);

@@ -90,8 +90,8 @@ const DATA_KEY = /^data\.([A-Za-z0-9_-]{1,64})$/;
 const OPERATOR_FORM = /^([A-Za-z_][A-Za-z0-9_]*)\(([\s\S]*)\)$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
 
 export type QueryString = Record<string, string | string[] | undefined>;
 

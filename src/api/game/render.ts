@@ -27,8 +27,6 @@ export function renderSession(s: Session) {
   };
 }
 
-export type WireSession = ReturnType<typeof renderSession>;
-
 /** One session, with its version as the entity tag (PUT takes it back in If-Match). */
 export function sendSession(reply: FastifyReply, s: Session, status = 200): FastifyReply {
   return reply.code(status).header("etag", quoteTag(s.version)).send(renderSession(s));

@@ -85,5 +85,4 @@ export const UpdateBody = Type.Object(
 
 export const SessionParams = Type.Object({ id: Type.String({ maxLength: 512 }) });
 
-export type CreateInput = Static<typeof CreateBody>;
 export type UpdateInput = Static<typeof UpdateBody>;

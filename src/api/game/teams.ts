@@ -2,7 +2,7 @@ import { type TeamLayout, relayout } from "../../core/teams.js";
 import type { Member } from "../../core/types.js";
 import { badRequest } from "./errors.js";
 
-export interface TeamInput {
+interface TeamInput {
   id: number;
   members: string[];
 }

@@ -1,20 +1,15 @@
 import { isCoreError } from "../../../core/errors.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
+import type { TypeBoxApp } from "../../../http/app.js";
 import type { FamilyContext } from "../../context.js";
 import { GameError, badRequest, validationError } from "../errors.js";
-import { withGameFields } from "../model.js";
-import type { TypeBoxApp } from "../../../http/app.js";
+import { spelling, unique, withGameFields } from "../model.js";
 import { type QueryString, parseFilters, parseList } from "../query.js";
 import { renderSession, sendSession } from "../render.js";
 import * as S from "../schemas.js";
 import type { GameService } from "../service.js";
 import { assignTeams } from "../teams.js";
-
-const unique = (ids: string[]) => [...new Set(ids)];
-
-/** `"" `, `"public"` and `"private"` in any case, as stored: lower case. */
-export const spelling = (visibility: string) => visibility.toLowerCase() as "" | "public" | "private";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
