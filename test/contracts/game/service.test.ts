@@ -3,8 +3,8 @@ import { after, before, describe, test } from "node:test";
 import { ADMIN_TOKEN, http } from "../../helpers/server.js";
 import { type Players, assertError, create, startGame } from "./fixture.js";
 
-/** Game contract checklist item 54: idle sessions are ended by the core's reaper; activity keeps them. */
-describe("game API: expiry", () => {
+/** The game service and the family's configuration; checklist item 54 (idle sessions end). */
+describe("game API: its service, settings and expiry", () => {
   let g: Players;
 
   before(async () => {
@@ -49,5 +49,25 @@ describe("game API: expiry", () => {
     assert.equal((await g.b("GET", `/sessions/${s.uid}/join`)).status, 200);
     assertError(await g.c("GET", `/sessions/${s.uid}/join`), 409, "session-001");
     assertError(await g.a("POST", "/sessions", { body: { numTeams: 1, teamSize: 3 } }), 400, "api-003");
+  });
+
+  test("the environment chooses the service and the hard limit; disabled, the routes are gone", async () => {
+    const arena = await startGame({ env: { SESSIONHUB_GAME_SERVICE: "arena", SESSIONHUB_GAME_MAX_USERS_PER_SESSION: "2" } });
+    try {
+      const s = await create(arena.a);
+      const native = await http(arena.t.url, "GET", `/api/v1/sessions/${s.uid}`, { token: ADMIN_TOKEN });
+      assert.equal(native.body.serviceId, "arena");
+      assert.equal((await arena.b("GET", `/sessions/${s.uid}/join`)).status, 200);
+      assertError(await arena.c("GET", `/sessions/${s.uid}/join`), 409, "session-001");
+    } finally {
+      await arena.t.stop();
+    }
+    const off = await startGame({ env: { SESSIONHUB_GAME_ENABLED: "false" } });
+    try {
+      assert.equal((await off.a("GET", "/sessions")).status, 404);
+      assert.equal((await http(off.t.url, "GET", "/api/v1/services/game", { token: ADMIN_TOKEN })).status, 404);
+    } finally {
+      await off.t.stop();
+    }
   });
 });
