@@ -1,9 +1,10 @@
 import type { Family } from "./family.js";
 import { gameFamily } from "./game/family.js";
 import { nativeFamily } from "./native/family.js";
+import { roundwareFamily } from "./roundware/family.js";
 
 /** Every API family sessionhub serves, in mounting order. */
-export const FAMILIES: Family[] = [nativeFamily, gameFamily];
+export const FAMILIES: Family[] = [nativeFamily, roundwareFamily, gameFamily];
 
 /** The config sources every family adds: defaults, environment names and flags. */
 export function familyConfigSources(families: Family[] = FAMILIES) {

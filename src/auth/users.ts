@@ -1,4 +1,4 @@
-import { CoreError, forbidden, invalid, notFound } from "../core/errors.js";
+import { CoreError, forbidden, invalid, isCoreError, notFound } from "../core/errors.js";
 import type { EventBus, EventDraft } from "../core/events.js";
 import { newApiToken, uuidv7 } from "../core/ids.js";
 import { digest, hashPassword } from "../core/secrets.js";
@@ -34,6 +34,26 @@ export const tokenView = ({ hash: _hash, ...view }: ApiToken): TokenView => view
 /** User records without their password hash, for responses. */
 export type UserView = Omit<User, "passwordHash"> & { hasPassword: boolean };
 export const userView = ({ passwordHash, ...rest }: User): UserView => ({ ...rest, hasPassword: passwordHash !== null });
+
+/** A device registration: a device id, what to store with a new user, and how to name one. */
+export interface DeviceRegistration {
+  deviceId: string;
+  clientType: string | null;
+  /** Attributes of a user created now; an existing user keeps its own. */
+  attributes?: JsonObject;
+  /** The id of a new user; `attempt` counts from 1 and grows when an id is taken. */
+  newId(attempt: number): string;
+  /** false: only existing device users get a token. */
+  allowCreate: boolean;
+  issuer: string;
+}
+
+/**
+ * A device user is an anonymous account identified by its device id alone: no roles,
+ * no password, not disabled. Only such accounts may be handed a token for a device id,
+ * since anyone who presents the device id gets one.
+ */
+export const isDeviceUser = (u: User): boolean => u.deviceId !== null && u.roles.length === 0 && u.passwordHash === null && !u.disabled;
 
 const userEvent = (userId: string): EventDraft => ({ type: "user.changed", sessionId: null, serviceId: null, data: { userId }, access: null });
 
@@ -130,6 +150,47 @@ export class Users {
     if (id === p.userId) throw new CoreError("conflict", "You cannot delete yourself.");
     if (!(await this.store.deleteUser(id))) throw notFound("user");
     await this.announce([userEvent(id)]);
+  }
+
+  /**
+   * Find or register the user of a device id, and issue a token for it. The store's
+   * unique device id makes concurrent first calls (on any number of nodes) create one
+   * user: a losing insert finds the winner on its next lookup. A device id held by an
+   * account that is not a device user is refused (`forbidden`), as is a new device when
+   * `allowCreate` is false.
+   */
+  async registerDevice(reg: DeviceRegistration): Promise<{ user: User; created: boolean; issued: IssuedToken }> {
+    for (let attempt = 1; attempt <= 20; attempt += 1) {
+      const existing = await this.store.getUserByDeviceId(reg.deviceId);
+      if (existing) {
+        if (!isDeviceUser(existing)) throw forbidden("This device id belongs to an account that is not a device account.");
+        return { user: existing, created: false, issued: await this.issueToken(existing.id, { name: "device", issuer: reg.issuer }) };
+      }
+      if (!reg.allowCreate) throw forbidden("Registration of new devices is switched off.");
+      const id = reg.newId(attempt);
+      Users.validate({ id });
+      try {
+        const user = await this.store.insertUser(
+          {
+            id,
+            roles: [],
+            passwordHash: null,
+            deviceId: reg.deviceId,
+            clientType: reg.clientType,
+            attributes: reg.attributes ?? {},
+            disabled: false,
+          },
+          this.clock(),
+        );
+        await this.announce([userEvent(user.id)]);
+        return { user, created: true, issued: await this.issueToken(user.id, { name: "device", issuer: reg.issuer }) };
+      } catch (e) {
+        // Another request registered this device first (the next lookup finds it), or the
+        // generated id is taken (the next attempt names another).
+        if (!isCoreError(e, "already-exists")) throw e;
+      }
+    }
+    throw new CoreError("conflict", "The device could not be registered; try again.");
   }
 
   // Tokens -------------------------------------------------------------------

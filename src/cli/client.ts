@@ -17,7 +17,7 @@ export interface ClientOptions {
 }
 
 export class NativeClient {
-  constructor(private readonly options: ClientOptions) {}
+  constructor(readonly options: ClientOptions) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     if (!this.options.token) throw new CliError("No token: pass --token or set SESSIONHUB_TOKEN.", 2);

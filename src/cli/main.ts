@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { CliError, NativeClient } from "./client.js";
 import * as admin from "./commands/admin.js";
+import { roundware } from "./commands/roundware.js";
 import { serve } from "./commands/serve.js";
 
 const HELP = `sessionhub — one session service, every session API
@@ -10,6 +11,7 @@ const HELP = `sessionhub — one session service, every session API
   sessionhub tokens create [--name N] [--user U] [--expires-in S] | tokens list | tokens revoke <id>
   sessionhub services list | services create <id> [--kind K] [--number N] [--name N] [--settings JSON] [--timeout S] | services update <id> ...
   sessionhub sessions list [--service S] [--state S] [--all] | sessions show <id> | sessions end <id> | sessions delete <id>
+  sessionhub roundware languages list | add <code> <name> [--id N] | update <id> [--code C] [--name N] | remove <id>
 
 Client commands talk to a running server: --url (or SESSIONHUB_URL, default http://127.0.0.1:8080)
 and --token (or SESSIONHUB_TOKEN). --json prints JSON for scripts.`;
@@ -46,6 +48,8 @@ const OPTIONS = {
   owner: { type: "string" },
   limit: { type: "string" },
   reason: { type: "string" },
+  id: { type: "string" },
+  code: { type: "string" },
 } as const;
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<void> {
@@ -76,6 +80,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return admin.services(client, rest, flags, out);
     case "sessions":
       return admin.sessions(client, rest, flags, out);
+    case "roundware":
+      return roundware(client.options, rest, flags, out);
     default:
       throw new CliError(`unknown command ${command}\n\n${HELP}`, 2);
   }

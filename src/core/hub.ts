@@ -45,6 +45,11 @@ export class Hub {
     this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
   }
 
+  /** The event record after `seq`, oldest first: what resumable streams replay. */
+  eventsAfter(seq: number, limit: number) {
+    return this.store.readEvents(seq, limit);
+  }
+
   /** The record store of one family, its namespaces prefixed with the family's name. */
   records(family: string): FamilyRecords {
     return new FamilyRecords(this.store, family, this.clock);

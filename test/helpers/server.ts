@@ -20,6 +20,8 @@ export class TestClock {
 
 export interface TestServer {
   url: string;
+  /** Every listener's URL by name (`main`, and a family's own listener when configured). */
+  urls: Record<string, string>;
   server: Server;
   dataDir: string;
   clock: TestClock;
@@ -60,6 +62,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const url = listening.find((l) => l.name === "main")!.url;
   return {
     url,
+    urls: Object.fromEntries(listening.map((l) => [l.name, l.url])),
     server,
     dataDir,
     clock,

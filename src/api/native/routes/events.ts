@@ -11,6 +11,7 @@ import * as S from "../schemas.js";
 
 const KEEPALIVE_MS = 15_000;
 const BACKLOG_LIMIT = 10_000;
+const SENT_MEMORY = 10_000;
 
 function visible(p: Principal, e: HubEvent, filter: { service?: string; session?: string }): boolean {
   if (ACTIVITY_EVENTS.has(e.type)) return false;
@@ -70,24 +71,30 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     });
     res.write(": sessionhub events\n\n");
 
-    let lastSent = resumeFrom ?? (await hub.store.lastEventSeq());
-    let held: HubEvent[] | null = [];
+    // Events are sent at most once each. With several nodes an event can commit after
+    // one with a higher number, so the stream remembers what it sent rather than
+    // keeping only a high-water mark.
+    const sent = new Set<number>();
     const send = (events: readonly HubEvent[]) => {
       for (const e of events) {
-        if (e.seq <= lastSent) continue;
-        lastSent = e.seq;
+        if (sent.has(e.seq)) continue;
+        sent.add(e.seq);
+        if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
         if (visible(p, e, filter)) res.write(frame(e));
       }
     };
+    let held: HubEvent[] | null = [];
     const unsubscribe = hub.bus.subscribe((events) => {
       if (held) held.push(...events);
       else send(events);
     });
     if (resumeFrom !== null) {
+      let after = resumeFrom;
       for (;;) {
-        const batch = await hub.store.readEvents(lastSent, 1000);
+        const batch = await hub.eventsAfter(after, 1000);
         send(batch);
-        if (batch.length < 1000 || lastSent - resumeFrom > BACKLOG_LIMIT) break;
+        after = batch.at(-1)?.seq ?? after;
+        if (batch.length < 1000 || after - resumeFrom > BACKLOG_LIMIT) break;
       }
     }
     const pending = held;

@@ -1,0 +1,54 @@
+import type { FamilyContext } from "../context.js";
+import type { Family } from "../family.js";
+import { ROUNDWARE_DEFAULTS, ROUNDWARE_ENVIRONMENT, ROUNDWARE_FLAGS, listenerPort, roundwareConfig } from "./config.js";
+import { Roundware } from "./context.js";
+import { notFound, sendError } from "./errors.js";
+import { ROUNDWARE_PREFIX, roundwareApi } from "./index.js";
+import { KIND, validateProjectSettings } from "./projects.js";
+
+/** One family state per server: init creates it, mount and the own listener share it. */
+const states = new WeakMap<FamilyContext, Roundware>();
+
+function stateOf(ctx: FamilyContext): Roundware {
+  let rw = states.get(ctx);
+  if (!rw) {
+    rw = new Roundware(ctx);
+    states.set(ctx, rw);
+  }
+  return rw;
+}
+
+export const roundwareFamily: Family = {
+  name: "roundware",
+  defaults: { roundware: ROUNDWARE_DEFAULTS },
+  environment: ROUNDWARE_ENVIRONMENT,
+  flags: ROUNDWARE_FLAGS,
+  enabled: ({ config }) => roundwareConfig(config).enabled,
+  init: async (ctx) => {
+    const rw = stateOf(ctx);
+    // The kind is registered here rather than in `serviceKinds` because its validator
+    // checks `language_ids` against this server's languages.
+    ctx.hub.services.registerKind({
+      kind: KIND,
+      // Roundware sessions last as long as the app runs; they never expire by default.
+      defaultInactiveTimeoutSeconds: 0,
+      validateSettings: (settings) => validateProjectSettings(settings, async (id) => (await rw.languages.get(id)) !== null),
+    });
+    await rw.languages.seed();
+  },
+  mount: async (app, ctx) => {
+    await app.register((scope) => roundwareApi(scope, stateOf(ctx)), { prefix: ROUNDWARE_PREFIX });
+  },
+  ownListener: (ctx) => {
+    const port = listenerPort(roundwareConfig(ctx.config));
+    if (port === null) return null;
+    return {
+      host: roundwareConfig(ctx.config).host || ctx.config.host,
+      port,
+      register: async (app) => {
+        await app.register((scope) => roundwareApi(scope, stateOf(ctx)), { prefix: ROUNDWARE_PREFIX });
+        app.setNotFoundHandler((req, reply) => sendError(req, reply, notFound()));
+      },
+    };
+  },
+};
