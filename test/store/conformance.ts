@@ -4,7 +4,7 @@ import { CoreError } from "../../src/core/errors.js";
 import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import type { Condition, SessionQuery } from "../../src/core/query.js";
-import type { JsonObject, Session } from "../../src/core/types.js";
+import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Session } from "../../src/core/types.js";
 import type { NewSession, Store } from "../../src/store/store.js";
 
 /**
@@ -123,6 +123,14 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.updateService("svc-a", 0, { name: "A3" }, () => [], tick()), (e) => e instanceof CoreError && e.kind === "version-conflict");
       const listed = (await store.listServices()).map((s) => s.id);
       assert.ok(listed.includes("svc-a") && listed.includes("svc-b"));
+    });
+
+    test("services: numbers given at or above BUILT_IN_SERVICE_NUMBERS do not move the numbers assigned after them", async () => {
+      const service = (id: string, number?: number) => ({ id, number, kind: "generic", name: id, description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 });
+      await store.insertService(service("built-in-x", BUILT_IN_SERVICE_NUMBERS), () => [], tick());
+      await store.insertService(service("built-in-y", BUILT_IN_SERVICE_NUMBERS + 1), () => [], tick());
+      const after = await store.insertService(service("after-built-ins"), () => [], tick());
+      assert.ok(after.service.number < BUILT_IN_SERVICE_NUMBERS, `assigned ${after.service.number}`);
     });
 
     test("sessions round-trip every field, by id and by number", async () => {

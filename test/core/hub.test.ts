@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CoreError } from "../../src/core/errors.js";
 import { Hub } from "../../src/core/hub.js";
-import { type Principal, SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
+import { BUILT_IN_SERVICE_NUMBERS, type Principal, SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
 
 const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
 const p = (userId: string): Principal => ({ userId, roles: [], isAdmin: false, method: "jwt" });
 const notFound = (e: unknown) => e instanceof CoreError && e.kind === "not-found";
 
-/** Options of the session manager for families that serve one service and keep team layouts in attributes. */
-describe("core sessions: service scope and layouts read under the lock", () => {
+/** The core over a real store: what families that serve their own service rely on. */
+describe("core over a store: built-in services, service scope, team layouts", () => {
   let store: SqliteStore;
   let hub: Hub;
 
@@ -65,5 +65,17 @@ describe("core sessions: service scope and layouts read under the lock", () => {
     assert.deepEqual(seen, [1], "called once, on the session as it now stands");
     assert.deepEqual(joined.members.map((m) => [m.userId, m.team]), [["alice", 0], ["bob", 1]]);
     await assert.rejects(hub.sessions.join(p("carol"), session.id, { teams: layout, team: 0 }), (e) => e instanceof CoreError && e.kind === "team-full");
+  });
+
+  test("built-in services take numbers from a range of their own; the small numbers stay for operators, auto-numbered or chosen", async () => {
+    const game = await hub.services.ensure({ id: "built-in-a", kind: "generic" });
+    const other = await hub.services.ensure({ id: "built-in-b", kind: "generic" });
+    assert.deepEqual([game.number, other.number], [BUILT_IN_SERVICE_NUMBERS, BUILT_IN_SERVICE_NUMBERS + 1]);
+    assert.equal((await hub.services.ensure({ id: "built-in-a" })).number, BUILT_IN_SERVICE_NUMBERS, "ensure again returns the one made");
+    const auto = await hub.services.create(SYSTEM_PRINCIPAL, { id: "made-later" });
+    assert.ok(auto.number < 10, `auto-numbered ${auto.number}`);
+    assert.equal((await hub.services.create(SYSTEM_PRINCIPAL, { id: "project-seven", number: 7 })).number, 7);
+    const raced = await Promise.all([hub.services.ensure({ id: "built-in-c" }), hub.services.ensure({ id: "built-in-d" })]);
+    assert.deepEqual(raced.map((s) => s.number).sort(), [BUILT_IN_SERVICE_NUMBERS + 2, BUILT_IN_SERVICE_NUMBERS + 3]);
   });
 });
