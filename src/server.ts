@@ -193,7 +193,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
       await Promise.allSettled(apps.map((a) => a.close()));
       clearTimeout(force);
-      for (const family of families) await family.stop?.();
+      for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();
     },

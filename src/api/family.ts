@@ -30,6 +30,6 @@ export interface Family {
   mount?(app: App, ctx: FamilyContext): Promise<void>;
   /** A listener of its own, when configured. */
   ownListener?(ctx: FamilyContext): OwnListener | null;
-  /** Stops its background work. */
-  stop?(): Promise<void>;
+  /** Stops its background work (of the server whose context it is given). */
+  stop?(ctx?: FamilyContext): Promise<void>;
 }

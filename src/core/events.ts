@@ -11,6 +11,7 @@ export type EventType =
   | "log.appended"
   | "job.created"
   | "job.started"
+  | "job.updated"
   | "job.ended"
   | "job.deleted"
   | "service.created"

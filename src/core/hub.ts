@@ -2,6 +2,7 @@ import type { Store } from "../store/store.js";
 import { ActivityTracker } from "./activity.js";
 import { EventBus } from "./events.js";
 import { Insights } from "./insights.js";
+import { Jobs } from "./jobs.js";
 import { FamilyRecords } from "./records.js";
 import { Reaper, type ReaperOptions } from "./reaper.js";
 import { ServiceDirectory } from "./services.js";
@@ -23,6 +24,7 @@ export class Hub {
   readonly bus = new EventBus();
   readonly services: ServiceDirectory;
   readonly sessions: Sessions;
+  readonly jobs: Jobs;
   readonly activity: ActivityTracker;
   readonly reaper: Reaper;
   readonly insights: Insights;
@@ -41,6 +43,7 @@ export class Hub {
     this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds);
     this.activity = new ActivityTracker(store, this.bus);
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
+    this.jobs = new Jobs(store, this.bus, this.sessions, options.clock);
     this.insights = new Insights(store);
     this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
   }

@@ -1,5 +1,5 @@
 import type { LogStats, Store } from "../store/store.js";
-import type { Job, LogLine, LogStream } from "./types.js";
+import type { Job, LogLine, LogStream, SessionState } from "./types.js";
 
 /**
  * Batch reads about sessions a family has already read through the access policy:
@@ -19,6 +19,11 @@ export class Insights {
 
   recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
     return this.store.recentJobs(sessionIds, limit);
+  }
+
+  /** Stored sessions per service and state (one statement), for per-service statistics. */
+  sessionCounts(): Promise<{ serviceId: string; state: SessionState; count: number }[]> {
+    return this.store.sessionCounts();
   }
 
   /** Events recorded per session since `since` (activity marks included). */

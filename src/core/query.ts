@@ -59,6 +59,7 @@ export const SORTABLE_FIELDS: readonly SessionField[] = [
   "state",
   "status",
   "name",
+  "description",
   "visibility",
   "capacity",
   "version",

@@ -55,6 +55,14 @@ export interface CreateSessionInput {
   invited?: string[];
   client?: ClientInfo;
   teams?: TeamLayout | null;
+  /** Admission limits: at most `max` live sessions matching `where`, this one included; else `too-many` with `message`. */
+  quotas?: SessionQuota[];
+}
+
+export interface SessionQuota {
+  where: Condition;
+  max: number;
+  message: string;
 }
 
 /** Mutable fields. Only fields whose value differs from the current one count as changes. */
@@ -82,6 +90,10 @@ export interface UpdateOptions {
   password?: string;
   /** Bump the version even when no field changed. */
   alwaysBump?: boolean;
+  /** The caller's own precondition on the locked session; throws to refuse before any change. */
+  guard?: (current: Session) => void;
+  /** Log lines written in the same transaction as the change (stream `log` unless given). */
+  log?: { type: LineType; text: string; stream?: LogStream }[];
 }
 
 export interface JoinOptions {
@@ -265,7 +277,26 @@ export class Sessions {
     const result = this.publish(
       await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim),
     );
+    if (!result.replayed) await this.admit(result.session, input.quotas ?? []);
     return { session: result.session, replayed: result.replayed };
+  }
+
+  /**
+   * Quotas are verified after the insert, counting only sessions numbered no higher than
+   * the new one: concurrent creates then agree on which of them are over, and exactly
+   * `max` survive. A session over a quota is removed again.
+   */
+  private async admit(session: Session, quotas: SessionQuota[]): Promise<void> {
+    for (const quota of quotas) {
+      const where = and(quota.where, { field: "state", op: "ne", value: "ended" }, { field: "number", op: "le", value: session.number });
+      if ((await this.store.countSessions(where)) <= quota.max) continue;
+      const removed = await this.store.mutateSession(session.id, (current) => ({
+        next: null,
+        events: [sessionEvent("session.deleted", current, sessionEventData(current))],
+      }));
+      if (removed) this.publish(removed);
+      throw new CoreError("too-many", quota.message);
+    }
   }
 
   // Changing -----------------------------------------------------------------
@@ -301,6 +332,7 @@ export class Sessions {
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
         throw new CoreError("version-conflict", "The session has changed since that version.");
       }
+      opts.guard?.(current);
       const patch = typeof change === "function" ? change(current) : change;
       const now = this.now();
       let next: Session = { ...current };
@@ -353,7 +385,9 @@ export class Sessions {
       next.expiresAt = expiryOf(next);
       next = this.bumped(next, now);
       events.unshift(sessionEvent("session.updated", next, { ...sessionEventData(next), changed: [...changed] }));
-      return { next, events };
+      const log = (opts.log ?? []).map((l) => ({ stream: l.stream ?? ("log" as const), type: l.type, text: l.text }));
+      if (log.length > 0) events.push(sessionEvent("log.appended", next, { count: log.length, streams: [...new Set(log.map((l) => l.stream))] }));
+      return { next, events, log };
     });
     return { session: result.session, changed: result.changed };
   }
@@ -365,7 +399,7 @@ export class Sessions {
   }
 
   /** Ends a live session. Ending an ended session changes nothing. */
-  async end(p: Principal, id: string, reason: EndReason = "closed", opts: { expectedVersion?: number } = {}) {
+  async end(p: Principal, id: string, reason: EndReason = "closed", opts: { expectedVersion?: number; guard?: (current: Session) => void } = {}) {
     const target = await this.requireReadable(p, id);
     const result = await this.mutate(target.id, (current) => {
       this.visibleOrThrow(p, current);
@@ -374,6 +408,7 @@ export class Sessions {
         throw new CoreError("version-conflict", "The session has changed since that version.");
       }
       if (!isLive(current)) return null;
+      opts.guard?.(current);
       return this.ending(current, reason);
     });
     return { session: result.session, changed: result.changed };
@@ -414,11 +449,12 @@ export class Sessions {
    * Schedules an end (administrators): `endAt` keeps the earliest deadline. `at` at or
    * before now ends the session at once.
    */
-  async scheduleEnd(p: Principal, id: string, at: number, reason: EndReason = "killed") {
+  async scheduleEnd(p: Principal, id: string, at: number, reason: EndReason = "killed", opts: { guard?: (current: Session) => void } = {}) {
     if (!p.isAdmin) throw forbidden("Only administrators schedule ends.");
     const target = await this.requireReadable(p, id);
     const result = await this.mutate(target.id, (current) => {
       if (!isLive(current)) throw notFound();
+      opts.guard?.(current);
       if (at <= this.now()) return this.ending(current, reason);
       if (current.endAt !== null && current.endAt <= at) return null;
       const next = this.bumped({ ...current, endAt: at, endAtReason: reason }, this.now());

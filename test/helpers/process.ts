@@ -16,7 +16,7 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...CLI, "serve", "--port", "0", ...args], {
     cwd: ROOT,
-    env: { ...process.env, SESSIONHUB_LOG_LEVEL: "info", ...env },
+    env: { ...process.env, SESSIONHUB_LOG_LEVEL: "info", SESSIONHUB_MAXSCALE_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -50,6 +50,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       SESSIONHUB_JWT_SECRET: JWT_SECRET,
       SESSIONHUB_LOG_LEVEL: "info",
       SESSIONHUB_REAPER_INTERVAL_MS: "100",
+      SESSIONHUB_MAXSCALE_PORT: "0",
       ...options.env,
     },
     ...sources,

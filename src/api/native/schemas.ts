@@ -95,20 +95,25 @@ const Name = Type.String({ maxLength: 200 });
 const Description = Type.String({ maxLength: 4000 });
 const Status = Type.String({ maxLength: 64 });
 
+/** Fields a client may set at creation and change later. */
+const MutableSessionFields = {
+  name: Type.Optional(Nullable(Name)),
+  description: Type.Optional(Nullable(Description)),
+  visibility: Type.Optional(Visibility),
+  password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
+  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
+  inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
+  status: Type.Optional(Nullable(Status)),
+  invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
+  client: Type.Optional(Client),
+};
+
 export const CreateSession = Type.Object(
   {
     serviceId: Type.String({ minLength: 1, maxLength: 64 }),
     owner: Type.Optional(Nullable(UserId, { description: "administrators only; null = owned by the system" })),
-    name: Type.Optional(Nullable(Name)),
-    description: Type.Optional(Nullable(Description)),
-    visibility: Type.Optional(Visibility),
-    password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
-    capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
-    inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
-    status: Type.Optional(Nullable(Status)),
+    ...MutableSessionFields,
     attributes: Type.Optional(AnyObject),
-    invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
-    client: Type.Optional(Client),
     state: Type.Optional(Enum(["pending", "idle", "running"])),
   },
   { additionalProperties: false },
@@ -116,17 +121,9 @@ export const CreateSession = Type.Object(
 
 export const PatchSession = Type.Object(
   {
-    name: Type.Optional(Nullable(Name)),
-    description: Type.Optional(Nullable(Description)),
-    visibility: Type.Optional(Visibility),
-    password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
-    capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
-    inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
-    status: Type.Optional(Nullable(Status)),
+    ...MutableSessionFields,
     attributes: Type.Optional(Nullable(AnyObject)),
-    invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
     owner: Type.Optional(Nullable(UserId)),
-    client: Type.Optional(Client),
     version: Type.Optional(Type.Integer({ minimum: 0, description: "compare-and-set against this version" })),
   },
   { additionalProperties: false, description: "JSON merge patch (RFC 7396) of the mutable fields" },

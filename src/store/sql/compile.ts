@@ -59,7 +59,7 @@ const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword"
 };
 
 /** Sort keys that can be NULL need explicit keyset logic. */
-const NULLABLE = new Set<SessionField>(["owner", "status", "name", "capacity", "endedAt", "expiresAt"]);
+const NULLABLE = new Set<SessionField>(["owner", "status", "name", "description", "capacity", "endedAt", "expiresAt"]);
 
 export class SqlBuilder {
   readonly params: unknown[] = [];

@@ -1,0 +1,28 @@
+import type { JsonObject, Session } from "../../core/types.js";
+
+/**
+ * A session's log-level flags, kept by this family in `attributes.maxscale.parameters`
+ * (`alter session <id> log_info=true`).
+ */
+export const LOG_FLAGS = ["log_info", "log_notice", "log_warning", "log_error"] as const;
+export type LogFlag = (typeof LOG_FLAGS)[number];
+export type LogFlags = Record<LogFlag, boolean>;
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function stored(attributes: JsonObject): JsonObject {
+  const family = attributes.maxscale;
+  const parameters = isObject(family) ? family.parameters : undefined;
+  return isObject(parameters) ? parameters : {};
+}
+
+export function logFlags(s: Pick<Session, "attributes">): LogFlags {
+  const p = stored(s.attributes);
+  return Object.fromEntries(LOG_FLAGS.map((f) => [f, p[f] === true])) as LogFlags;
+}
+
+/** The session's attributes with some flags changed; everything else as it was. */
+export function withLogFlags(attributes: JsonObject, change: Partial<LogFlags>): JsonObject {
+  const family = isObject(attributes.maxscale) ? attributes.maxscale : {};
+  return { ...attributes, maxscale: { ...family, parameters: { ...stored(attributes), ...change } } };
+}

@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { parseTagList } from "../../http/conditional.js";
+import { booleanParam, queryParam } from "./params.js";
+import { httpDate, parseHttpDate } from "./time-format.js";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** `pretty` is on unless it is one of MaxScale's false values. */
+export function isPretty(req: FastifyRequest): boolean {
+  return booleanParam(queryParam(req, "pretty")) !== false;
+}
+
+export const serialise = (doc: unknown, pretty: boolean) => (pretty ? JSON.stringify(doc, null, 4) : JSON.stringify(doc));
+
+/** SHA-1 of the compact form: the same whatever `pretty` says. */
+export const entityTag = (doc: unknown) => createHash("sha1").update(JSON.stringify(doc)).digest("hex");
+
+export function sendErrors(req: FastifyRequest, reply: FastifyReply, status: number, details: string[]) {
+  return reply
+    .code(status)
+    .type(JSON_TYPE)
+    .send(serialise({ errors: details.map((detail) => ({ detail })) }, isPretty(req)));
+}
+
+/** No body and no Content-Type, as the original answers a missing object or a success without content. */
+export function sendNoBody(reply: FastifyReply, status: number) {
+  reply.removeHeader("content-type");
+  return reply.code(status).send();
+}
+
+export interface DocumentOptions {
+  /** Single resources: `Last-Modified`, and `If-Modified-Since` honoured against it. */
+  lastModified?: number;
+}
+
+/** A 200 document with its ETag and, when the client's copy is current, a 304 instead. */
+export function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: unknown, opts: DocumentOptions = {}) {
+  const tag = entityTag(doc);
+  reply.header("etag", `"${tag}"`);
+  if (opts.lastModified !== undefined) reply.header("last-modified", httpDate(opts.lastModified));
+  if (notModified(req, tag, opts.lastModified)) return sendNoBody(reply, 304);
+  return reply.code(200).type(JSON_TYPE).send(serialise(doc, isPretty(req)));
+}
+
+function notModified(req: FastifyRequest, tag: string, lastModified: number | undefined): boolean {
+  const inm = req.headers["if-none-match"];
+  if (inm !== undefined) {
+    const tags = parseTagList(inm);
+    return tags === "*" || (tags !== null && tags.includes(tag));
+  }
+  const ims = parseHttpDate(req.headers["if-modified-since"]);
+  return lastModified !== undefined && ims !== null && Math.floor(lastModified / 1000) * 1000 <= ims;
+}

@@ -1,0 +1,104 @@
+import type { JsonObject, Service } from "../../core/types.js";
+import { DEFAULT_LIMITS, type Limits } from "../../compute/types.js";
+
+/** The `sasCompute` section of the config (contract §2, §9.4). */
+export interface SasComputeConfig {
+  enabled: boolean;
+  /** 0: served on the shared listener; else a listener of its own on this port. */
+  port: number;
+  host: string;
+  limits: Limits;
+}
+
+declare module "../../config.js" {
+  interface Config {
+    /** Optional in the type: the defaults come from this family, merged in by `sasConfig`. */
+    sasCompute?: Partial<SasComputeConfig>;
+  }
+}
+
+export const SAS_DEFAULTS: SasComputeConfig = { enabled: true, port: 0, host: "127.0.0.1", limits: { ...DEFAULT_LIMITS } };
+
+/** The section as configured, every missing member filled from the defaults. */
+export function sasConfig(config: { sasCompute?: Partial<SasComputeConfig> }): SasComputeConfig {
+  const given = config.sasCompute ?? {};
+  return { ...SAS_DEFAULTS, ...given, limits: { ...DEFAULT_LIMITS, ...given.limits } };
+}
+
+export const SAS_ENVIRONMENT: Record<string, string> = {
+  SESSIONHUB_SAS_COMPUTE_ENABLED: "sasCompute.enabled",
+  SESSIONHUB_SAS_COMPUTE_PORT: "sasCompute.port",
+  SESSIONHUB_SAS_COMPUTE_HOST: "sasCompute.host",
+  SESSIONHUB_SAS_JOB_SECONDS: "sasCompute.limits.jobSeconds",
+  SESSIONHUB_SAS_MEMORY_MB: "sasCompute.limits.memoryMb",
+  SESSIONHUB_SAS_CANCEL_GRACE_MS: "sasCompute.limits.cancelGraceMs",
+  SESSIONHUB_SAS_WORK_AREA_BYTES: "sasCompute.limits.workAreaBytes",
+  SESSIONHUB_SAS_SESSIONS_PER_USER: "sasCompute.limits.sessionsPerUser",
+  SESSIONHUB_SAS_SESSIONS_TOTAL: "sasCompute.limits.sessionsTotal",
+  SESSIONHUB_SAS_CREATE_WAIT_SECONDS: "sasCompute.limits.createWaitSeconds",
+  SESSIONHUB_SAS_MAX_WAIT_SECONDS: "sasCompute.limits.maxWaitSeconds",
+};
+
+export const SAS_FLAGS: Record<string, string> = {
+  "sas-compute-port": "sasCompute.port",
+  "sas-job-seconds": "sasCompute.limits.jobSeconds",
+};
+
+export type ExecutorName = "none" | "script" | "quickjs";
+
+/** A context's settings (a `sas-compute` service), read leniently: the validator guards writes. */
+export interface ContextSettings {
+  executor: ExecutorName;
+  sessionInactiveTimeout: number | null;
+  options: string[];
+  autoExecLines: string[];
+  limits: Partial<Limits>;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+export function contextSettings(service: Service): ContextSettings {
+  const s = service.settings;
+  const executor = s.executor === "script" || s.executor === "quickjs" ? s.executor : "none";
+  const timeout = typeof s.sessionInactiveTimeout === "number" ? s.sessionInactiveTimeout : null;
+  const limits = (typeof s.limits === "object" && s.limits !== null && !Array.isArray(s.limits) ? s.limits : {}) as Partial<Limits>;
+  return { executor, sessionInactiveTimeout: timeout, options: strings(s.options), autoExecLines: strings(s.autoExecLines), limits };
+}
+
+/** The limits in force for a context: the configured ones with the context's overrides. */
+export function limitsOf(global: Limits, settings: ContextSettings): Limits {
+  const out: Limits = { ...global };
+  for (const [key, value] of Object.entries(settings.limits)) {
+    if (key in out && typeof value === "number" && Number.isFinite(value) && value >= 0) out[key as keyof Limits] = value;
+  }
+  return out;
+}
+
+/** Field errors of a context's settings (the service kind's validator). */
+export function validateSettings(settings: JsonObject): { pointer: string; detail: string }[] {
+  const errors: { pointer: string; detail: string }[] = [];
+  const { executor, sessionInactiveTimeout, options, autoExecLines, limits } = settings;
+  if (executor !== undefined && !["none", "script", "quickjs"].includes(executor as string)) {
+    errors.push({ pointer: "/settings/executor", detail: "none, script or quickjs" });
+  }
+  if (sessionInactiveTimeout !== undefined && !(Number.isInteger(sessionInactiveTimeout) && (sessionInactiveTimeout as number) >= 0)) {
+    errors.push({ pointer: "/settings/sessionInactiveTimeout", detail: "an integer ≥ 0" });
+  }
+  for (const [name, value] of [["options", options], ["autoExecLines", autoExecLines]] as const) {
+    if (value !== undefined && !(Array.isArray(value) && value.length <= 100 && value.every((x) => typeof x === "string" && x.length <= 1024))) {
+      errors.push({ pointer: `/settings/${name}`, detail: "at most 100 strings of at most 1024 characters" });
+    }
+  }
+  if (limits !== undefined) {
+    if (typeof limits !== "object" || limits === null || Array.isArray(limits)) errors.push({ pointer: "/settings/limits", detail: "an object" });
+    else {
+      for (const [key, value] of Object.entries(limits)) {
+        if (!(key in DEFAULT_LIMITS)) errors.push({ pointer: `/settings/limits/${key}`, detail: "not a known limit" });
+        else if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+          errors.push({ pointer: `/settings/limits/${key}`, detail: "a number ≥ 0" });
+        }
+      }
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,68 @@
+import type { FamilyContext } from "../context.js";
+import type { Family } from "../family.js";
+import { KIND, SasCompute } from "./compute.js";
+import { SAS_ENVIRONMENT, SAS_FLAGS, SAS_DEFAULTS, sasConfig, validateSettings } from "./config.js";
+import { sasComputeApi } from "./plugin.js";
+
+const PREFIX = "/compute";
+
+/** One SasCompute per server (tests run several servers in one process). */
+const running = new WeakMap<FamilyContext, SasCompute>();
+
+function computeOf(ctx: FamilyContext): SasCompute {
+  let compute = running.get(ctx);
+  if (!compute) {
+    compute = new SasCompute(ctx.hub, sasConfig(ctx.config), (e) => ctx.log.error({ err: e }, "sas-compute background work failed"));
+    running.set(ctx, compute);
+  }
+  return compute;
+}
+
+/**
+ * The SAS Viya Compute API family: contexts are services of kind `sas-compute`, compute
+ * sessions are core sessions, and their jobs run in this node's runner.
+ */
+export const sasComputeFamily: Family = {
+  name: "sas-compute",
+  defaults: { sasCompute: SAS_DEFAULTS },
+  environment: SAS_ENVIRONMENT,
+  flags: SAS_FLAGS,
+  enabled: ({ config }) => sasConfig(config).enabled,
+  serviceKinds: [{ kind: KIND, validateSettings, defaultInactiveTimeoutSeconds: SAS_DEFAULTS.limits.defaultInactiveSeconds }],
+  async init(ctx) {
+    const compute = computeOf(ctx);
+    // The built-in context, on first start: the default of the VS Code extension and restaflib.
+    if ((await compute.contexts()).length === 0) {
+      await ctx.hub.services.ensure({
+        id: "sas-job-execution",
+        kind: KIND,
+        name: "SAS Job Execution compute context",
+        description: "Runs the built-in script language.",
+        settings: { executor: "script" },
+      });
+    }
+    await compute.runner.start();
+  },
+  async mount(app, ctx) {
+    if (sasConfig(ctx.config).port !== 0) return;
+    const compute = computeOf(ctx);
+    await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
+  },
+  ownListener(ctx) {
+    const { port, host } = sasConfig(ctx.config);
+    if (port === 0) return null;
+    const compute = computeOf(ctx);
+    return {
+      host,
+      port,
+      register: async (app) => {
+        await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
+      },
+    };
+  },
+  async stop(ctx) {
+    if (!ctx) return;
+    await running.get(ctx)?.runner.stop();
+    running.delete(ctx);
+  },
+};

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Condition, SessionField, SortKey } from "../../../core/query.js";
+import type { Session } from "../../../core/types.js";
+import { collection, paging, param } from "../collection.js";
+import { sessionNotFound } from "../errors.js";
+import { type Fields, compileFilter, parseSortBy } from "../filter.js";
+import { coreId, sessionTag } from "../ids.js";
+import type { Kit, Params } from "../kit.js";
+import { BASE } from "../links.js";
+import { T, acceptsItem, lists, negotiate, sendJson } from "../media.js";
+import { resource } from "../plugin.js";
+import { rootLink, session, sessionSummary, statistics } from "../render.js";
+
+const str = (field: string): Fields[string] => ({ kind: "string", compile: (op, value) => ({ field, op, value }) });
+
+/** SAS session fields in the core query model (contract §4); `failed` is an ended session that failed. */
+const FIELDS: Fields = {
+  id: { kind: "string", compile: (op, value) => ({ field: "id", op, value: op === "like" ? value : (coreId(String(value)) ?? String(value)) }) },
+  name: str("name"),
+  description: str("description"),
+  owner: str("owner"),
+  state: {
+    kind: "string",
+    compile: (op, value) => {
+      const failed: Condition = { and: [{ field: "state", op: "eq", value: "ended" }, { field: "endReason", op: "eq", value: "failed" }] };
+      if (value === "failed" && (op === "eq" || op === "ne")) return op === "eq" ? failed : { not: failed };
+      return { field: "state", op, value };
+    },
+  },
+  serverId: str("nodeId"),
+  creationTimeStamp: { kind: "time", compile: (op, value) => ({ field: "createdAt", op, value }) },
+};
+
+const SORT_FIELDS: Record<string, SessionField> = {
+  id: "id",
+  name: "name",
+  description: "description",
+  owner: "owner",
+  state: "state",
+  serverId: "nodeId",
+  creationTimeStamp: "createdAt",
+};
+
+/** A session's end by DELETE: `closed` by its owner, `killed` by an administrator on another's. */
+export async function deleteSession(kit: Kit, req: FastifyRequest, s: Session): Promise<boolean> {
+  if (s.state === "ended") {
+    await kit.hub.sessions.delete(req.principal, s.id);
+    return true;
+  }
+  const reason = s.owner === req.principal.userId ? "closed" : "killed";
+  const { changed } = await kit.hub.sessions.end(req.principal, s.id, reason);
+  if (changed) kit.compute.runner.cancelStartup(s.id);
+  return changed;
+}
+
+export function sessionRoutes(app: FastifyInstance, kit: Kit): void {
+  resource(app, "/sessions", {
+    GET: async (req, reply) => {
+      const form = negotiate(req, T.collection);
+      const query = req.query as Record<string, unknown>;
+      const contextIds = (await kit.compute.contexts()).map((c) => c.id);
+      const filter = param(query, "filter");
+      const where: Condition = {
+        and: [
+          { field: "serviceId", op: "in", values: contextIds.length > 0 ? contextIds : [""] },
+          { or: [{ field: "state", op: "ne", value: "ended" }, { field: "endReason", op: "eq", value: "failed" }] },
+          ...(filter ? [compileFilter(filter, FIELDS)] : []),
+        ],
+      };
+      const sortBy = param(query, "sortBy");
+      const sort: SortKey[] = sortBy
+        ? parseSortBy(sortBy, Object.keys(SORT_FIELDS)).map((k) => ({ field: SORT_FIELDS[k.field]!, dir: k.dir }))
+        : [{ field: "createdAt", dir: "asc" }];
+      const p = paging(query, 10, kit.limits.maxLimit);
+      const page = await kit.hub.sessions.list(req.principal, { where, sort, limit: p.limit, offset: p.start, count: true });
+      const full = acceptsItem(req, T.session);
+      let items: unknown[] = page.items.map(sessionSummary);
+      if (full) {
+        const stats = await kit.hub.insights.logStats(page.items.map((s) => s.id));
+        const now = kit.hub.clock();
+        items = page.items.map((s) => {
+          const st = stats.get(s.id);
+          const both = {
+            log: statistics(st?.log.count ?? 0, st?.log.lastAt ?? null, s.createdAt),
+            listing: statistics(st?.listing.count ?? 0, st?.listing.lastAt ?? null, s.createdAt),
+          };
+          return session(s, both, kit.compute.runner.counters(s), now);
+        });
+      }
+      const body = collection({
+        name: "sessions",
+        accept: full ? T.session : T.sessionSummary,
+        href: `${BASE}/sessions`,
+        paging: p,
+        count: page.total ?? 0,
+        items,
+        query,
+        up: rootLink(),
+      });
+      return sendJson(reply, 200, T.collection, form, body);
+    },
+  });
+
+  resource(app, "/sessions/:sid", {
+    GET: async (req, reply) => {
+      const summary = lists(req, T.sessionSummary) && !lists(req, T.session);
+      const form = negotiate(req, summary ? T.sessionSummary : T.session);
+      const s = await kit.session(req);
+      reply.header("etag", sessionTag(s));
+      if (summary) return sendJson(reply, 200, T.sessionSummary, form, sessionSummary(s));
+      return sendJson(reply, 200, T.session, form, session(s, await kit.sessionStats(s), kit.compute.runner.counters(s), kit.hub.clock()));
+    },
+    DELETE: async (req, reply) => {
+      const s = await kit.session(req, { activity: false });
+      kit.changeable(req, s);
+      if (!(await deleteSession(kit, req, s))) throw sessionNotFound((req.params as Params).sid ?? "");
+      return reply.code(204).send();
+    },
+  });
+}

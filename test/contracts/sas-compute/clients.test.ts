@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import restaf from "@sassoftware/restaf";
+import restaflib from "@sassoftware/restaflib";
+import { after, before, describe, test } from "node:test";
+import { type Sas, lines, startSas } from "./fixture.js";
+
+const requests = (sas: Sas) =>
+  sas.t.logs
+    .filter((l) => l.includes('"request completed"'))
+    .map((l) => JSON.parse(l) as { req: { method: string; url: string }; res: { statusCode: number } })
+    .filter((e) => e.req.url.startsWith("/compute"))
+    .map((e) => `${e.res.statusCode} ${e.req.method} ${e.req.url}`);
+
+/** Checklist items 49–52: real clients, and the wire behaviour of those that are not JavaScript. */
+describe("sas-compute: real clients", () => {
+  let sas: Sas;
+  before(async () => {
+    // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
+    sas = await startSas({ sasLimits: { maxWaitSeconds: 2 } });
+  });
+  after(() => sas.stop());
+
+  test("49. restaf + restaflib: computeSetup, computeRun, computeResults, re-attach, delete", async () => {
+    const store = restaf.initStore();
+    await store.logon({ host: sas.t.url, token: sas.tokens.alice, tokenType: "bearer", authType: "server" });
+    const before = requests(sas).length;
+    const session = await restaflib.computeSetup(store, null, null);
+    const result = await restaflib.computeRun(store, session, "print hello\nhtml r '<p>x</p>'", { k: "v" });
+    assert.equal(result.SASJobStatus, "completed");
+    const log = await restaflib.computeResults(store, result, "log");
+    assert.ok(log.some((l: any) => l.line === "hello"));
+    assert.deepEqual((await restaflib.computeResults(store, result, "listing")).map((l: any) => l.line), ["hello"]);
+    assert.ok(String(await restaflib.computeResults(store, result, "ods")).includes("<p>x</p>"));
+    const id = session.items("id");
+    const { compute } = await store.addServices("compute");
+    const found = await store.apiCall(compute.links("sessions"), { qs: { filter: `eq( id,'${id}')` } });
+    assert.equal(found.itemsList().size, 1);
+    assert.equal(found.itemsList(0), id);
+    assert.equal((await store.apiCall(session.links("delete"))).status, 204);
+    const wire = requests(sas).slice(before).map((r) => r.replace(/[0-9a-f-]{36}(-ses0000)?/g, "X"));
+    const order = ["200 GET /compute/contexts?filter=contains(name,'SAS+Job+Execution')", "201 POST /compute/contexts/sas-job-execution/sessions", "201 POST /compute/sessions/X/jobs", "GET /compute/sessions/X/jobs/X/state?wait=5", "200 GET /compute/sessions/X/jobs/X", "200 GET /compute/sessions/X/jobs/X/results", "200 GET /compute/sessions/X/jobs/X/log", "200 GET /compute/sessions/X/jobs/X/listing", "200 GET /compute/sessions/X/results/X", "204 DELETE /compute/sessions/X"];
+    let at = 0;
+    for (const step of order) {
+      const i = wire.findIndex((w, k) => k >= at && w.endsWith(step));
+      assert.ok(i >= 0, `${step} in ${wire.join("\n")}`);
+      at = i + 1;
+    }
+  });
+
+  test("50. saspy's wire behaviour", async () => {
+    const accept = (t: string) => ({ accept: `application/vnd.sas.${t}+json` });
+    const contexts = await sas.alice("GET", "/compute/contexts?limit=999999", { headers: { "accept-item": "application/vnd.sas.compute.context.summary+json" } });
+    assert.equal(contexts.status, 200);
+    const created = await sas.alice("POST", "/compute/contexts/sas-job-execution/sessions", {
+      body: { name: "SASPy", description: "saspy session", version: 1, environment: { options: ["-MEMSIZE", "0"] }, attributes: { sessionInactiveTimeout: 120 } },
+      headers: { ...accept("compute.session"), "content-type": "application/vnd.sas.compute.session.request+json" },
+    });
+    assert.equal(created.status, 201);
+    const href = created.headers.get("location")!;
+    const logs: string[] = [];
+    for (let start = 0, limit = 1000; ; start = limit, limit += 1000) {
+      const page = await sas.alice("GET", `${href}/log?start=${start}&limit=${limit}`);
+      if (page.body.items.length === 0) break;
+      logs.push(...lines(page.body));
+    }
+    assert.equal(logs.length, 1);
+    const first = await sas.alice("POST", `${href}/jobs`, { body: { code: ["\n"] }, headers: { accept: "application/json" } });
+    assert.equal(first.status, 201);
+    const job = first.headers.get("location")!;
+    const state = await sas.alice("GET", `${job}/state`, { headers: { accept: "text/plain" } });
+    assert.ok(["pending", "running", "completed"].includes(state.text));
+    const polled = await sas.alice("GET", `${job}/state?wait=30`, { headers: { "if-none-match": first.headers.get("etag")! } });
+    assert.equal(polled.text, "completed");
+    const ods = await sas.run(href, "html page '<p>saspy</p>'");
+    const results = await sas.alice("GET", `${ods.href}/results?includeTypes=ODS`);
+    const html = await sas.alice("GET", results.body.items[0].links[0].href, { headers: accept("collection") });
+    assert.ok(html.text.includes("<p>saspy</p>"));
+    assert.equal((await sas.alice("HEAD", `${href}/data/USER`)).status, 404);
+    const assigned = await sas.alice("POST", `${href}/filerefs`, {
+      body: { name: "_sp_updn", path: "/tmp/up.csv" },
+      headers: { accept: "application/vnd.sas.compute.fileref+json;application/json" },
+    });
+    assert.equal(assigned.status, 201);
+    const head = await sas.alice("HEAD", `${href}/filerefs/_sp_updn`, { headers: { accept: "application/vnd.sas.compute.fileref+json;application/json" } });
+    assert.equal(head.status, 200);
+    const got = await sas.alice("GET", `${href}/filerefs/_sp_updn`);
+    const put = await sas.alice("PUT", `${href}/filerefs/_sp_updn/content`, { raw: Buffer.from("x,y\n"), headers: { "if-match": got.headers.get("etag")!, "content-type": "application/octet-stream" } });
+    assert.equal(put.status, 201);
+    assert.equal((await sas.alice("GET", `${href}/filerefs/_sp_updn/content`)).text, "x,y\n");
+    assert.equal((await sas.alice("DELETE", href, { headers: { accept: "application/json" } })).status, 204);
+  });
+
+  test("51. sasjs' wire behaviour", async () => {
+    const contexts = await sas.alice("GET", "/compute/contexts?limit=10000");
+    const ctx = contexts.body.items.find((c: any) => c.name === "SAS Job Execution compute context");
+    const created = await sas.alice("POST", ctx.links.find((l: any) => l.rel === "createSession").href, { body: {} });
+    const href = created.headers.get("location")!;
+    const state = await sas.alice("GET", `${href}/state?wait=30`, { headers: { "if-none-match": created.headers.get("etag")! } });
+    assert.ok([200, 304].includes(state.status));
+    assert.match((await sas.alice("GET", `${href}/variables/SYSJOBID`)).body.value, /^\d+$/);
+    const posted = await sas.alice("POST", `${href}/jobs`, {
+      body: { name: "sasjs", description: "x", code: ["write _webout '{\"sasjs\":1}'"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },
+    });
+    assert.equal(posted.status, 201);
+    const job = posted.headers.get("location")!;
+    const t0 = Date.now();
+    const now = await sas.alice("GET", `${job}/state?_action=wait&wait=300`);
+    assert.equal(now.status, 200);
+    assert.ok(Date.now() - t0 < 500, "no If-None-Match: at once");
+    await sas.waitState(job, (s) => s === "completed");
+    const body = (await sas.alice("GET", job)).body;
+    const logHref = body.links.find((l: any) => l.rel === "log").href;
+    const log = await sas.alice("GET", `${logHref}/content?start=0&limit=${body.logStatistics.lineCount}`);
+    assert.equal(log.body.count, body.logStatistics.lineCount);
+    assert.equal((await sas.alice("GET", `${href}/filerefs/_webout/content`)).text, '{"sasjs":1}\n');
+    assert.equal((await sas.alice("DELETE", href)).status, 204);
+  });
+
+  test("52. the VS Code extension's wire behaviour", async () => {
+    const found = await sas.alice("GET", `/compute/contexts?filter=${encodeURIComponent("eq(name,'SAS Job Execution compute context')")}`);
+    const id = found.body.items[0].id;
+    assert.equal((await sas.alice("GET", `/compute/contexts/${id}`)).status, 200);
+    const created = await sas.alice("POST", `/compute/contexts/${id}/sessions`, {
+      body: { version: 1, name: "vscode", description: "VS Code", attributes: {}, environment: { options: ["-PAGESIZE=MAX"], autoExecLines: [] } },
+    });
+    assert.equal(created.status, 201);
+    const href = created.headers.get("location")!;
+    const state = await sas.alice("GET", `${href}/state`);
+    const cancel = await sas.alice("PUT", `${href}/state?value=canceled`, { headers: { "if-match": state.headers.get("etag")!, "content-type": "text/plain" }, raw: Buffer.alloc(0) });
+    assert.equal(cancel.status, 200);
+    let start = 0;
+    const session = await sas.alice("GET", `${href}/log?start=${start}&timeout=10`);
+    start += session.body.items.length;
+    assert.equal(start, 1);
+    const job = await sas.alice("POST", `${href}/jobs`, { body: { code: ["print vscode", "html out '<p>v</p>'"], variables: { _SASPROGRAMDIR: "/w" } } });
+    const jobHref = job.headers.get("location")!;
+    const collected: string[] = [];
+    for (let at = 0; ; ) {
+      const page = await sas.alice("GET", `${jobHref}/log?start=${at}&timeout=10`);
+      collected.push(...lines(page.body));
+      at += page.body.items.length;
+      const next = page.body.links.find((l: any) => l.rel === "next");
+      if (next) continue;
+      if ((await sas.alice("GET", `${jobHref}/state`)).text === "completed" && page.body.items.length === 0) break;
+    }
+    assert.ok(collected.includes("vscode"));
+    const results = await sas.alice("GET", `${href}/results?filter=${encodeURIComponent("eq(type,ODS)")}`);
+    const last = results.body.items.at(-1).links.filter((l: any) => l.type === "text/html").at(-1);
+    assert.ok((await sas.alice("GET", last.href)).text.includes('id="IDX1"'));
+    assert.equal((await sas.alice("DELETE", href, { headers: { "if-match": '"stale"' } })).status, 204);
+  });
+});
