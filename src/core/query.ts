@@ -92,9 +92,18 @@ export type Condition =
   | { readableBy: string };
 
 export type SortDirection = "asc" | "desc";
+/** A path into `attributes` (`attributes.game.numTeams`); a missing value sorts as NULL. */
+export type AttributeField = `attributes.${string}`;
+/**
+ * The JSON type an attribute sort compares (so numbers sort as numbers in every store).
+ * A path should hold one type: how values of another type sort depends on the store.
+ */
+export type AttributeType = "string" | "number" | "boolean";
 export interface SortKey {
-  field: SessionField;
+  field: SessionField | AttributeField;
   dir: SortDirection;
+  /** For attribute paths only; "string" when not given. */
+  type?: AttributeType;
 }
 
 export interface SessionQuery {
@@ -180,9 +189,13 @@ export function validateCondition(c: Condition): void {
   }
 }
 
+export const isAttributeField = (field: string): field is AttributeField => ATTRIBUTE_PATH.test(field);
+
 export function validateSort(sort: SortKey[]): void {
   for (const key of sort) {
-    if (!SORTABLE_FIELDS.includes(key.field)) throw invalid(`${key.field} cannot be sorted on.`);
+    if (!SORTABLE_FIELDS.includes(key.field as SessionField) && !isAttributeField(key.field)) {
+      throw invalid(`${key.field} cannot be sorted on.`);
+    }
   }
 }
 

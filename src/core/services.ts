@@ -1,7 +1,7 @@
 import type { Store } from "../store/store.js";
 import { CoreError, type FieldError, forbidden, invalid, notFound } from "./errors.js";
 import type { EventBus, EventDraft } from "./events.js";
-import { type JsonObject, type Principal, SYSTEM_PRINCIPAL, type Service } from "./types.js";
+import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Principal, SYSTEM_PRINCIPAL, type Service } from "./types.js";
 
 export interface ServiceInput {
   id: string;
@@ -119,17 +119,25 @@ export class ServiceDirectory {
     return result.service;
   }
 
-  /** Creates the service unless it exists; for families' built-in services at start. */
+  /**
+   * Creates the service unless it exists; for families' built-in services at start. Unless
+   * the input names a number, it takes the lowest free one from BUILT_IN_SERVICE_NUMBERS up.
+   */
   async ensure(input: ServiceInput): Promise<Service> {
-    const existing = await this.get(input.id);
-    if (existing) return existing;
-    try {
-      return await this.create(SYSTEM_PRINCIPAL, input);
-    } catch (e) {
-      const raced = await this.get(input.id);
-      if (raced) return raced;
-      throw e;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const existing = await this.get(input.id);
+      if (existing) return existing;
+      const taken = new Set((await this.list()).map((s) => s.number));
+      let number = BUILT_IN_SERVICE_NUMBERS;
+      while (taken.has(number)) number += 1;
+      try {
+        return await this.create(SYSTEM_PRINCIPAL, { ...input, number: input.number ?? number });
+      } catch (e) {
+        // Another node made it, or took that number first: look again.
+        if (!(e instanceof CoreError && e.kind === "already-exists")) throw e;
+      }
     }
+    throw new CoreError("conflict", `The service ${input.id} could not be made.`);
   }
 
   async update(p: Principal, id: string, patch: ServiceUpdate, expectedVersion: number | null = null): Promise<Service> {

@@ -99,9 +99,16 @@ export interface UpdateOptions {
 export interface JoinOptions {
   password?: string;
   team?: number;
-  teams?: TeamLayout | null;
+  /**
+   * The team layout, or a function of the locked session that gives it (for families
+   * that keep the layout in the session's attributes, so a concurrent change of layout
+   * is never missed).
+   */
+  teams?: TeamLayout | null | ((current: Session) => TeamLayout | null);
   /** Lower hard limit than the hub's, for families that configure one. */
   maxMembers?: number;
+  /** Only a session of this service; any other is not-found. */
+  serviceId?: string;
 }
 
 export interface LeaveOptions {
@@ -109,12 +116,17 @@ export interface LeaveOptions {
   migrateOwner?: boolean;
   /** The session ends (closed) when its last member leaves. */
   endWhenEmpty?: boolean;
+  /** Only a session of this service; any other is not-found. */
+  serviceId?: string;
 }
 
 const CONTENT_FIELDS = ["name", "description", "status", "attributes", "client"] as const;
 const OWNER_FIELDS = ["visibility", "capacity", "inactiveTimeoutSeconds", "invited", "owner"] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Families that serve one service see the sessions of other services as not existing. */
+const outside = (s: Session, serviceId: string | undefined) => serviceId !== undefined && s.serviceId !== serviceId;
 
 function validCapacity(capacity: number | null | undefined): void {
   if (capacity === null || capacity === undefined) return;
@@ -159,9 +171,9 @@ export class Sessions {
   // Reading ------------------------------------------------------------------
 
   /** A session the caller may read, or `not-found` (existence is not revealed). */
-  async get(p: Principal, ref: string | number, opts: { activity?: boolean } = {}): Promise<Session> {
+  async get(p: Principal, ref: string | number, opts: { activity?: boolean; serviceId?: string } = {}): Promise<Session> {
     const s = await this.find(ref);
-    if (!s || !policy.canRead(p, s)) throw notFound();
+    if (!s || !policy.canRead(p, s) || outside(s, opts.serviceId)) throw notFound();
     if (opts.activity !== false && this.countsAsActivity(p, s)) return this.markActivity(s);
     return s;
   }
@@ -521,7 +533,7 @@ export class Sessions {
   async join(p: Principal, id: string, opts: JoinOptions = {}): Promise<{ session: Session; joined: boolean }> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const target = await this.find(id);
-      if (!target || !isLive(target) || !policy.canRead(p, target)) throw notFound();
+      if (!target || !isLive(target) || !policy.canRead(p, target) || outside(target, opts.serviceId)) throw notFound();
       // The password is verified outside the lock (scrypt is slow); the write then
       // requires the hash to be the one verified against.
       let verifiedHash: string | null = target.passwordHash;
@@ -552,7 +564,8 @@ export class Sessions {
           throw new CoreError("session-full", "The session is full.");
         }
         const now = this.now();
-        const team = placeInTeam(current.members, opts.teams ?? null, opts.team);
+        const layout = typeof opts.teams === "function" ? opts.teams(current) : (opts.teams ?? null);
+        const team = placeInTeam(current.members, layout, opts.team);
         const member: Member = { userId: p.userId, joinedAt: now, team };
         const next = this.bumped(withActivity({ ...current, members: [...current.members, member] }, now), now);
         return { next, events: [sessionEvent("member.joined", next, { userId: p.userId, team })] };
@@ -574,7 +587,7 @@ export class Sessions {
     opts: LeaveOptions = {},
   ): Promise<{ session: Session | null; left: boolean; ended: boolean }> {
     const target = await this.find(id);
-    if (!target || !policy.canRead(p, target)) throw notFound();
+    if (!target || !policy.canRead(p, target) || outside(target, opts.serviceId)) throw notFound();
     if (userId !== p.userId && !policy.canAdminister(p, target)) throw forbidden("Only the owner or an administrator removes others.");
     let ended = false;
     const result = await this.mutate(target.id, (current) => {

@@ -69,6 +69,13 @@ export interface Session {
 
 export interface ServiceSettings extends JsonObject {}
 
+/**
+ * Families' built-in services (made at start by `ServiceDirectory.ensure`) are numbered
+ * up from here, and stores number other services below it, so the small numbers stay for
+ * the services operators make and number themselves (Roundware project ids).
+ */
+export const BUILT_IN_SERVICE_NUMBERS = 1_000_000_000;
+
 export interface Service {
   id: string;
   number: number;

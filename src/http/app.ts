@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from "fastify";
 import type { Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AccessLog } from "./access-log.js";
@@ -7,6 +8,9 @@ import type { Metrics } from "./metrics.js";
 import { validatorCompiler } from "./validation.js";
 
 export type App = FastifyInstance;
+
+/** A listener or plugin scope whose TypeBox route schemas type requests and replies. */
+export type TypeBoxApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -4,7 +4,7 @@ import { CoreError } from "../../src/core/errors.js";
 import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import type { Condition, SessionQuery } from "../../src/core/query.js";
-import type { Session } from "../../src/core/types.js";
+import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Session } from "../../src/core/types.js";
 import type { NewSession, Store } from "../../src/store/store.js";
 
 /**
@@ -125,6 +125,14 @@ export function storeConformance(factory: StoreFactory): void {
       assert.ok(listed.includes("svc-a") && listed.includes("svc-b"));
     });
 
+    test("services: numbers given at or above BUILT_IN_SERVICE_NUMBERS do not move the numbers assigned after them", async () => {
+      const service = (id: string, number?: number) => ({ id, number, kind: "generic", name: id, description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 });
+      await store.insertService(service("built-in-x", BUILT_IN_SERVICE_NUMBERS), () => [], tick());
+      await store.insertService(service("built-in-y", BUILT_IN_SERVICE_NUMBERS + 1), () => [], tick());
+      const after = await store.insertService(service("after-built-ins"), () => [], tick());
+      assert.ok(after.service.number < BUILT_IN_SERVICE_NUMBERS, `assigned ${after.service.number}`);
+    });
+
     test("sessions round-trip every field, by id and by number", async () => {
       const s = await insert({
         name: "n",
@@ -186,7 +194,8 @@ export function storeConformance(factory: StoreFactory): void {
       const svc = (await store.insertService({ id: "pages", kind: "generic", name: "P", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const made: Session[] = [];
       for (let i = 0; i < 25; i += 1) {
-        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7) }));
+        const attributes: JsonObject = i % 6 === 0 ? {} : { game: { rank: (i % 4) * 5, server: `srv-${i % 3}` } };
+        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes }));
       }
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
       for (const sort of [
@@ -194,6 +203,8 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "status", dir: "desc" }],
         [{ field: "capacity", dir: "asc" }, { field: "createdAt", dir: "desc" }],
         [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
+        [{ field: "attributes.game.rank", dir: "desc", type: "number" }],
+        [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.rank", dir: "desc", type: "number" }],
       ] as SessionQuery["sort"][]) {
         const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         assert.equal(all.length, 25);
@@ -224,6 +235,18 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(await names([{ field: "name", dir: "desc" }]), ["Ä", "b-", "b", "ab", "a", "_b", "B"]);
       const first = await store.querySessions({ where, sort: [{ field: "name", dir: "asc" }], limit: 3 });
       assert.deepEqual(await names([{ field: "name", dir: "asc" }], first.nextCursor ?? undefined), ["ab", "b", "b-", "Ä"]);
+    });
+
+    test("sort by attribute paths: absent values sort as NULL (first ascending, last descending)", async () => {
+      const svc = (await store.insertService({ id: "attr-sort", kind: "generic", name: "S", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      for (let i = 0; i < 14; i += 1) await insert({ serviceId: svc, attributes: i % 5 === 0 ? {} : { game: { teams: (i % 4) * 5, map: `m${i % 4}` } } });
+      const where: Condition = { field: "serviceId", op: "eq", value: svc };
+      const teams = (s: Session) => ((s.attributes.game as { teams?: number } | undefined)?.teams ?? null);
+      const sorted = async (sort: SessionQuery["sort"]) => (await store.querySessions({ where, sort, limit: 100 })).items.map(teams);
+      assert.deepEqual(await sorted([{ field: "attributes.game.teams", dir: "asc", type: "number" }]), [null, null, null, 0, 0, 0, 5, 5, 5, 10, 10, 15, 15, 15]);
+      assert.deepEqual(await sorted([{ field: "attributes.game.teams", dir: "desc", type: "number" }]), [15, 15, 15, 10, 10, 5, 5, 5, 0, 0, 0, null, null, null]);
+      assert.deepEqual(await sorted([{ field: "attributes.game.map", dir: "desc" }]), [15, 15, 15, 10, 10, 5, 5, 5, 0, 0, 0, null, null, null]);
+      await assert.rejects(store.querySessions({ where, sort: [{ field: "attributes.a b" as "attributes.x", dir: "asc" }], limit: 1 }), (e) => e instanceof CoreError && e.kind === "invalid");
     });
 
     test("mutate: compare-and-set, no lost updates under concurrency, rollback on rejection", async () => {

@@ -1,5 +1,6 @@
 import { invalid } from "../../core/errors.js";
 import {
+  type AttributeType,
   CLIENT_FIELDS,
   type Condition,
   type Scalar,
@@ -8,6 +9,7 @@ import {
   attributePath,
   decodeCursor,
   fieldType,
+  isAttributeField,
 } from "../../core/query.js";
 
 /**
@@ -144,10 +146,19 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
   }
 }
 
-export function compileOrder(sort: SortKey[]): string {
-  return sort
-    .map((k) => `${COLUMNS[k.field as keyof typeof COLUMNS]} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
-    .join(", ");
+/** A value of each attribute type, for the dialect to pick the typed form of a JSON path. */
+const TYPE_SAMPLE: Record<AttributeType, Scalar> = { string: "", number: 0, boolean: false };
+
+const typeOf = (key: SortKey): AttributeType => key.type ?? "string";
+
+/** The SQL of a sort key: a column, or the typed value at a JSON path into `attributes` (NULL when absent). */
+function sortColumn(dialect: Dialect, key: SortKey): string {
+  if (!isAttributeField(key.field)) return COLUMNS[key.field as keyof typeof COLUMNS];
+  return dialect.jsonPath("s.attributes", attributePath(key.field), TYPE_SAMPLE[typeOf(key)]);
+}
+
+export function compileOrder(sort: SortKey[], dialect: Dialect): string {
+  return sort.map((k) => `${sortColumn(dialect, k)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`).join(", ");
 }
 
 /** "Rows after the cursor row" for the given order (NULLs first ascending, last descending). */
@@ -155,21 +166,24 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
   const values = decodeCursor(cursor, sort.length);
   const build = (i: number): string => {
     const key = sort[i]!;
-    const column = COLUMNS[key.field as keyof typeof COLUMNS];
     const v = values[i] ?? null;
+    const column = sortColumn(b.dialect, key);
+    const attribute = isAttributeField(key.field);
+    if (attribute && v !== null && typeof v !== typeOf(key)) throw invalid("The cursor is not valid for this query.");
+    const value = () => (attribute ? b.bind(b.dialect.jsonValue(v)) : b.bind(v));
     // Parameters are positional: bind in the order they appear in the text, so the
     // rest of the key is built only where it is written.
     const rest = () => (i === sort.length - 1 ? "1=0" : build(i + 1));
-    const nullable = NULLABLE.has(key.field);
+    const nullable = attribute || NULLABLE.has(key.field as SessionField);
     if (key.dir === "asc") {
       if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest()}))` : rest();
-      const greater = `${column} > ${b.bind(v)}`;
-      const equal = `${column} = ${b.bind(v)}`;
+      const greater = `${column} > ${value()}`;
+      const equal = `${column} = ${value()}`;
       return `(${greater} OR (${equal} AND ${rest()}))`;
     }
     if (v === null) return nullable ? `(${column} IS NULL AND ${rest()})` : rest();
-    const less = `${column} < ${b.bind(v)}${nullable ? ` OR ${column} IS NULL` : ""}`;
-    const equal = `${column} = ${b.bind(v)}`;
+    const less = `${column} < ${value()}${nullable ? ` OR ${column} IS NULL` : ""}`;
+    const equal = `${column} = ${value()}`;
     return `(${less} OR (${equal} AND ${rest()}))`;
   };
   return build(0);
@@ -178,7 +192,18 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
 /** The values of the sort keys of a row, for its cursor. */
 export function sortValues(row: Record<string, unknown>, sort: SortKey[]): Scalar[] {
   return sort.map((k) => {
+    if (isAttributeField(k.field)) {
+      const v = attributeScalar(row.attributes, attributePath(k.field));
+      return typeof v === typeOf(k) ? v : null;
+    }
     const v = k.field === "memberCount" ? (row.members as unknown[]).length : row[k.field];
     return (v ?? null) as Scalar;
   });
+}
+
+/** The scalar at a path of an attributes object; objects and arrays do not sort, so they count as NULL. */
+function attributeScalar(attributes: unknown, path: string[]): Scalar {
+  let node = attributes;
+  for (const key of path) node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node === undefined || (typeof node === "object" && node !== null) ? null : (node as Scalar);
 }

@@ -25,7 +25,7 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
   if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
   const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
   const limit = Math.max(0, query.limit);
-  const sql = `${select}${whereSql} ORDER BY ${compileOrder(sort)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+  const sql = `${select}${whereSql} ORDER BY ${compileOrder(sort, dialect)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
   return {
     sql,
     params: b.params,

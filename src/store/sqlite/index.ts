@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
 import type { Condition, Page, SessionQuery } from "../../core/query.js";
-import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
+import { type ApiToken, BUILT_IN_SERVICE_NUMBERS, type FamilyRecord, type Job, type JobState, type LogLine, type LogStream, type Service, type Session, type User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
   JOB_UPDATE_COLUMNS,
@@ -200,7 +200,8 @@ export class SqliteStore implements Store {
     try {
       return this.tx(() => {
         const number =
-          service.number ?? Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM services")?.n ?? 1);
+          service.number ??
+          Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM services WHERE number < ?", BUILT_IN_SERVICE_NUMBERS)?.n ?? 1);
         this.run(
           `INSERT INTO services (id, number, kind, name, description, settings, default_timeout, created_at, updated_at, version)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,

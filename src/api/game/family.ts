@@ -1,0 +1,32 @@
+import type { Family } from "../family.js";
+import { GAME_DEFAULTS, GAME_ENVIRONMENT, GAME_FLAGS, gameConfig } from "./config.js";
+import { gameApi } from "./plugin.js";
+import { GAME_KIND, GameService } from "./service.js";
+
+/**
+ * The game "Session Routes" family (AcceleratXR session_services): `/sessions…` at the
+ * root of the shared listener, serving one service of kind `game`.
+ */
+export const gameFamily: Family = {
+  name: "game",
+  defaults: { game: GAME_DEFAULTS },
+  environment: GAME_ENVIRONMENT,
+  flags: GAME_FLAGS,
+  enabled: ({ config }) => gameConfig(config).enabled,
+  serviceKinds: [GAME_KIND],
+  init: async ({ config, hub, log }) => {
+    const { maxUsersPerSession, inactiveTimeoutSeconds, serviceId } = gameConfig(config);
+    if (!Number.isInteger(maxUsersPerSession) || maxUsersPerSession < 1) throw new Error("game.maxUsersPerSession must be an integer ≥ 1");
+    const service = await hub.services.ensure({
+      id: serviceId,
+      kind: GAME_KIND.kind,
+      name: "Game sessions",
+      defaultInactiveTimeoutSeconds: inactiveTimeoutSeconds,
+    });
+    if (service.kind !== GAME_KIND.kind) log.warn({ serviceId, kind: service.kind }, "the game API serves a service of another kind");
+  },
+  mount: async (app, ctx) => {
+    const service = new GameService(ctx, gameConfig(ctx.config).serviceId);
+    await app.register((scope) => gameApi(scope, ctx, service));
+  },
+};
