@@ -29,6 +29,8 @@ export async function serve(flags: Record<string, string>): Promise<void> {
     throw new CliError(`cannot listen: ${(e as Error).message}`);
   }
   for (const l of listening) logger.info({ listener: l.name, url: l.url, nodeId: server.nodeId }, "listening");
+  // The log stream is buffered; operators (and supervisors watching for readiness) see this now.
+  logger.flush();
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -7,9 +7,9 @@ import { type Sas, lines, startSas } from "./fixture.js";
 const requests = (sas: Sas) =>
   sas.t.logs
     .filter((l) => l.includes('"request completed"'))
-    .map((l) => JSON.parse(l) as { req: { method: string; url: string }; res: { statusCode: number } })
-    .filter((e) => e.req.url.startsWith("/compute"))
-    .map((e) => `${e.res.statusCode} ${e.req.method} ${e.req.url}`);
+    .map((l) => JSON.parse(l) as { method: string; url: string; status: number })
+    .filter((e) => e.url.startsWith("/compute"))
+    .map((e) => `${e.status} ${e.method} ${e.url}`);
 
 /** Checklist items 49–52: real clients, and the wire behaviour of those that are not JavaScript. */
 describe("sas-compute: real clients", () => {
