@@ -9,6 +9,8 @@ export interface BenchContext {
   api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
   /** Creates users and returns one API token each. */
   users(prefix: string, n: number): Promise<string[]>;
+  /** An HS256 JWT for the server's bench secret. */
+  jwt(uid: string, roles?: string[]): Promise<string>;
 }
 
 export interface Scenario {
@@ -16,6 +18,11 @@ export interface Scenario {
   /** The scenario of another family this one is compared with, by name. */
   compareWith?: string;
   setup(ctx: BenchContext): Promise<Load>;
+  /**
+   * A measurement wrk cannot make (latency of a multi-step exchange): given the node
+   * URLs, the scenario measures itself. `setup` still prepares its data.
+   */
+  run?(ctx: BenchContext, load: Load, seconds: number): Promise<import("./wrk.js").Measured>;
 }
 
 /** A Lua table literal of strings. */

@@ -4,6 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { SignJWT } from "jose";
 import pg from "pg";
 import { type PostgresCluster, startPostgres } from "../test/helpers/postgres.js";
 import type { BenchContext, Scenario } from "./context.js";
@@ -25,6 +26,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ADMIN_TOKEN = "shk_bench-admin-token-0123456789abcdefghijklmnopqrs";
+const JWT_SECRET = "bench-jwt-secret";
 
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
@@ -55,7 +57,13 @@ async function startNode(dir: string, name: string, databaseUrl: string): Promis
   const m = await start(
     process.execPath,
     ["bin/sessionhub.js", "serve", "--port", "0", "--data-dir", join(dir, name)],
-    { SESSIONHUB_ADMIN_TOKEN: ADMIN_TOKEN, SESSIONHUB_LOG_LEVEL: "info", SESSIONHUB_DATABASE_URL: databaseUrl },
+    {
+      SESSIONHUB_ADMIN_TOKEN: ADMIN_TOKEN,
+      SESSIONHUB_LOG_LEVEL: "info",
+      SESSIONHUB_DATABASE_URL: databaseUrl,
+      SESSIONHUB_JWT_SECRET: JWT_SECRET,
+      SESSIONHUB_MAXSCALE_PORT: "-1",
+    },
     /"listener":"main","url":"(http:\/\/[^"]+)"/,
   );
   return m[1]!;
@@ -84,6 +92,11 @@ function context(url: string, dir: string): BenchContext {
       }
       return tokens;
     },
+    jwt: (uid, roles = []) =>
+      new SignJWT({ profile: JSON.stringify({ uid, roles }) })
+        .setProtectedHeader({ alg: "HS256" })
+        .setExpirationTime("2h")
+        .sign(new TextEncoder().encode(JWT_SECRET)),
   };
   return ctx;
 }
@@ -127,12 +140,12 @@ async function rawSelects(databaseUrl: string): Promise<Measured> {
   return { rps: requests / SECONDS, requests, non2xx: 0, errors: 0, p50ms: NaN, p99ms: NaN };
 }
 
+/** Each scenario prepares its data, then is measured, in order (the order sets what the store holds). */
 async function runScenarios(urls: string[], scenarios: Scenario[], dir: string, rows: Row[], label: string) {
   const ctx = context(urls[0]!, dir);
-  const loads: { scenario: Scenario; load: Load }[] = [];
-  for (const scenario of scenarios) loads.push({ scenario, load: await scenario.setup(ctx) });
-  for (const { scenario, load } of loads) {
-    const m = await measureNodes(urls, load, dir, `${label} ${scenario.name}`);
+  for (const scenario of scenarios) {
+    const load = await scenario.setup(ctx);
+    const m = scenario.run ? await scenario.run(ctx, load, SECONDS) : await measureNodes(urls, load, dir, `${label} ${scenario.name}`);
     console.log(`${label} ${scenario.name}: ${m.rps.toFixed(0)} req/s, p99 ${m.p99ms.toFixed(2)} ms, non-2xx ${m.non2xx}`);
     rows.push({ name: `${label}${scenario.name}`, m, compareWith: scenario.compareWith ? `${label}${scenario.compareWith}` : undefined });
   }

@@ -1,6 +1,6 @@
 import { type Scenario, luaList } from "../context.js";
 
-/** The foundation's hot paths: GET one session, list 100, create, join. */
+/** The foundation's hot paths: GET one session, list 100 (and 1000), create, join. */
 export const nativeScenarios: Scenario[] = [
   {
     name: "native GET one session (token auth)",
@@ -15,6 +15,12 @@ export const nativeScenarios: Scenario[] = [
     name: "native list 100 sessions",
     async setup(ctx) {
       return { method: "GET", path: "/api/v1/sessions?service=bench-read&limit=100", headers: { authorization: `Bearer ${ctx.adminToken}` } };
+    },
+  },
+  {
+    name: "native list 1000 sessions",
+    async setup(ctx) {
+      return { method: "GET", path: "/api/v1/sessions?limit=1000", headers: { authorization: `Bearer ${ctx.adminToken}` } };
     },
   },
   {

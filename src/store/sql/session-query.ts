@@ -12,6 +12,10 @@ export interface CompiledPage {
 /**
  * A page of sessions as one statement: `select` reads the sessions table aliased `s`.
  * It asks for one row more than the limit, to know whether there is a next page.
+ *
+ * The page is chosen by a subquery that sorts session numbers only; the full rows, with
+ * their members folded in, are then built for the page alone. Sorting full rows would
+ * build them (member aggregates included) for every match before the limit applies.
  */
 export function compileSessionPage(dialect: Dialect, select: string, query: SessionQuery): CompiledPage {
   const sort = withTieBreak(query.sort);
@@ -25,7 +29,9 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
   if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
   const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
   const limit = Math.max(0, query.limit);
-  const sql = `${select}${whereSql} ORDER BY ${compileOrder(sort, dialect)} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+  const order = compileOrder(sort, dialect);
+  const pageNumbers = `SELECT s.number FROM sessions s${whereSql} ORDER BY ${order} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
+  const sql = `${select} WHERE s.number IN (${pageNumbers}) ORDER BY ${order}`;
   return {
     sql,
     params: b.params,

@@ -9,6 +9,7 @@ import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
   JOB_UPDATE_COLUMNS,
   JOB_WRITE_COLUMNS,
+  MEMBER_SEQ_AT,
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
   bySession,
@@ -21,7 +22,7 @@ import {
   logStatsFromRows,
   recordFromRow,
   serviceFromRow,
-  sessionFromRow,
+  sessionFromValues,
   sessionValues,
   tokenFromRow,
   userFromRow,
@@ -77,6 +78,7 @@ export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly cache = new SessionCache(10_000);
   private readonly nodeId: string;
   private readonly clock: () => number;
@@ -103,6 +105,17 @@ export class SqliteStore implements Store {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /** Session reads return arrays of values (see sessionFromValues); their statements are kept apart. */
+  private sessionRows(sql: string, params: unknown[]): unknown[][] {
+    let s = this.rawStatements.get(sql);
+    if (!s) {
+      if (this.rawStatements.size > 2000) this.rawStatements.clear();
+      s = this.db.prepare(sql).raw(true);
+      this.rawStatements.set(sql, s);
+    }
+    return s.all(...params) as unknown[][];
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
@@ -302,8 +315,8 @@ export class SqliteStore implements Store {
   // Sessions ----------------------------------------------------------------
 
   private readSession(where: string, value: unknown): Session | null {
-    const row = this.get(`${SELECT_SESSION} WHERE ${where}`, value);
-    return row ? sessionFromRow(row) : null;
+    const row = this.sessionRows(`${SELECT_SESSION} WHERE ${where}`, [value])[0];
+    return row ? sessionFromValues(row) : null;
   }
 
   private insertMembers(sessionId: string, members: Session["members"], firstSeq: number): void {
@@ -364,7 +377,7 @@ export class SqliteStore implements Store {
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
     const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query);
-    const page = compiled.page((this.stmt(compiled.sql).all(...compiled.params) as Row[]).map(sessionFromRow));
+    const page = compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
@@ -403,9 +416,9 @@ export class SqliteStore implements Store {
   async mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null> {
     this.cache.drop(id);
     return this.tx(() => {
-      const row = this.get(`${SELECT_SESSION} WHERE s.id = ?`, id);
+      const row = this.sessionRows(`${SELECT_SESSION} WHERE s.id = ?`, [id])[0];
       if (!row) return null;
-      const current = sessionFromRow(row);
+      const current = sessionFromValues(row);
       const mutation = mutator(current);
       if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
       const { next } = mutation;
@@ -413,7 +426,7 @@ export class SqliteStore implements Store {
         this.run("DELETE FROM sessions WHERE id = ?", id);
       } else {
         const diff = diffMembers(current.members, next.members);
-        const memberSeq = Number(row.member_seq);
+        const memberSeq = Number(row[MEMBER_SEQ_AT]);
         const values = sessionValues(next).slice(1);
         const r = this.run(UPDATE_SESSION, ...values, memberSeq + diff.added.length, id, current.version);
         if (r.changes !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
