@@ -31,5 +31,5 @@ export interface Family {
   /** A listener of its own, when configured. */
   ownListener?(ctx: FamilyContext): OwnListener | null;
   /** Stops its background work (of the server whose context it is given). */
-  stop?(ctx?: FamilyContext): Promise<void>;
+  stop?(ctx: FamilyContext): Promise<void>;
 }

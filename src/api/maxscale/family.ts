@@ -1,6 +1,6 @@
 import { WindowLimiter } from "../../auth/limiter.js";
-import type { FamilyContext } from "../context.js";
 import type { Family } from "../family.js";
+import { perServer } from "../per-server.js";
 import type { Api } from "./api.js";
 import { MAXSCALE_DEFAULTS, MAXSCALE_ENVIRONMENT, MAXSCALE_FLAGS, checkMaxscaleConfig, maxscaleConfig } from "./config.js";
 import { maxscaleApi } from "./plugin.js";
@@ -10,30 +10,18 @@ import { SessionReader } from "./session-reader.js";
 
 const LOOPBACK = /^(127\.|::1$|localhost$|\[::1\]$)/;
 
-/**
- * One family state per server (tests run several servers in one process); it lives as
- * long as the server's context. Nothing in it needs stopping: the session log's
- * subscription goes with the server's event bus.
- */
-const states = new WeakMap<FamilyContext, Api>();
-
-function api(ctx: FamilyContext): Api {
-  let state = states.get(ctx);
-  if (!state) {
-    const config = maxscaleConfig(ctx.config);
-    const reader = new SessionReader(ctx.hub, config, new ReverseDns(config.dnsServers, ctx.hub.clock));
-    state = {
-      hub: ctx.hub,
-      config,
-      reader,
-      sessionLog: new SessionLog(ctx.hub, ctx.log),
-      authFailures: new WindowLimiter(config.authFailuresPerMinute, 60_000, ctx.hub.clock),
-      startedAt: ctx.startedAt,
-    };
-    states.set(ctx, state);
-  }
-  return state;
-}
+/** Nothing in it needs stopping: the session log's subscription goes with the server's event bus. */
+const api = perServer((ctx): Api => {
+  const config = maxscaleConfig(ctx.config);
+  return {
+    hub: ctx.hub,
+    config,
+    reader: new SessionReader(ctx.hub, config, new ReverseDns(config.dnsServers, ctx.hub.clock)),
+    sessionLog: new SessionLog(ctx.hub, ctx.log),
+    authFailures: new WindowLimiter(config.authFailuresPerMinute, 60_000, ctx.hub.clock),
+    startedAt: ctx.startedAt,
+  };
+});
 
 /**
  * MaxScale's REST API over the hub's sessions: `/v1/...` on the shared listener, and the

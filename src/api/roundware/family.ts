@@ -1,22 +1,12 @@
-import type { FamilyContext } from "../context.js";
 import type { Family } from "../family.js";
+import { perServer } from "../per-server.js";
 import { ROUNDWARE_DEFAULTS, ROUNDWARE_ENVIRONMENT, ROUNDWARE_FLAGS, listenerPort, roundwareConfig } from "./config.js";
 import { Roundware } from "./context.js";
 import { notFound, sendError } from "./errors.js";
 import { ROUNDWARE_PREFIX, roundwareApi } from "./index.js";
 import { KIND, validateProjectSettings } from "./projects.js";
 
-/** One family state per server: init creates it, mount and the own listener share it. */
-const states = new WeakMap<FamilyContext, Roundware>();
-
-function stateOf(ctx: FamilyContext): Roundware {
-  let rw = states.get(ctx);
-  if (!rw) {
-    rw = new Roundware(ctx);
-    states.set(ctx, rw);
-  }
-  return rw;
-}
+const stateOf = perServer((ctx) => new Roundware(ctx));
 
 export const roundwareFamily: Family = {
   name: "roundware",

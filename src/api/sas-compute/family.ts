@@ -1,22 +1,14 @@
-import type { FamilyContext } from "../context.js";
 import type { Family } from "../family.js";
+import { perServer } from "../per-server.js";
 import { KIND, SasCompute } from "./compute.js";
 import { SAS_ENVIRONMENT, SAS_FLAGS, SAS_DEFAULTS, sasConfig, validateSettings } from "./config.js";
 import { sasComputeApi } from "./plugin.js";
 
 const PREFIX = "/compute";
 
-/** One SasCompute per server (tests run several servers in one process). */
-const running = new WeakMap<FamilyContext, SasCompute>();
-
-function computeOf(ctx: FamilyContext): SasCompute {
-  let compute = running.get(ctx);
-  if (!compute) {
-    compute = new SasCompute(ctx.hub, sasConfig(ctx.config), (e) => ctx.log.error({ err: e }, "sas-compute background work failed"));
-    running.set(ctx, compute);
-  }
-  return compute;
-}
+const computeOf = perServer(
+  (ctx) => new SasCompute(ctx.hub, sasConfig(ctx.config), (e) => ctx.log.error({ err: e }, "sas-compute background work failed")),
+);
 
 /**
  * The SAS Viya Compute API family: contexts are services of kind `sas-compute`, compute
@@ -61,8 +53,6 @@ export const sasComputeFamily: Family = {
     };
   },
   async stop(ctx) {
-    if (!ctx) return;
-    await running.get(ctx)?.runner.stop();
-    running.delete(ctx);
+    await computeOf(ctx).runner.stop();
   },
 };
