@@ -63,11 +63,18 @@ const userEvent = (userId: string): EventDraft => ({ type: "user.changed", sessi
  * drops what it cached about the user or token.
  */
 export class Users {
+  /** Users by id, for the per-request lookups of families; dropped on user events from any node. */
+  private readonly cache = new Map<string, User>();
+
   constructor(
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    bus.subscribe((events) => {
+      for (const e of events) if (e.type === "user.changed") this.cache.delete(String(e.data.userId));
+    });
+  }
 
   private async announce(events: EventDraft[]): Promise<void> {
     this.bus.publish(await this.store.insertEvents(events));
@@ -112,8 +119,15 @@ export class Users {
   }
 
   /** Without an access check, for authenticators and families' own lookups. */
-  find(id: string): Promise<User | null> {
-    return this.store.getUser(id);
+  async find(id: string): Promise<User | null> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const user = await this.store.getUser(id);
+    if (user) {
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(id, user);
+    }
+    return user;
   }
 
   findByNumber(number: number): Promise<User | null> {

@@ -39,6 +39,7 @@ function serviceEvent(type: EventDraft["type"], s: Service): EventDraft {
 export class ServiceDirectory {
   private readonly kinds = new Map<string, ServiceKind>([["generic", { kind: "generic" }]]);
   private readonly cache = new Map<string, Service>();
+  private readonly idByNumber = new Map<number, string>();
 
   constructor(
     private readonly store: Store,
@@ -60,12 +61,14 @@ export class ServiceDirectory {
   }
 
   async get(ref: string | number): Promise<Service | null> {
-    if (typeof ref === "string") {
-      const hit = this.cache.get(ref);
-      if (hit) return hit;
-    }
+    const hit = this.cache.get(typeof ref === "string" ? ref : (this.idByNumber.get(ref) ?? ""));
+    // A number can pass to a new service after a delete: a hit must still carry it.
+    if (hit && (typeof ref === "string" || hit.number === ref)) return hit;
     const s = await this.store.getService(ref);
-    if (s) this.cache.set(s.id, s);
+    if (s) {
+      this.cache.set(s.id, s);
+      this.idByNumber.set(s.number, s.id);
+    }
     return s;
   }
 
