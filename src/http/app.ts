@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from "fastify";
 import type { Logger } from "pino";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { CoreError } from "../core/errors.js";
 import { AccessLog } from "./access-log.js";
 import type { Metrics } from "./metrics.js";
 import { validatorCompiler } from "./validation.js";
@@ -24,8 +25,8 @@ export interface AppOptions {
 
 /**
  * A Fastify instance with the house settings: request ids (taken from a well-formed
- * `X-Request-Id`, else new), access logs, request metrics, the body limit, and the
- * validators.
+ * `X-Request-Id`, else new), access logs, request metrics, the body limit, the
+ * validators, and a 503 in each API's format while draining.
  * Each listener (the shared port, a family's own port) is one of these.
  */
 export function createApp(options: AppOptions): App {
@@ -38,13 +39,25 @@ export function createApp(options: AppOptions): App {
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, maxParamLength: 512 },
-    return503OnClosing: true,
+    // Draining is answered below, so that each API answers it in its own error format.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
+  // A request that arrives on a kept-alive connection while the server drains gets a 503,
+  // thrown as the core's `unavailable` so the route's family renders it in its own format.
+  let draining = false;
+  app.addHook("preClose", (done) => {
+    draining = true;
+    done();
+  });
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
+    if (draining) {
+      reply.header("connection", "close");
+      return done(new CoreError("unavailable", "The server is shutting down."));
+    }
     done();
   });
   // One hook for everything after the answer: each hook costs on every request.

@@ -65,3 +65,39 @@ describe("operation: durability and shutdown", () => {
     await assert.rejects(spawnServer({ ...env, SESSIONHUB_DATABASE_URL: "mysql://x" }), /SESSIONHUB_DATABASE_URL must be a postgres:\/\/ URL/);
   });
 });
+
+describe("operation: draining", () => {
+  /**
+   * A request whose body is still arriving keeps its connection busy through the start of
+   * a shutdown; a second request sent behind it on that connection reaches the router while
+   * the server drains.
+   */
+  async function requestWhileDraining(t: Awaited<ReturnType<typeof import("../helpers/server.js").startServer>>, second: string) {
+    const { connect } = await import("node:net");
+    const socket = connect(Number(new URL(t.url).port), "127.0.0.1");
+    let received = "";
+    socket.on("data", (c) => (received += c.toString()));
+    await new Promise((r) => socket.once("connect", r));
+    const body = JSON.stringify({ id: "drain-test" });
+    socket.write(`POST /api/v1/services HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const stopping = t.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(`${body.slice(5)}${second}`);
+    await stopping;
+    await new Promise((r) => socket.once("close", r));
+    return received.slice(received.indexOf("HTTP/1.1", 10));
+  }
+
+  test("a request that arrives while the server drains gets a 503 in its API's own error format", async () => {
+    const { startServer: start } = await import("../helpers/server.js");
+    const native = await requestWhileDraining(await start(), `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n\r\n`);
+    assert.match(native, /^HTTP\/1\.1 503 /);
+    assert.match(native, /connection: close/i);
+    assert.match(native, /"type":"https:\/\/sessionhub\.dev\/problems\/unavailable"/);
+    const roundware = await requestWhileDraining(await start(), `GET /api/2/sessions/ HTTP/1.1\r\nHost: x\r\nAuthorization: token ${ADMIN_TOKEN}\r\n\r\n`);
+    assert.match(roundware, /^HTTP\/1\.1 503 [\s\S]*\{"detail":"Service unavailable\."\}$/);
+    const maxscale = await requestWhileDraining(await start(), `GET /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n\r\n`);
+    assert.match(maxscale, /^HTTP\/1\.1 503 [\s\S]*"detail": "Server is shutting down"/);
+  });
+});
