@@ -3,16 +3,12 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { type Sas, lines, startSas } from "./fixture.js";
 
-/** The seed's response sample: the JSON between "Response Samples" and "Path Parameters", its line numbers removed. */
+/**
+ * The seed's response sample (seed 002, "Response Samples" of getSession), kept in the
+ * repository so a checkout needs nothing beside it.
+ */
 function seedSession(): any {
-  const text = readFileSync(new URL("../../../../shared/seeds/002_404bc3412c0658af.txt", import.meta.url), "utf8");
-  const sample = text.slice(text.indexOf("Response Samples"), text.indexOf("Path Parameters"));
-  const json = sample
-    .split("\n")
-    .slice(1)
-    .map((l) => l.replace(/^\d+/, ""))
-    .join("\n");
-  return JSON.parse(json.slice(json.indexOf("{"), json.lastIndexOf("}") + 1));
+  return JSON.parse(readFileSync(new URL("./seeds/002-session.json", import.meta.url), "utf8"));
 }
 
 const typeOf = (v: unknown) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
