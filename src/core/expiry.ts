@@ -11,11 +11,6 @@ export function expiryOf(s: Pick<Session, "state" | "timeoutSeconds" | "lastActi
   return s.lastActivityAt + s.timeoutSeconds * 1000;
 }
 
-/** The timeout in force: the session's own, else the service default. */
-export function effectiveTimeout(explicit: number | null, serviceDefault: number): number {
-  return explicit ?? serviceDefault;
-}
-
 /** Which reason, if any, the reaper has to end this session with at `now`. */
 export function dueEnd(s: Session, now: number): "expired" | Session["endAtReason"] | null {
   if (s.state === "ended") return null;
