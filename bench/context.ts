@@ -27,3 +27,20 @@ export interface Scenario {
 
 /** A Lua table literal of strings. */
 export const luaList = (items: string[]) => `{${items.map((s) => JSON.stringify(s)).join(",")}}`;
+
+/**
+ * A wrk script that pairs every token with every session in turn (each pair once before
+ * any repeats), so each request is a real first join. `request` is a Lua expression over
+ * `t` (a token) and `s` (a session id) that builds the request with `wrk.format`.
+ */
+export function rotatingLua(tokens: string[], sessions: string[], request: string): string {
+  return `local tokens = ${luaList(tokens)}
+local sessions = ${luaList(sessions)}
+local n = 0
+request = function()
+  n = n + 1
+  local t = tokens[(n % #tokens) + 1]
+  local s = sessions[(math.floor(n / #tokens) % #sessions) + 1]
+  return ${request}
+end`;
+}

@@ -1,4 +1,4 @@
-import { type BenchContext, type Scenario, luaList } from "../context.js";
+import { type BenchContext, type Scenario, rotatingLua } from "../context.js";
 
 const BULK = Number(process.env.BENCH_BULK ?? 100_000);
 const FIND_ALL = `/sessions?status=lobby&numTeams=gte(2)&sort=${encodeURIComponent('{"dateCreated":"DESC"}')}&limit=100`;
@@ -68,15 +68,7 @@ export const gameScenarios: Scenario[] = [
       return {
         method: "GET",
         path: "/",
-        lua: `local tokens = ${luaList(players)}
-local sessions = ${luaList(sessions)}
-local n = 0
-request = function()
-  n = n + 1
-  local t = tokens[(n % #tokens) + 1]
-  local s = sessions[(math.floor(n / #tokens) % #sessions) + 1]
-  return wrk.format("GET", "/sessions/" .. s .. "/join", { ["Authorization"] = "jwt " .. t })
-end`,
+        lua: rotatingLua(players, sessions, `wrk.format("GET", "/sessions/" .. s .. "/join", { ["Authorization"] = "jwt " .. t })`),
       };
     },
   },

@@ -1,4 +1,4 @@
-import { type Scenario, luaList } from "../context.js";
+import { type Scenario, rotatingLua } from "../context.js";
 
 /** The foundation's hot paths: GET one session, list 100 (and 1000), create, join. */
 export const nativeScenarios: Scenario[] = [
@@ -45,15 +45,7 @@ export const nativeScenarios: Scenario[] = [
       return {
         method: "POST",
         path: "/",
-        lua: `local tokens = ${luaList(tokens)}
-local sessions = ${luaList(sessions)}
-local n = 0
-request = function()
-  n = n + 1
-  local t = tokens[(n % #tokens) + 1]
-  local s = sessions[(math.floor(n / #tokens) % #sessions) + 1]
-  return wrk.format("POST", "/api/v1/sessions/" .. s .. "/members", { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }, "{}")
-end`,
+        lua: rotatingLua(tokens, sessions, `wrk.format("POST", "/api/v1/sessions/" .. s .. "/members", { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }, "{}")`),
       };
     },
   },
