@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { CoreError, forbidden, invalid } from "../../../core/errors.js";
+import { CoreError, invalid } from "../../../core/errors.js";
 import type { SessionPatch } from "../../../core/sessions.js";
 import type { JsonObject, Session as SessionModel } from "../../../core/types.js";
 import { quoteTag, tagMatches, versionFromIfMatch } from "../../../http/conditional.js";
@@ -128,7 +128,6 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
 
   app.post("/sessions/:id/end", { schema: { tags: ["sessions"], summary: "End a session", params: S.SessionParams, body: S.EndSession, response: { 200: S.Session, ...errors, 412: S.Problem } } }, async (req, reply) => {
     const reason = req.body?.reason ?? "closed";
-    if (reason === "killed" && !req.principal.isAdmin) throw forbidden("Only administrators kill sessions.");
     const { version, viaHeader } = expectedVersion(req);
     const { session } = await conditional(viaHeader, () =>
       sessions.end(req.principal, req.params.id, reason, version !== undefined ? { expectedVersion: version } : {}),
