@@ -247,9 +247,9 @@ export class Users {
   }
 
   async revokeToken(p: Principal, id: string): Promise<TokenView> {
-    const all = await this.store.listTokens(p.isAdmin ? undefined : p.userId);
-    const target = all.find((t) => t.id === id);
-    if (!target) throw notFound("token");
+    const target = await this.store.getToken(id);
+    // Another user's token is as unknown to a non-administrator as a missing one.
+    if (!target || (!p.isAdmin && target.userId !== p.userId)) throw notFound("token");
     const revoked = await this.store.revokeToken(id, this.clock());
     if (!revoked) throw notFound("token");
     await this.announce([

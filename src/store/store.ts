@@ -181,6 +181,7 @@ export interface Store {
 
   insertToken(token: ApiToken): Promise<void>;
   getTokenByHash(hash: string): Promise<ApiToken | null>;
+  getToken(id: string): Promise<ApiToken | null>;
   listTokens(userId?: string): Promise<ApiToken[]>;
   revokeToken(id: string, now: number): Promise<ApiToken | null>;
 

@@ -401,6 +401,8 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal((await store.getUserByNumber(u.number))?.id, "dev1");
       await store.insertToken({ id: "t1", userId: "dev1", name: null, issuer: "test", hash: "h1", createdAt: clock, expiresAt: null, revokedAt: null });
       assert.equal((await store.getTokenByHash("h1"))?.id, "t1");
+      assert.equal((await store.getToken("t1"))?.hash, "h1");
+      assert.equal(await store.getToken("nope"), null);
       const revoked = await store.revokeToken("t1", tick());
       assert.ok(revoked?.revokedAt);
       const updated = await store.updateUser("dev1", { roles: ["admin"], disabled: true }, tick());

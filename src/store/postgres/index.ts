@@ -692,6 +692,11 @@ export class PostgresStore implements Store {
     );
   }
 
+  async getToken(id: string): Promise<ApiToken | null> {
+    const row = await this.db.one("SELECT * FROM tokens WHERE id = $1", [id]);
+    return row ? tokenFromRow(row) : null;
+  }
+
   async getTokenByHash(hash: string): Promise<ApiToken | null> {
     const row = await this.db.one("SELECT * FROM tokens WHERE hash = $1", [hash]);
     return row ? tokenFromRow(row) : null;

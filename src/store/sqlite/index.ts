@@ -696,6 +696,11 @@ export class SqliteStore implements Store {
     );
   }
 
+  async getToken(id: string): Promise<ApiToken | null> {
+    const row = this.get("SELECT * FROM tokens WHERE id = ?", id);
+    return row ? tokenFromRow(row) : null;
+  }
+
   async getTokenByHash(hash: string): Promise<ApiToken | null> {
     const row = this.get("SELECT * FROM tokens WHERE hash = ?", hash);
     return row ? tokenFromRow(row) : null;
