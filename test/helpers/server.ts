@@ -112,3 +112,17 @@ export async function http<T = any>(
 export function client(base: string, token?: string) {
   return (method: string, path: string, opts: Parameters<typeof http>[3] = {}) => http(base, method, path, { token, ...opts });
 }
+
+/** Creates users through the native API (as the admin) and returns an API token for each, by user id. */
+export async function usersWithTokens(base: string, ids: string[]): Promise<Record<string, string>> {
+  const admin = client(base, ADMIN_TOKEN);
+  const tokens: Record<string, string> = {};
+  for (const id of ids) {
+    const user = await admin("POST", "/api/v1/users", { body: { id } });
+    if (user.status !== 201) throw new Error(`creating user ${id}: ${user.status} ${user.text}`);
+    const issued = await admin("POST", "/api/v1/tokens", { body: { userId: id } });
+    if (issued.status !== 201) throw new Error(`a token for ${id}: ${issued.status} ${issued.text}`);
+    tokens[id] = issued.body.secret;
+  }
+  return tokens;
+}

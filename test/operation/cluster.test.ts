@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type PostgresCluster, startPostgres } from "../helpers/postgres.js";
-import { ADMIN_TOKEN, type TestServer, client, http, startServer } from "../helpers/server.js";
+import { ADMIN_TOKEN, type TestServer, client, http, startServer, usersWithTokens } from "../helpers/server.js";
 import { openEventStream } from "../helpers/sse.js";
 
 /** Issue 3: three stateless nodes behind a load balancer, over one PostgreSQL database. */
@@ -16,10 +16,7 @@ describe("three nodes over one PostgreSQL database", () => {
     nodes = await Promise.all([0, 1, 2].map(() => startServer({ env: { SESSIONHUB_DATABASE_URL: url } })));
     const admin = client(nodes[0]!.url, ADMIN_TOKEN);
     assert.equal((await admin("POST", "/api/v1/services", { body: { id: "arena" } })).status, 201);
-    for (let i = 0; i < 300; i += 1) {
-      await admin("POST", "/api/v1/users", { body: { id: `player${i}` } });
-      tokens.push((await admin("POST", "/api/v1/tokens", { body: { userId: `player${i}` } })).body.secret);
-    }
+    tokens.push(...Object.values(await usersWithTokens(nodes[0]!.url, Array.from({ length: 300 }, (_, i) => `player${i}`))));
   });
 
   after(async () => {
