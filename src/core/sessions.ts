@@ -400,12 +400,12 @@ export class Sessions {
 
   /** Ends a live session. Ending an ended session changes nothing. */
   async end(p: Principal, id: string, reason: EndReason = "closed", opts: { expectedVersion?: number; guard?: (current: Session) => void } = {}) {
-    // `killed` is the administrators' end (DESIGN §3); owners close, the reaper expires.
-    if (reason === "killed" && !p.isAdmin) throw forbidden("Only administrators kill sessions.");
     const target = await this.requireReadable(p, id);
     const result = await this.mutate(target.id, (current) => {
       this.visibleOrThrow(p, current);
       if (!policy.canModify(p, current)) throw forbidden("You may not end this session.");
+      // `killed` is the administrators' end (DESIGN §3); owners close, the reaper expires.
+      if (reason === "killed" && !p.isAdmin) throw forbidden("Only administrators kill sessions.");
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
         throw new CoreError("version-conflict", "The session has changed since that version.");
       }
