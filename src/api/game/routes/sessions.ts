@@ -1,4 +1,5 @@
 import { isCoreError } from "../../../core/errors.js";
+import { eq } from "../../../core/query.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
 import type { TypeBoxApp } from "../../../http/app.js";
@@ -77,7 +78,7 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
   });
 
   app.delete("/sessions", async (req, reply) => {
-    await sessions.deleteMany(req.principal, { field: "serviceId", op: "eq", value: service.id });
+    await sessions.deleteMany(req.principal, eq("serviceId", service.id));
     return reply.code(200).send();
   });
 
