@@ -31,6 +31,11 @@ export function canAdminister(p: Principal, s: Subject): boolean {
   return p.isAdmin || isOwner(p, s);
 }
 
+/** Put users other than oneself into a session (create with them, or add them by an edit): administrators. */
+export function canAddMembers(p: Principal): boolean {
+  return p.isAdmin;
+}
+
 /** May join without the password: invited users and administrators. */
 export function bypassesPassword(p: Principal, s: Subject): boolean {
   return p.isAdmin || isInvited(p, s);

@@ -222,7 +222,7 @@ export class Sessions {
     const owner = input.owner === undefined ? p.userId : input.owner;
     if (!p.isAdmin && owner !== p.userId) throw forbidden("Only administrators create sessions for others.");
     const initial = input.members ?? [];
-    if (!p.isAdmin && initial.some((m) => m.userId !== p.userId)) throw forbidden("Only administrators add other users.");
+    if (!policy.canAddMembers(p) && initial.some((m) => m.userId !== p.userId)) throw forbidden("Only administrators add other users.");
     validCapacity(input.capacity);
     validTimeout(input.inactiveTimeoutSeconds);
     const unique = [...new Map(initial.map((m) => [m.userId, m])).values()];
@@ -359,7 +359,7 @@ export class Sessions {
         const removed = current.members.filter((m) => !kept.has(m.userId));
         const moved = patch.members.some((m) => before.has(m.userId) && before.get(m.userId)!.team !== m.team);
         if (added.length > 0) {
-          if (!p.isAdmin) throw forbidden("Only administrators add members.");
+          if (!policy.canAddMembers(p)) throw forbidden("Only administrators add members.");
           changed.add("members.added");
         }
         if (removed.length > 0) changed.add("members.removed");

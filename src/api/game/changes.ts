@@ -51,7 +51,7 @@ export function gamePatch(p: Principal, current: Session, input: UpdateInput, ma
     const kept = new Set(wanted);
     const present = new Set(current.members.map((m) => m.userId));
     const added = wanted.filter((u) => !present.has(u));
-    if (added.length > 0 && !p.isAdmin) throw forbidden("Only administrators add users.");
+    if (added.length > 0 && !policy.canAddMembers(p)) throw forbidden("Only administrators add users.");
     members = [...current.members.filter((m) => kept.has(m.userId)), ...added.map((userId) => ({ userId, joinedAt: 0, team: null }))];
     hostChange("users", members.length !== current.members.length || added.length > 0);
   }

@@ -230,7 +230,8 @@ export function parseFilters(query: QueryString): Condition | undefined {
   return and(...conditions);
 }
 
-function single(key: string, raw: string | string[] | undefined): string | undefined {
+/** One value of a query parameter (or header); a repeated one is a client error. */
+export function single(key: string, raw: string | string[] | undefined): string | undefined {
   if (Array.isArray(raw)) throw badRequest(`${key} may be given once.`);
   return raw;
 }

@@ -1,4 +1,5 @@
 import { type FieldError, notFound } from "../../core/errors.js";
+import { UUID_RE } from "../../core/ids.js";
 import { type Condition, and, eq } from "../../core/query.js";
 import type { ServiceKind } from "../../core/services.js";
 import { isLive } from "../../core/state.js";
@@ -6,10 +7,11 @@ import type { JsonObject, Principal, Session } from "../../core/types.js";
 import type { FamilyContext } from "../context.js";
 import { gameConfig } from "./config.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A path id as the core spells it (lower case), or null when it cannot name a session. */
-export const sessionIdOf = (raw: string): string | null => (UUID.test(raw) ? raw.toLowerCase() : null);
+export function sessionIdOf(raw: string): string | null {
+  const id = raw.toLowerCase();
+  return UUID_RE.test(id) ? id : null;
+}
 
 /**
  * Services of kind `game` (game titles or modes). Their one setting, `maxUsersPerSession`,

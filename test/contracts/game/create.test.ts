@@ -46,15 +46,18 @@ describe("game API: create", () => {
     const r = await g.a("POST", "/sessions", { body: { password: "s3cret" } });
     assert.equal(r.status, 201);
     assert.equal(r.body.hasPassword, true);
-    const bodies = [
-      r.text,
-      (await g.a("GET", `/sessions/${r.body.uid}`)).text,
-      (await g.a("GET", "/sessions")).text,
-      (await g.a("GET", `/sessions/${r.body.uid}/join`)).text,
-      (await g.z("GET", `/sessions/${r.body.uid}/join`)).text,
-      (await g.a("PUT", `/sessions/${r.body.uid}`, { body: { version: 1, status: "lobby" } })).text,
+    const answers = [
+      r,
+      await g.a("GET", `/sessions/${r.body.uid}`),
+      await g.a("GET", "/sessions"),
+      await g.a("GET", `/sessions/${r.body.uid}/join`),
+      await g.z("GET", `/sessions/${r.body.uid}/join`),
+      await g.a("PUT", `/sessions/${r.body.uid}`, { body: { version: 1, status: "lobby" } }),
     ];
-    for (const text of bodies) {
+    // Sessions, not error bodies, are what must not carry the password.
+    assert.deepEqual(answers.map((a) => a.status), [201, 200, 200, 200, 200, 200]);
+    assert.ok(answers.every((a) => a.text.includes(r.body.uid)));
+    for (const { text } of answers) {
       assert.ok(!text.includes("s3cret"));
       assert.ok(!text.includes("scrypt"));
     }
@@ -176,6 +179,7 @@ describe("game API: create", () => {
     assert.equal(again.status, 201);
     assert.deepEqual(again.body, first.body);
     const other = await g.b("POST", "/sessions", { body: {}, headers });
+    assert.equal(other.status, 201, other.text);
     assert.notEqual(other.body.uid, first.body.uid);
     assertError(await g.a("POST", "/sessions", { body: {}, headers: { "idempotency-key": "" } }), 400, "api-003");
   });

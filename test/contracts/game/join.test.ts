@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { ADMIN_TOKEN, http } from "../../helpers/server.js";
 import { A, B, C, D, E, type Players, Z, assertError, create, startGame } from "./fixture.js";
 
 /** Game contract checklist items 39–46: join's rules, in the contract's order. */
@@ -48,7 +49,11 @@ describe("game API: join", () => {
       const s = await create(big.a, { numTeams: 2, teamSize: 2 });
       const teams = [];
       for (const who of [big.b, big.c, big.d]) teams.push((await who("GET", `/sessions/${s.uid}/join`)).body.teams);
-      assert.deepEqual(teams.at(-1), [{ id: 0, members: [A, C] }, { id: 1, members: [B, D] }]);
+      assert.deepEqual(teams, [
+        [{ id: 0, members: [A] }, { id: 1, members: [B] }],
+        [{ id: 0, members: [A, C] }, { id: 1, members: [B] }],
+        [{ id: 0, members: [A, C] }, { id: 1, members: [B, D] }],
+      ]);
       assertError(await big.e("GET", `/sessions/${s.uid}/join`), 409, "session-001");
       const half = await create(big.a, { numTeams: 2, teamSize: 1 });
       assertError(await big.b("GET", `/sessions/${half.uid}/join?team=0`), 409, "session-004");
@@ -73,6 +78,8 @@ describe("game API: join", () => {
     const s2 = await create(g.a, { password: "open sesame" });
     assert.equal((await g.c("GET", `/sessions/${s2.uid}/join`, { headers: { "x-session-password": "open sesame" } })).status, 200);
     assert.equal((await g.d("GET", `/sessions/${s.uid}/join`)).status, 200);
+    const joins = g.t.logs.filter((line) => line.includes(`/sessions/${s.uid}/join`));
+    assert.ok(joins.some((line) => line.includes("password=[REDACTED]")), "the joins with ?password= were logged");
     for (const line of g.t.logs) assert.ok(!line.includes("open sesame") && !line.includes("open%20sesame"), line);
   });
 
@@ -109,6 +116,7 @@ describe("game API: join", () => {
     const locked = await create(g.a, { password: "pw", visibility: "private" });
     assert.equal((await g.z("GET", `/sessions/${locked.uid}/join`)).status, 200);
     assertError(await g.z("GET", `/sessions/${(await create(g.a, { status: "ended" })).uid}/join`), 409, "session-002");
+    assertError(await g.z("GET", `/sessions/${(await create(g.a, { numTeams: 1, teamSize: 1 })).uid}/join`), 409, "session-001");
   });
 
   test("POST join with a JSON body works as the GET form; a non-JSON body → 415; a bad body → 400", async () => {
@@ -128,6 +136,19 @@ describe("game API: join", () => {
     const s = await create(g.a);
     const joined = await g.e("GET", `/sessions/${s.uid}/join`);
     assert.deepEqual(joined.body.users, [A, E]);
-    assert.equal((await g.e("GET", `/sessions/${s.uid}/join`)).body.version, 1);
+    g.t.clock.advance(5_000);
+    const since = g.t.clock.now();
+    const again = await g.e("GET", `/sessions/${s.uid}/join`);
+    assert.equal(again.status, 200);
+    assert.deepEqual([again.body.version, again.body.dateModified, again.body.users], [1, joined.body.dateModified, [A, E]]);
+    // Activity is written in batches: wait for the repeated join's mark to reach the store.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const stored = await http(g.t.url, "GET", `/api/v1/sessions/${s.uid}`, { token: ADMIN_TOKEN });
+      assert.equal(stored.body.version, 1);
+      if (Date.parse(stored.body.lastActivityAt) >= since) break;
+      assert.ok(Date.now() < deadline, `the repeated join moved lastActivityAt (still ${stored.body.lastActivityAt})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { badRequest } from "../errors.js";
 import { layoutOf } from "../model.js";
 import type { TypeBoxApp } from "../../../http/app.js";
 import { sendSession } from "../render.js";
-import type { QueryString } from "../query.js";
+import { type QueryString, single } from "../query.js";
 import { RULES, SessionParams } from "../schemas.js";
 import { type GameService, sessionIdOf } from "../service.js";
 
@@ -13,12 +13,6 @@ import { type GameService, sessionIdOf } from "../service.js";
 interface JoinInput {
   password?: string;
   team?: number;
-}
-
-/** One value of a query parameter or header; a repeated one is a client error. */
-function single(name: string, v: string | string[] | undefined): string | undefined {
-  if (Array.isArray(v)) throw badRequest(`${name} may be given once.`);
-  return v;
 }
 
 function joinInput(req: FastifyRequest): JoinInput {
