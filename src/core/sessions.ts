@@ -9,7 +9,7 @@ import { type Condition, type Page, type SessionQuery, and } from "./query.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
 import type { ServiceDirectory } from "./services.js";
 import { isLive, transition } from "./state.js";
-import { type TeamLayout, placeInTeam } from "./teams.js";
+import { type TeamLayout, placeAll, placeInTeam } from "./teams.js";
 import type {
   ClientInfo,
   EndReason,
@@ -233,11 +233,9 @@ export class Sessions {
     if (unique.length > this.rules.maxMembersPerSession) throw invalid("Too many members.");
 
     const now = this.now();
-    const members: Member[] = [];
-    for (const m of unique) {
-      const team = m.team ?? placeInTeam(members, input.teams ?? null);
-      members.push({ userId: m.userId, joinedAt: now, team });
-    }
+    const given: Member[] = unique.map((m) => ({ userId: m.userId, joinedAt: now, team: m.team ?? null }));
+    // Given teams are kept; the others are placed by the join rule, in member order.
+    const members = input.teams && input.teams.count > 0 ? placeAll(given, input.teams) : given;
     const timeoutSeconds = input.inactiveTimeoutSeconds ?? service.defaultInactiveTimeoutSeconds;
     const state = input.state ?? "idle";
     const session: Session = {

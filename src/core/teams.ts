@@ -15,13 +15,8 @@ function sizes(members: Member[], count: number): number[] {
 
 const hasRoom = (size: number, n: number) => size === 0 || n < size;
 
-/**
- * The team a joiner goes to: the requested one if it has room, else the team with the
- * fewest members that still has room, ties to the lowest id. Null when there are no teams.
- */
-export function placeInTeam(members: Member[], layout: TeamLayout | null, requested?: number): number | null {
-  if (!layout || layout.count === 0) return null;
-  const counts = sizes(members, layout.count);
+/** The team for one more member, given the teams' current sizes (see placeInTeam). */
+function choose(counts: number[], layout: TeamLayout, requested?: number): number {
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 0 || requested >= layout.count) {
       throw invalid(`team must be an integer from 0 to ${layout.count - 1}.`, [{ pointer: "/team", detail: "no such team" }]);
@@ -38,31 +33,44 @@ export function placeInTeam(members: Member[], layout: TeamLayout | null, reques
 }
 
 /**
+ * The team a joiner goes to: the requested one if it has room, else the team with the
+ * fewest members that still has room, ties to the lowest id. Null when there are no teams.
+ */
+export function placeInTeam(members: Member[], layout: TeamLayout | null, requested?: number): number | null {
+  if (!layout || layout.count === 0) return null;
+  return choose(sizes(members, layout.count), layout, requested);
+}
+
+/**
+ * Members given a team keep it; the others are placed by the join rule in member order.
+ * Team sizes are counted once and kept as members are placed, so this is linear.
+ */
+export function placeAll(members: Member[], layout: TeamLayout | null): Member[] {
+  if (!layout || layout.count === 0) return members.map((m) => ({ ...m, team: null }));
+  const counts = sizes(members, layout.count);
+  return members.map((m) => {
+    if (m.team !== null) return m;
+    const team = choose(counts, layout);
+    counts[team]! += 1;
+    return { ...m, team };
+  });
+}
+
+/**
  * Members after a change of layout: each keeps their team if it still exists and has
  * room; the rest are placed by the join rule, in member order.
  */
 export function relayout(members: Member[], layout: TeamLayout | null): Member[] {
   if (!layout || layout.count === 0) return members.map((m) => ({ ...m, team: null }));
-  const kept: Member[] = [];
   const counts = new Array<number>(layout.count).fill(0);
-  const pending: Member[] = [];
-  for (const m of members) {
+  const kept = members.map((m) => {
     if (m.team !== null && m.team < layout.count && hasRoom(layout.size, counts[m.team]!)) {
       counts[m.team]! += 1;
-      kept.push(m);
-    } else {
-      pending.push(m);
+      return m;
     }
-  }
-  const placed = [...kept];
-  const out = new Map(kept.map((m) => [m.userId, m]));
-  for (const m of pending) {
-    const team = placeInTeam(placed, layout);
-    const next = { ...m, team };
-    placed.push(next);
-    out.set(m.userId, next);
-  }
-  return members.map((m) => out.get(m.userId)!);
+    return { ...m, team: null };
+  });
+  return placeAll(kept, layout);
 }
 
 /** Capacity implied by a layout: count × size, 0 (either factor 0) meaning unlimited. */

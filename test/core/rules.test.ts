@@ -6,7 +6,7 @@ import { uuidv7 } from "../../src/core/ids.js";
 import * as policy from "../../src/core/policy.js";
 import { decodeCursor, encodeCursor, fieldType, validateCondition, withTieBreak } from "../../src/core/query.js";
 import { canTransition, transition } from "../../src/core/state.js";
-import { layoutCapacity, placeInTeam, relayout } from "../../src/core/teams.js";
+import { layoutCapacity, placeAll, placeInTeam, relayout } from "../../src/core/teams.js";
 import type { Principal, Session } from "../../src/core/types.js";
 
 const p = (userId: string, isAdmin = false): Principal => ({ userId, roles: isAdmin ? ["admin"] : [], isAdmin, method: "token" });
@@ -58,6 +58,7 @@ describe("core rules", () => {
     assert.equal(placeInTeam([], null), null);
     assert.deepEqual(relayout([m("a", 0), m("b", 0)], { count: 2, size: 2 }).map((x) => x.team), [0, 0]);
     assert.deepEqual(relayout([m("a", 0), m("b", 0), m("c", 1)], { count: 3, size: 1 }).map((x) => x.team), [0, 2, 1]);
+    assert.deepEqual(placeAll([m("a", null), m("b", 0), m("c", null), m("d", null)], { count: 2, size: 0 }).map((x) => x.team), [1, 0, 0, 1], "given teams count before the others are placed");
     assert.equal(layoutCapacity({ count: 2, size: 5 }), 10);
     assert.equal(layoutCapacity({ count: 0, size: 8 }), null);
   });
