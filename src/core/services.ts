@@ -40,6 +40,9 @@ export class ServiceDirectory {
   private readonly kinds = new Map<string, ServiceKind>([["generic", { kind: "generic" }]]);
   private readonly cache = new Map<string, Service>();
   private readonly idByNumber = new Map<number, string>();
+  /** The services of each kind asked for (families list theirs per request); dropped on any service event. */
+  private readonly byKind = new Map<string, Service[]>();
+  private changes = 0;
 
   constructor(
     private readonly store: Store,
@@ -48,7 +51,12 @@ export class ServiceDirectory {
     private readonly defaultTimeoutSeconds: number,
   ) {
     bus.subscribe((events) => {
-      for (const e of events) if (e.type.startsWith("service.") && e.serviceId) this.cache.delete(e.serviceId);
+      for (const e of events) {
+        if (!e.type.startsWith("service.")) continue;
+        if (e.serviceId) this.cache.delete(e.serviceId);
+        this.byKind.clear();
+        this.changes += 1;
+      }
     });
   }
 
@@ -74,6 +82,17 @@ export class ServiceDirectory {
 
   async list(): Promise<Service[]> {
     return this.store.listServices();
+  }
+
+  /** The services of one kind, in number order, from the cache; the caller must not change the array. */
+  async ofKind(kind: string): Promise<readonly Service[]> {
+    const hit = this.byKind.get(kind);
+    if (hit) return hit;
+    const before = this.changes;
+    const services = (await this.store.listServices()).filter((s) => s.kind === kind).sort((a, b) => a.number - b.number);
+    // A change that landed while the list was read may be missing from it: do not keep it.
+    if (this.changes === before) this.byKind.set(kind, services);
+    return services;
   }
 
   private async validate(kind: string, settings: JsonObject, timeout: number | undefined): Promise<void> {

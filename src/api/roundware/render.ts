@@ -39,8 +39,14 @@ export function renderSession(s: Session, projectId: number, defaultLanguageId: 
 
 export type RenderedSession = ReturnType<typeof renderSession>;
 
+/** The language the session was created in, or null when it has none (the default applies). */
+export function sessionLanguageId(s: Session): number | null {
+  const id = roundwareAttributes(s).language_id;
+  return typeof id === "number" ? id : null;
+}
+
 /** Does the session need the default language to be rendered? */
-export const lacksLanguage = (s: Session): boolean => typeof roundwareAttributes(s).language_id !== "number";
+export const lacksLanguage = (s: Session): boolean => sessionLanguageId(s) === null;
 
 /** First and last name and email, kept in the user's attributes under the family's name. */
 function profile(u: User): { first_name: string; last_name: string; email: string } {

@@ -43,7 +43,7 @@ function equalsWithFallback(field: string, value: Scalar, fallback: Scalar): Con
 }
 
 /** The condition of a session list and the projects it spans, or null when no session can match. */
-export async function sessionCondition(rw: Roundware, query: Query): Promise<{ where: Condition; projects: Service[] } | null> {
+export async function sessionCondition(rw: Roundware, query: Query): Promise<{ where: Condition; projects: readonly Service[] } | null> {
   const errors: FieldErrors = {};
   const numbers: Partial<Record<(typeof NUMBER_FILTERS)[number], number>> = {};
   for (const name of NUMBER_FILTERS) {

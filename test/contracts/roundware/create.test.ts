@@ -70,7 +70,7 @@ describe("roundware: creating sessions", () => {
       [{ ...SESSION_BODY, language: 5 }, { language: ["Not a valid string."] }],
       [{ ...SESSION_BODY, project_id: 999 }, { project: ['Invalid pk "999" - object does not exist.'] }],
       [{ ...SESSION_BODY, project_id: 999, geo_listen_enabled: true }, { project: ['Invalid pk "999" - object does not exist.'] }],
-      [{ ...SESSION_BODY, project_id: f.lobbySession ? 0 : 0 }, { project: ['Invalid pk "0" - object does not exist.'] }],
+      [{ ...SESSION_BODY, project_id: 0 }, { project: ['Invalid pk "0" - object does not exist.'] }],
       [{ ...SESSION_BODY, project_id: "abc" }, { project: ["Incorrect type. Expected pk value, received str."] }],
       [{ ...SESSION_BODY, project_id: true }, { project: ["Incorrect type. Expected pk value, received bool."] }],
       [{ ...SESSION_BODY, project_id: 1.5 }, { project: ["Incorrect type. Expected pk value, received float."] }],
@@ -102,6 +102,7 @@ describe("roundware: creating sessions", () => {
     const services = await fetch(`${f.t.url}/api/v1/services/lobby`, { headers: { authorization: `Bearer ${f.A}` } });
     const number = ((await services.json()) as { number: number }).number;
     const r = await create({ ...SESSION_BODY, project_id: number });
+    assert.equal(r.status, 400);
     assert.deepEqual(r.body, { project: [`Invalid pk "${number}" - object does not exist.`] });
   });
 

@@ -105,6 +105,7 @@ describe("roundware: fuzzing", () => {
     const failures: string[] = [];
     const statuses = new Set<number>();
     let sent = 0;
+    let answered = 0;
     const worker = async () => {
       while (sent < 5000) {
         sent += 1;
@@ -126,6 +127,7 @@ describe("roundware: fuzzing", () => {
         const answer = await send(url, agent, r).catch((e: Error) => {
           throw new Error(`${e.message}: ${r.method} ${r.path} ${JSON.stringify(r.headers)} ${r.body?.toString("latin1").slice(0, 80)}`);
         });
+        answered += 1;
         statuses.add(answer.status);
         if (answer.status >= 500) failures.push(`${answer.status} ${method} ${r.path} ${payload?.toString("latin1").slice(0, 80)} → ${answer.body.slice(0, 200)}`);
         else if (answer.body !== "") {
@@ -139,7 +141,7 @@ describe("roundware: fuzzing", () => {
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     agent.destroy();
-    assert.ok(sent >= 5000);
+    assert.equal(answered, 5000);
     assert.deepEqual(failures.slice(0, 10), []);
     // The run reached past the gates: successes, validation, auth, routing and media-type answers.
     for (const status of [200, 204, 400, 401, 403, 404, 405, 415]) assert.ok(statuses.has(status), `no ${status} in ${[...statuses]}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type Fixture, SESSION_BODY, assertProjectShape, startFixture } from "./fixture.js";
+import { type Fixture, SESSION_BODY, assertProjectShape, native, startFixture } from "./fixture.js";
 
 /** Checklist items 34–37: projects (R5, R11) and languages (R7–R10). */
 describe("roundware: projects and languages", () => {
@@ -65,6 +65,24 @@ describe("roundware: projects and languages", () => {
     const bad = await f.call("GET", "projects/?speak_enabled=perhaps", { auth: f.T1 });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body, { speak_enabled: ["Select a valid choice. perhaps is not one of the available choices."] });
+  });
+
+  test("R11 and R3 follow projects created, changed and deleted after the lists were first read", async () => {
+    const projectIds = async (query = "") => (await f.call("GET", `projects/${query}`, { auth: f.T1 })).body.map((p: { id: number }) => p.id);
+    const sessionIds = async () => (await f.call("GET", "sessions/", { auth: f.T1 })).body.map((s: { id: number }) => s.id);
+    assert.deepEqual(await projectIds(), [1, 2]);
+    const before = await sessionIds();
+    assert.equal((await native(f.t, "POST", "/services", { id: "later", kind: "roundware", name: "Later", number: 7 })).status, 201);
+    assert.deepEqual(await projectIds(), [1, 2, 7]);
+    const made = await f.call("POST", "sessions/", { auth: f.T1, body: { ...SESSION_BODY, project_id: 7 } });
+    assert.equal(made.status, 200, made.text);
+    assert.deepEqual(await sessionIds(), [...before, made.body.id]);
+    assert.deepEqual(await projectIds("?speak_enabled=true"), []);
+    assert.equal((await native(f.t, "PATCH", "/services/later", { settings: { roundware: { speak_enabled: true } } })).status, 200);
+    assert.deepEqual(await projectIds("?speak_enabled=true"), [7]);
+    assert.equal((await native(f.t, "DELETE", "/services/later?force=true")).status, 204);
+    assert.deepEqual(await projectIds(), [1, 2]);
+    assert.deepEqual(await sessionIds(), before);
   });
 
   test("36. languages: substring filter on code and name, one language, unknown → 404", async () => {

@@ -113,6 +113,7 @@ describe("roundware: reading and listing sessions", () => {
     assert.equal(flag.status, 400);
     assert.equal(flag.text, '{"geo_listen_enabled":["Select a valid choice. maybe is not one of the available choices."]}');
     const both = await f.call("GET", "sessions/count/?language_id=x&demo_stream_enabled=2");
+    assert.equal(both.status, 400);
     assert.deepEqual(Object.keys(both.body), ["language_id", "demo_stream_enabled"]);
     assert.deepEqual(await list("?page=2&page_size=1&format=json&nonsense=1&ordering=-id"), await list(""));
   });

@@ -3,7 +3,7 @@ import type { Roundware } from "../context.js";
 import { type FieldErrors, detail, failIfAny, notFound } from "../errors.js";
 import { pathId } from "../fields.js";
 import { KIND, PROJECT_FILTERS, renderProject } from "../projects.js";
-import { ATTRIBUTES } from "../render.js";
+import { sessionLanguageId } from "../render.js";
 import { sendJson } from "../reply.js";
 import { type Query, booleanParam, param } from "../session-query.js";
 
@@ -22,9 +22,8 @@ export function projectRoutes(app: FastifyInstance, rw: Roundware): void {
     const session = await hub.sessions.get(req.principal, number);
     const service = await hub.services.get(session.serviceId);
     if (!service || service.kind !== KIND) throw notFound();
-    const stored = session.attributes[ATTRIBUTES];
-    const languageId = typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored.language_id : undefined;
-    const language = typeof languageId === "number" ? await rw.languages.get(languageId) : await rw.languages.defaultLanguage();
+    const languageId = sessionLanguageId(session);
+    const language = languageId !== null ? await rw.languages.get(languageId) : await rw.languages.defaultLanguage();
     return sendJson(reply, renderProject(project, language?.language_code ?? null));
   });
 

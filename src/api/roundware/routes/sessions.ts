@@ -20,7 +20,7 @@ const BATCH = 500;
  * The whole matching list as one plain JSON array (the wire has no paging), read from
  * the core in keyset batches so memory stays bounded however many sessions match.
  */
-async function sendList(rw: Roundware, reply: FastifyReply, p: Principal, where: Condition, projects: Service[]) {
+async function sendList(rw: Roundware, reply: FastifyReply, p: Principal, where: Condition, projects: readonly Service[]) {
   const numbers = new Map(projects.map((s) => [s.id, s.number]));
   let defaultLanguage: number | undefined;
   const render = async (items: Session[]): Promise<string> => {

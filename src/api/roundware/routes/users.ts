@@ -73,8 +73,9 @@ export function userRoutes(app: FastifyInstance, rw: Roundware): void {
 
   app.get<{ Params: { id: string } }>("/users/:id", async (req, reply) => {
     const number = pathId(req.params.id);
-    const user = number === null ? null : await users.findByNumber(number);
-    if (!user || (!req.principal.isAdmin && user.id !== req.principal.userId)) throw notFound();
-    return sendJson(reply, renderUser(user));
+    const found = number === null ? null : await users.findByNumber(number);
+    if (!found) throw notFound();
+    // Who may read which user is the core's rule (admins, or yourself; else not-found).
+    return sendJson(reply, renderUser(await users.get(req.principal, found.id)));
   });
 }
