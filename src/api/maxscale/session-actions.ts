@@ -1,5 +1,4 @@
 import type { Hub } from "../../core/hub.js";
-import { isCoreError } from "../../core/errors.js";
 import type { Principal, Session } from "../../core/types.js";
 import { type LogFlags, withLogFlags } from "./log-flags.js";
 import type { Guard } from "./preconditions.js";
@@ -14,19 +13,11 @@ export function restartSession(hub: Hub, p: Principal, s: Session, guard?: Guard
   return hub.sessions.update(p, s.id, {}, { alwaysBump: true, log: [{ type: "note", text: `session restarted by ${p.userId}` }], ...(guard ? { guard } : {}) });
 }
 
-const ATTEMPTS = 5;
-
 /**
- * Sets some log flags and keeps the others: a merge onto the locked session's own
- * attributes, retried when another writer got in between, so concurrent changes of
- * different flags all take effect.
+ * Sets some log flags and keeps the others: a merge onto the session's own attributes
+ * as the core's compare-and-set reads them, inside its transaction with the session
+ * locked, so concurrent changes of different flags all take effect.
  */
-export async function setLogFlags(hub: Hub, p: Principal, s: Session, change: Partial<LogFlags>, guard?: Guard) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await hub.sessions.update(p, s.id, (current) => ({ attributes: withLogFlags(current.attributes, change) }), guard ? { guard } : {});
-    } catch (e) {
-      if (!isCoreError(e, "version-conflict") || attempt >= ATTEMPTS) throw e;
-    }
-  }
+export function setLogFlags(hub: Hub, p: Principal, s: Session, change: Partial<LogFlags>, guard?: Guard) {
+  return hub.sessions.update(p, s.id, (current) => ({ attributes: withLogFlags(current.attributes, change) }), guard ? { guard } : {});
 }

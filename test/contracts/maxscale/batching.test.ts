@@ -35,8 +35,8 @@ describe("maxscale: batched reads", () => {
   let calls: ReturnType<typeof countStoreCalls>;
 
   before(async () => {
-    // No reaper pass or activity flush may run while statements are counted.
-    t = await startMaxscale({ env: { SESSIONHUB_REAPER_INTERVAL_MS: "3600000" } });
+    // No reaper pass, activity flush or compute-runner rescan (every 5 s) may run while statements are counted.
+    t = await startMaxscale({ env: { SESSIONHUB_REAPER_INTERVAL_MS: "3600000", SESSIONHUB_SAS_COMPUTE_ENABLED: "false" } });
     await createService(t, "rw");
     const now = t.clock.now();
     let sample: Session | null = null;
