@@ -4,7 +4,9 @@
  * code against the session's work area and reports lines and an outcome.
  */
 
-export type LineType = "source" | "normal" | "note" | "warning" | "error";
+import type { LineType } from "../core/types.js";
+
+export type { LineType };
 
 export interface OutLine {
   stream: "log" | "listing" | "both";

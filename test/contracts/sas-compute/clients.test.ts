@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import restaf from "@sassoftware/restaf";
 import restaflib from "@sassoftware/restaflib";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { type Sas, lines, useSas } from "./fixture.js";
 
 const requests = (sas: Sas) =>
   sas.t.logs
@@ -13,12 +13,8 @@ const requests = (sas: Sas) =>
 
 /** Checklist items 49–52: real clients, and the wire behaviour of those that are not JavaScript. */
 describe("sas-compute: real clients", () => {
-  let sas: Sas;
-  before(async () => {
-    // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
-    sas = await startSas({ sasLimits: { maxWaitSeconds: 2 } });
-  });
-  after(() => sas.stop());
+  // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
+  const sas = useSas({ sasLimits: { maxWaitSeconds: 2 } });
 
   test("49. restaf + restaflib: computeSetup, computeRun, computeResults, re-attach, delete", async () => {
     const store = restaf.initStore();

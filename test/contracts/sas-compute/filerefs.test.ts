@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { lines, useSas } from "./fixture.js";
 
 /** Checklist items 35–39: filerefs in the session's work area, and libraries. */
 describe("sas-compute: filerefs and data", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { workAreaBytes: 1024 * 1024 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { workAreaBytes: 1024 * 1024 } });
 
   test("35. assign: 201 with Location, upper-cased id, path, size 0, ETag; GET by lower case; assign link too", async () => {
     const { href } = await sas.create({});

@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { ADMIN_TOKEN, http } from "../../helpers/server.js";
-import { type Sas, lines, sleep, startSas } from "./fixture.js";
+import { lines, sleep, useSas } from "./fixture.js";
 
 const JOB_RELS = ["self", "state", "cancel", "delete", "log", "logAsText", "listing", "listingAsText", "results", "up"];
 const terminal = (s: string) => ["completed", "warning", "error", "canceled"].includes(s);
 
 /** Checklist items 19–28: jobs. */
 describe("sas-compute: jobs", () => {
-  let sas: Sas;
+  const sas = useSas({ sasLimits: { cancelGraceMs: 500, maxQueuedJobs: 100 } });
   let session: string;
   before(async () => {
-    sas = await startSas({ sasLimits: { cancelGraceMs: 500, maxQueuedJobs: 100 } });
     session = (await sas.create({})).href;
   });
-  after(() => sas.stop());
 
   test("19. execute → 201 pending with Location, ETag, sessionId, the ten links, no code", async () => {
     const r = await sas.submit(session, "print hello");
@@ -230,11 +228,7 @@ describe("sas-compute: jobs", () => {
 });
 
 describe("sas-compute: queue limit", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { maxQueuedJobs: 3, cancelGraceMs: 300 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { maxQueuedJobs: 3, cancelGraceMs: 300 } });
 
   test("27. maxQueuedJobs 3 with one running and three pending → 429 9429", async () => {
     const { href } = await sas.create({});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { useSas } from "./fixture.js";
 
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const ROOT = {
@@ -13,11 +13,7 @@ const ROOT = {
 
 /** Checklist items 1–4 and 7–12: root, contexts, creating and listing sessions. */
 describe("sas-compute: root, contexts, sessions", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { createWaitSeconds: 5 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { createWaitSeconds: 5 } });
 
   test("1. root at /compute/ and /compute, restaf's Accept, HEAD without a body", async () => {
     for (const path of ["/compute/", "/compute"]) {
@@ -216,11 +212,7 @@ describe("sas-compute: root, contexts, sessions", () => {
 });
 
 describe("sas-compute: totals and uncapped timeouts", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { maxInactiveSeconds: 0, sessionsTotal: 2 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { maxInactiveSeconds: 0, sessionsTotal: 2 } });
 
   test("12. with maxInactiveSeconds 0, a timeout of 0 stays 0 (never)", async () => {
     const { href, body } = await sas.create({ attributes: { sessionInactiveTimeout: 0 } });
@@ -240,11 +232,7 @@ describe("sas-compute: totals and uncapped timeouts", () => {
 });
 
 describe("sas-compute: slow start-up", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { createWaitSeconds: 1 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { createWaitSeconds: 1 } });
 
   test("13. autoExecLines sleep → 201 pending after createWaitSeconds; state long poll → idle; log = NOTE + source", async () => {
     const started = Date.now();

@@ -9,7 +9,7 @@ import { contextSettings } from "../config.js";
 import { invalidBody, notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { sasId, sessionTag } from "../ids.js";
-import type { Kit, Params } from "../kit.js";
+import { type Kit, type Params, text } from "../kit.js";
 import { BASE } from "../links.js";
 import { T, acceptsItem, negotiate, sendJson } from "../media.js";
 import { resource } from "../plugin.js";
@@ -27,13 +27,6 @@ interface SessionRequest {
   timeout: number | null;
   attributes: JsonObject;
   environment: { options: string[]; autoExecLines: string[] };
-}
-
-function text(body: Record<string, unknown>, key: string, max: number): string | null {
-  const v = body[key];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string" || v.length > max) throw invalidBody(`${key} must be a string of at most ${max} characters.`);
-  return v === "" ? null : v;
 }
 
 function strings(v: unknown, key: string): string[] {
