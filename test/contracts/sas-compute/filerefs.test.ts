@@ -62,6 +62,13 @@ describe("sas-compute: filerefs and data", () => {
     assert.equal(appended.status, 200);
     assert.notEqual(appended.headers.get("etag"), tag);
     assert.equal((await sas.alice("GET", content)).text, "a,b\n1,2\n3,4\n");
+    // Two uploads with the same current ETag: the first wins, the second is stale (no lost update).
+    const racing = await Promise.all(["p\n", "q\n"].map((text) => sas.alice("PUT", content, { raw: Buffer.from(text), headers: { "if-match": appended.headers.get("etag")! } })));
+    assert.deepEqual(racing.map((r) => r.status).sort(), [201, 412]);
+    const winner = racing[0]!.status === 201 ? racing[0]! : racing[1]!;
+    const after = await sas.alice("GET", content);
+    assert.equal(after.text, winner === racing[0] ? "p\n" : "q\n");
+    assert.equal(after.headers.get("etag"), winner.headers.get("etag"));
     const chunk = Array.from({ length: 20 }, () => `write big '${"x".repeat(30000)}'`);
     assert.equal((await sas.run(href, chunk)).job.jobConditionCode, 0);
     const { href: job, job: body } = await sas.run(href, chunk);

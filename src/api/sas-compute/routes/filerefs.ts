@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isCoreError } from "../../../core/errors.js";
 import type { Scalar } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
 import { NAME } from "../../../compute/job-context.js";
-import { type Fileref, type SessionData, areaPath } from "../../../compute/session-data.js";
+import { type FileInfo, type Fileref, type SessionData, areaPath } from "../../../compute/session-data.js";
 import { WorkAreaError } from "../../../compute/types.js";
 import { select, sessionCollection } from "../collection.js";
-import { SasError, badRequest, invalidBody, notFound } from "../errors.js";
+import { SasError, badRequest, invalidBody, notFound, stale } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { type Kit, type Params, requireIfMatch } from "../kit.js";
 import { T, negotiate, sendJson, wantsText } from "../media.js";
@@ -45,10 +46,10 @@ async function sendFileref(req: FastifyRequest, reply: FastifyReply, l: Loaded, 
 }
 
 /** Writes an upload into the fileref's file; 413 past the work-area cap, the file unchanged. */
-async function store(l: Loaded, body: unknown, mode: "replace" | "append"): Promise<void> {
+async function store(l: Loaded, body: unknown, mode: "replace" | "append", guard?: (file: FileInfo | null) => void): Promise<FileInfo> {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   try {
-    await l.data.write(l.ref.path, bytes, mode);
+    return await l.data.write(l.ref.path, bytes, mode, guard);
   } catch (e) {
     if (e instanceof WorkAreaError && e.kind === "cap") throw new SasError(413, 9413, e.message);
     throw e;
@@ -116,9 +117,16 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       },
       PUT: async (req, reply) => {
         const l = await load(kit, req, { change: true });
-        requireIfMatch(req, quoted(await l.data.filerefTag(l.ref)));
-        await store(l, req.body, "replace");
-        return reply.code(201).header("etag", quoted(await l.data.filerefTag(l.ref))).send();
+        // If-Match is checked on the file the write reads, so the write's compare-and-set covers it.
+        let file: FileInfo;
+        try {
+          file = await store(l, req.body, "replace", (current) => requireIfMatch(req, quoted(l.data.tagOf(l.ref, current))));
+        } catch (e) {
+          // Another upload created the file first: this one's tag is stale.
+          if (isCoreError(e, "already-exists")) throw stale();
+          throw e;
+        }
+        return reply.code(201).header("etag", quoted(l.data.tagOf(l.ref, file))).send();
       },
       POST: async (req, reply) => {
         const l = await load(kit, req, { change: true });

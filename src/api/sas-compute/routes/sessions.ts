@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import * as policy from "../../../core/policy.js";
 import type { Condition, SessionField, SortKey } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
 import { collection, paging, param } from "../collection.js";
@@ -47,7 +48,7 @@ export async function deleteSession(kit: Kit, req: FastifyRequest, s: Session): 
     await kit.hub.sessions.delete(req.principal, s.id);
     return true;
   }
-  const reason = s.owner === req.principal.userId ? "closed" : "killed";
+  const reason = policy.isOwner(req.principal, s) ? "closed" : "killed";
   const { changed } = await kit.hub.sessions.end(req.principal, s.id, reason);
   if (changed) kit.compute.runner.cancelStartup(s.id);
   return changed;
