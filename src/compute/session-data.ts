@@ -91,7 +91,13 @@ export class SessionData implements WorkArea {
   }
 
   async read(path: string): Promise<Uint8Array | null> {
-    return (await this.records.get(NS.files, this.fileKey(path)))?.blob ?? null;
+    return (await this.file(path))?.content ?? null;
+  }
+
+  /** The file's bytes and its info, from one read; null when there is no file. */
+  async file(path: string): Promise<{ content: Uint8Array; info: FileInfo } | null> {
+    const r = await this.records.get(NS.files, this.fileKey(path));
+    return r?.blob ? { content: r.blob, info: SessionData.info(r) } : null;
   }
 
   /**
@@ -158,12 +164,7 @@ export class SessionData implements WorkArea {
     return (await this.fileref(ref))?.path ?? null;
   }
 
-  /** An opaque tag that changes with the assignment and with the file. */
-  async filerefTag(ref: Fileref): Promise<string> {
-    return this.tagOf(ref, await this.fileInfo(ref.path));
-  }
-
-  /** The tag of a fileref whose file (as read) is `file`. */
+  /** An opaque tag that changes with the assignment and with the file (`file`, as read). */
   tagOf(ref: Fileref, file: FileInfo | null): string {
     return createHash("sha256").update(`${ref.gen}:${file?.gen ?? "-"}`).digest("base64url").slice(0, 27);
   }

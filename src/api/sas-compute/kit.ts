@@ -84,6 +84,11 @@ export class Kit {
   }
 
   async jobStats(req: FastifyRequest, s: Session, job: Job): Promise<{ log: Statistics; listing: Statistics }> {
+    // A pending job has written nothing (its lines start when it runs): no reads, e.g. for the 201 of a submission.
+    if (job.state === "pending") {
+      const none = statistics(0, null, job.createdAt);
+      return { log: none, listing: none };
+    }
     const one = async (stream: "log" | "listing") => {
       const { total } = await this.hub.sessions.readLog(req.principal, s.id, { stream, jobId: job.id, limit: 0 });
       const last = total > 0 ? (await this.hub.sessions.readLog(req.principal, s.id, { stream, jobId: job.id, from: total - 1, limit: 1 })).lines[0] : undefined;

@@ -150,9 +150,13 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
         throw e;
       }
       kit.compute.runner.kick(created.id);
-      // The 201 waits for start-up to end, or createWaitSeconds, whichever is first.
-      await waitFor(kit.hub.bus, created.id, limits.createWaitSeconds * 1000, async () => (await kit.hub.sessions.find(created.id))?.state !== "pending");
-      const s = (await kit.hub.sessions.find(created.id)) ?? created;
+      // The 201 waits for start-up to end, or createWaitSeconds, whichever is first; it shows the session as the wait last read it.
+      let s = created;
+      await waitFor(kit.hub.bus, created.id, limits.createWaitSeconds * 1000, async () => {
+        const now = await kit.hub.sessions.find(created.id);
+        if (now) s = now;
+        return now?.state !== "pending";
+      });
       reply.header("location", `${BASE}/sessions/${sasId(s)}`).header("etag", sessionTag(s));
       return sendJson(reply, 201, T.session, form, session(s, await kit.sessionStats(s), kit.compute.runner.counters(s), kit.hub.clock()));
     },

@@ -41,8 +41,9 @@ async function load(kit: Kit, req: FastifyRequest, opts: { change?: boolean } = 
 
 async function sendFileref(req: FastifyRequest, reply: FastifyReply, l: Loaded, status: number) {
   const form = negotiate(req, T.fileref);
-  reply.header("etag", quoted(await l.data.filerefTag(l.ref)));
-  return sendJson(reply, status, T.fileref, form, fileref(l.s, l.ref, await l.data.fileInfo(l.ref.path)));
+  const file = await l.data.fileInfo(l.ref.path);
+  reply.header("etag", quoted(l.data.tagOf(l.ref, file)));
+  return sendJson(reply, status, T.fileref, form, fileref(l.s, l.ref, file));
 }
 
 /** Writes an upload into the fileref's file; 413 past the work-area cap, the file unchanged. */
@@ -107,13 +108,13 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       // The bytes; text/plain when Accept's first range asks for it. Never 406.
       GET: async (req, reply) => {
         const l = await load(kit, req);
-        const content = await l.data.read(l.ref.path);
-        if (content === null) throw notFound(`The file of fileref ${l.ref.name} does not exist.`);
-        reply.header("etag", quoted(await l.data.filerefTag(l.ref)));
+        const file = await l.data.file(l.ref.path);
+        if (file === null) throw notFound(`The file of fileref ${l.ref.name} does not exist.`);
+        reply.header("etag", quoted(l.data.tagOf(l.ref, file.info)));
         return reply
           .code(200)
           .header("content-type", wantsText(req) ? "text/plain;charset=utf-8" : "application/octet-stream")
-          .send(Buffer.from(content));
+          .send(Buffer.from(file.content));
       },
       PUT: async (req, reply) => {
         const l = await load(kit, req, { change: true });
@@ -130,8 +131,8 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       },
       POST: async (req, reply) => {
         const l = await load(kit, req, { change: true });
-        await store(l, req.body, "append");
-        return reply.code(200).header("etag", quoted(await l.data.filerefTag(l.ref))).send();
+        const file = await store(l, req.body, "append");
+        return reply.code(200).header("etag", quoted(l.data.tagOf(l.ref, file))).send();
       },
       DELETE: async (req, reply) => {
         const l = await load(kit, req, { change: true });

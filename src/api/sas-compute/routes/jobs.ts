@@ -157,12 +157,12 @@ export function jobRoutes(app: FastifyInstance, kit: Kit): void {
       const tag = jobTag(j);
       if (!noneMatch(req, tag)) return sendText(reply.header("etag", tag), 200, j.state);
       const wait = seconds((req.query as Record<string, unknown>).wait, kit.limits.maxWaitSeconds);
-      if (wait > 0) {
-        await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
-          const now = await kit.hub.jobs.find(j.id);
-          return !now || jobTag(now) !== tag;
-        }, { signal: clientGone(reply), relevant: (e) => e.type.startsWith("job.") || e.type.startsWith("session.") });
-      }
+      // Without `wait` the job just read is the answer: its tag matches.
+      if (wait === 0) return reply.code(304).send();
+      await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
+        const now = await kit.hub.jobs.find(j.id);
+        return !now || jobTag(now) !== tag;
+      }, { signal: clientGone(reply), relevant: (e) => e.type.startsWith("job.") || e.type.startsWith("session.") });
       const now = await kit.hub.jobs.find(j.id);
       if (!now) throw notFound(`Job "${j.id}" was not found.`);
       if (jobTag(now) === tag) return reply.code(304).send();

@@ -16,12 +16,12 @@ export function stateRoutes(app: FastifyInstance, kit: Kit): void {
       const tag = sessionTag(s);
       if (!noneMatch(req, tag)) return sendText(reply.header("etag", tag), 200, stateWord(s));
       const wait = seconds((req.query as Record<string, unknown>).wait, kit.limits.maxWaitSeconds);
-      if (wait > 0) {
-        await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
-          const now = await kit.hub.sessions.find(s.id);
-          return !now || sessionTag(now) !== tag;
-        }, { signal: clientGone(reply) });
-      }
+      // Without `wait` the session just read is the answer: its tag matches.
+      if (wait === 0) return reply.code(304).send();
+      await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
+        const now = await kit.hub.sessions.find(s.id);
+        return !now || sessionTag(now) !== tag;
+      }, { signal: clientGone(reply) });
       const now = await kit.hub.sessions.find(s.id);
       if (!now || (now.state === "ended" && now.endReason !== "failed")) throw sessionNotFound((req.params as Params).sid ?? "");
       const current = sessionTag(now);
