@@ -87,6 +87,8 @@ describe("sas-compute: filerefs and data", () => {
       assert.equal(r.body.errorCode, 5106);
     }
     const bad = await sas.alice("POST", `${href}/filerefs`, { body: { name: "p", path: "/x", accessMethod: "FTP" } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errorCode, 5106);
     assert.equal(bad.body.details[0], "Unsupported access method: FTP");
     const host = await sas.alice("POST", `${href}/filerefs`, { body: { name: "p", path: "/etc/passwd" } });
     assert.equal(host.status, 201);

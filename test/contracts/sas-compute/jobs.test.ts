@@ -104,6 +104,8 @@ describe("sas-compute: jobs", () => {
     const jobA = (await sas.alice("GET", a)).body;
     const jobB = (await sas.alice("GET", b)).body;
     assert.ok(jobB.creationTimeStamp >= jobA.creationTimeStamp);
+    const [coreA, coreB] = await Promise.all([a, b].map((h) => sas.t.server.hub.jobs.find(h.split("/").at(-1)!)));
+    assert.ok(coreB!.startedAt! >= coreA!.endedAt!, "B started after A ended");
     const posts = await Promise.all(Array.from({ length: 20 }, (_, i) => sas.submit(href, [`sleep 20`, `print job${i}`])));
     assert.ok(posts.every((r) => r.status === 201));
     assert.equal((await sas.alice("GET", `${href}/state`)).text, "running");
@@ -131,6 +133,7 @@ describe("sas-compute: jobs", () => {
     assert.equal((await sas.alice("GET", `${href}/state`)).text, "idle");
     const again = await sas.alice("PUT", `${job}/state?value=canceled`, { headers: { "if-match": c.headers.get("etag")! } });
     assert.equal(again.status, 200);
+    assert.equal(again.text, "canceled");
     const done = await sas.submit(href, "print x");
     const doneHref = done.headers.get("location")!;
     await sas.waitState(doneHref, terminal);
