@@ -81,17 +81,32 @@ export class SessionData implements WorkArea {
     return this.key(`file${path}`);
   }
 
+  private static info(r: FamilyRecord): FileInfo {
+    return { size: r.blob?.byteLength ?? 0, modifiedAt: r.updatedAt, gen: String(r.doc.gen) };
+  }
+
   async fileInfo(path: string): Promise<FileInfo | null> {
     const r = await this.records.get(NS.files, this.fileKey(path));
-    return r ? { size: r.blob?.byteLength ?? 0, modifiedAt: r.updatedAt, gen: String(r.doc.gen) } : null;
+    return r ? SessionData.info(r) : null;
   }
 
   async read(path: string): Promise<Uint8Array | null> {
-    return (await this.records.get(NS.files, this.fileKey(path)))?.blob ?? null;
+    return (await this.file(path))?.content ?? null;
   }
 
-  async write(path: string, data: Uint8Array, mode: "replace" | "append"): Promise<void> {
+  /** The file's bytes and its info, from one read; null when there is no file. */
+  async file(path: string): Promise<{ content: Uint8Array; info: FileInfo } | null> {
+    const r = await this.records.get(NS.files, this.fileKey(path));
+    return r?.blob ? { content: r.blob, info: SessionData.info(r) } : null;
+  }
+
+  /**
+   * Writes the file as a compare-and-set on the version it read; `guard` sees the file as
+   * read (a precondition such as If-Match belongs there, not before). Returns the file written.
+   */
+  async write(path: string, data: Uint8Array, mode: "replace" | "append", guard?: (file: FileInfo | null) => void): Promise<FileInfo> {
     const current = await this.records.get(NS.files, this.fileKey(path));
+    guard?.(current ? SessionData.info(current) : null);
     const before = current?.blob ?? new Uint8Array(0);
     const next = mode === "append" ? Buffer.concat([before, data]) : data;
     const cap = this.limits().workAreaBytes;
@@ -99,11 +114,12 @@ export class SessionData implements WorkArea {
     if (used - before.byteLength + next.byteLength > cap) {
       throw new WorkAreaError("cap", `The work area limit of ${cap} bytes would be exceeded.`);
     }
-    await this.records.put(NS.files, this.fileKey(path), { path, gen: generation() }, {
+    const written = await this.records.put(NS.files, this.fileKey(path), { path, gen: generation() }, {
       sessionId: this.sessionId,
       blob: next,
       ...(current ? { expectedVersion: current.version } : { expectedVersion: null }),
     });
+    return SessionData.info(written);
   }
 
   async remove(path: string): Promise<void> {
@@ -148,9 +164,8 @@ export class SessionData implements WorkArea {
     return (await this.fileref(ref))?.path ?? null;
   }
 
-  /** An opaque tag that changes with the assignment and with the file. */
-  async filerefTag(ref: Fileref): Promise<string> {
-    const file = await this.fileInfo(ref.path);
+  /** An opaque tag that changes with the assignment and with the file (`file`, as read). */
+  tagOf(ref: Fileref, file: FileInfo | null): string {
     return createHash("sha256").update(`${ref.gen}:${file?.gen ?? "-"}`).digest("base64url").slice(0, 27);
   }
 

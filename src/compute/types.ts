@@ -4,7 +4,9 @@
  * code against the session's work area and reports lines and an outcome.
  */
 
-export type LineType = "source" | "normal" | "note" | "warning" | "error";
+import type { LineType } from "../core/types.js";
+
+export type { LineType };
 
 export interface OutLine {
   stream: "log" | "listing" | "both";
@@ -15,8 +17,8 @@ export interface OutLine {
 /** The session's files, kept in the store; paths are area paths (`/dir/file`). */
 export interface WorkArea {
   read(path: string): Promise<Uint8Array | null>;
-  /** Rejects with a WorkAreaError past the cap or for a path outside the area. */
-  write(path: string, data: Uint8Array, mode: "replace" | "append"): Promise<void>;
+  /** Rejects with a WorkAreaError past the cap or for a path outside the area; executors ignore what it resolves to. */
+  write(path: string, data: Uint8Array, mode: "replace" | "append"): Promise<unknown>;
   remove(path: string): Promise<void>;
   /** `null` path deassigns (a TEMP file goes with it); a TEMP assignment without a path gets `/.temp/<REF>`. */
   assign(ref: string, path: string | null, method: "DISK" | "TEMP"): Promise<void>;

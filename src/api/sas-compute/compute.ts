@@ -5,7 +5,7 @@ import { type ComputeProfile, Runner } from "../../compute/runner.js";
 import { scriptExecutor } from "../../compute/script/executor.js";
 import { SessionData } from "../../compute/session-data.js";
 import type { Executor, Limits } from "../../compute/types.js";
-import { type SasComputeConfig, contextSettings, limitsOf } from "./config.js";
+import { type SasComputeConfig, contextSettings, limitsOf, strings } from "./config.js";
 import { sasId } from "./ids.js";
 
 export const KIND = "sas-compute";
@@ -24,7 +24,6 @@ export interface SasAttributes {
 export function sasAttributes(s: Session): SasAttributes {
   const own = (s.attributes[ATTRIBUTE_KEY] ?? {}) as JsonObject;
   const env = (own.environment ?? {}) as JsonObject;
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   return {
     attributes: (own.attributes ?? {}) as JsonObject,
     environment: { options: strings(env.options), autoExecLines: strings(env.autoExecLines) },

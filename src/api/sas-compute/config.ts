@@ -55,7 +55,8 @@ export interface ContextSettings {
   limits: Partial<Limits>;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+/** The strings of an array (anything else: none). */
+export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 export function contextSettings(service: Service): ContextSettings {
   const s = service.settings;

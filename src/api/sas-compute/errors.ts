@@ -21,6 +21,7 @@ export const notFound = (detail = "No such resource.") => new SasError(404, 9404
 export const badRequest = (code: number, detail: string) => new SasError(400, code, detail);
 export const invalidBody = (reason: string) => new SasError(400, 5010, `The request body is not valid: ${reason}`);
 export const sessionNotFound = (sid: string) => new SasError(404, 5837, `Session "${sid}" was not found.`);
+export const sessionFailed = () => new SasError(409, 9409, "The session has failed; it can only be deleted.");
 export const notOwner = () => new SasError(403, 9403, "Only the owner or an administrator may change this session.");
 export const ifMatchRequired = () => new SasError(428, 5033, "This request needs an If-Match header with the current ETag.");
 export const stale = () => new SasError(412, 9412, "If-Match does not match the current ETag.");

@@ -5,9 +5,9 @@ import * as policy from "../../core/policy.js";
 import type { Job, Session } from "../../core/types.js";
 import { tagMatches } from "../../http/conditional.js";
 import { type SasCompute, KIND } from "./compute.js";
-import { SasError, badRequest, invalidBody, notFound, notOwner, sessionNotFound } from "./errors.js";
+import { SasError, badRequest, ifMatchRequired, invalidBody, notFound, notOwner, sessionNotFound, stale } from "./errors.js";
 import { coreId } from "./ids.js";
-import { type Statistics, statistics } from "./render.js";
+import { type Statistics, sessionStatistics, statistics } from "./render.js";
 
 export type Params = { sid?: string; jid?: string; ctx?: string; ref?: string; lib?: string; name?: string; rid?: string };
 
@@ -80,14 +80,15 @@ export class Kit {
   }
 
   async sessionStats(s: Session): Promise<{ log: Statistics; listing: Statistics }> {
-    const stats = (await this.hub.insights.logStats([s.id])).get(s.id);
-    return {
-      log: statistics(stats?.log.count ?? 0, stats?.log.lastAt ?? null, s.createdAt),
-      listing: statistics(stats?.listing.count ?? 0, stats?.listing.lastAt ?? null, s.createdAt),
-    };
+    return sessionStatistics(s, (await this.hub.insights.logStats([s.id])).get(s.id));
   }
 
   async jobStats(req: FastifyRequest, s: Session, job: Job): Promise<{ log: Statistics; listing: Statistics }> {
+    // A pending job has written nothing (its lines start when it runs): no reads, e.g. for the 201 of a submission.
+    if (job.state === "pending") {
+      const none = statistics(0, null, job.createdAt);
+      return { log: none, listing: none };
+    }
     const one = async (stream: "log" | "listing") => {
       const { total } = await this.hub.sessions.readLog(req.principal, s.id, { stream, jobId: job.id, limit: 0 });
       const last = total > 0 ? (await this.hub.sessions.readLog(req.principal, s.id, { stream, jobId: job.id, from: total - 1, limit: 1 })).lines[0] : undefined;
@@ -97,11 +98,19 @@ export class Kit {
   }
 }
 
+/** An optional string member of a request body: absent, null or "" → null; 400 5010 unless a string of at most `max` characters. */
+export function text(body: Record<string, unknown>, key: string, max: number): string | null {
+  const v = body[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string" || v.length > max) throw invalidBody(`${key} must be a string of at most ${max} characters.`);
+  return v === "" ? null : v;
+}
+
 /** `If-Match` for a PUT: 428 when absent, 412 unless it names the current tag (`*` matches). */
 export function requireIfMatch(req: FastifyRequest, currentTag: string): void {
   const header = req.headers["if-match"];
-  if (header === undefined || header.trim() === "") throw new SasError(428, 5033, "This request needs an If-Match header with the current ETag.");
-  if (!tagMatches(header, currentTag.slice(1, -1))) throw new SasError(412, 9412, "If-Match does not match the current ETag.");
+  if (header === undefined || header.trim() === "") throw ifMatchRequired();
+  if (!tagMatches(header, currentTag.slice(1, -1))) throw stale();
 }
 
 /** Whether `If-None-Match` names the current tag. */

@@ -97,6 +97,16 @@ export function statistics(count: number, lastAt: number | null, fallback: numbe
   return { lineCount: count, modifiedTimeStamp: timestamp(lastAt ?? fallback) };
 }
 
+type StreamStats = { count: number; lastAt: number | null };
+
+/** A session's log and listing statistics from its row of `insights.logStats` (none: empty since creation). */
+export function sessionStatistics(s: Session, st: { log: StreamStats; listing: StreamStats } | undefined): { log: Statistics; listing: Statistics } {
+  return {
+    log: statistics(st?.log.count ?? 0, st?.log.lastAt ?? null, s.createdAt),
+    listing: statistics(st?.listing.count ?? 0, st?.listing.lastAt ?? null, s.createdAt),
+  };
+}
+
 export function session(s: Session, stats: { log: Statistics; listing: Statistics }, counters: ComputeCounters, now: number) {
   const own = sasAttributes(s);
   return {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import restaf from "@sassoftware/restaf";
 import restaflib from "@sassoftware/restaflib";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { type Sas, lines, useSas } from "./fixture.js";
 
 const requests = (sas: Sas) =>
   sas.t.logs
@@ -13,12 +13,8 @@ const requests = (sas: Sas) =>
 
 /** Checklist items 49–52: real clients, and the wire behaviour of those that are not JavaScript. */
 describe("sas-compute: real clients", () => {
-  let sas: Sas;
-  before(async () => {
-    // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
-    sas = await startSas({ sasLimits: { maxWaitSeconds: 2 } });
-  });
-  after(() => sas.stop());
+  // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
+  const sas = useSas({ sasLimits: { maxWaitSeconds: 2 } });
 
   test("49. restaf + restaflib: computeSetup, computeRun, computeResults, re-attach, delete", async () => {
     const store = restaf.initStore();
@@ -95,8 +91,10 @@ describe("sas-compute: real clients", () => {
     const ctx = contexts.body.items.find((c: any) => c.name === "SAS Job Execution compute context");
     const created = await sas.alice("POST", ctx.links.find((l: any) => l.rel === "createSession").href, { body: {} });
     const href = created.headers.get("location")!;
+    // The session was idle at its 201 and stays so: the hold runs out (maxWaitSeconds) with a 304.
     const state = await sas.alice("GET", `${href}/state?wait=30`, { headers: { "if-none-match": created.headers.get("etag")! } });
-    assert.ok([200, 304].includes(state.status));
+    assert.equal(created.body.state, "idle");
+    assert.equal(state.status, 304);
     assert.match((await sas.alice("GET", `${href}/variables/SYSJOBID`)).body.value, /^\d+$/);
     const posted = await sas.alice("POST", `${href}/jobs`, {
       body: { name: "sasjs", description: "x", code: ["write _webout '{\"sasjs\":1}'"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { liveWorkers } from "../../../src/compute/quickjs/executor.js";
 import { ADMIN_TOKEN, http } from "../../helpers/server.js";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { lines, useSas } from "./fixture.js";
 
 /** Checklist items 33 (quickjs part), 42, 43 and 44: limits and the JavaScript executor. */
 describe("sas-compute: executors and their limits", () => {
-  let sas: Sas;
+  const sas = useSas({ sasLimits: { jobSeconds: 2, cancelGraceMs: 1000, memoryMb: 32 } });
   let js: string;
   before(async () => {
-    sas = await startSas({ sasLimits: { jobSeconds: 2, cancelGraceMs: 1000, memoryMb: 32 } });
     js = (await sas.create({}, "js")).href;
   });
-  after(() => sas.stop());
 
   const log = async (job: string) => lines((await sas.alice("GET", `${job}/log`)).body);
   const listing = async (job: string) => lines((await sas.alice("GET", `${job}/listing`)).body);

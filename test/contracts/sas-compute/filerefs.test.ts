@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { lines, useSas } from "./fixture.js";
 
 /** Checklist items 35–39: filerefs in the session's work area, and libraries. */
 describe("sas-compute: filerefs and data", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { workAreaBytes: 1024 * 1024 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { workAreaBytes: 1024 * 1024 } });
 
   test("35. assign: 201 with Location, upper-cased id, path, size 0, ETag; GET by lower case; assign link too", async () => {
     const { href } = await sas.create({});
@@ -66,6 +62,13 @@ describe("sas-compute: filerefs and data", () => {
     assert.equal(appended.status, 200);
     assert.notEqual(appended.headers.get("etag"), tag);
     assert.equal((await sas.alice("GET", content)).text, "a,b\n1,2\n3,4\n");
+    // Two uploads with the same current ETag: the first wins, the second is stale (no lost update).
+    const racing = await Promise.all(["p\n", "q\n"].map((text) => sas.alice("PUT", content, { raw: Buffer.from(text), headers: { "if-match": appended.headers.get("etag")! } })));
+    assert.deepEqual(racing.map((r) => r.status).sort(), [201, 412]);
+    const winner = racing[0]!.status === 201 ? racing[0]! : racing[1]!;
+    const after = await sas.alice("GET", content);
+    assert.equal(after.text, winner === racing[0] ? "p\n" : "q\n");
+    assert.equal(after.headers.get("etag"), winner.headers.get("etag"));
     const chunk = Array.from({ length: 20 }, () => `write big '${"x".repeat(30000)}'`);
     assert.equal((await sas.run(href, chunk)).job.jobConditionCode, 0);
     const { href: job, job: body } = await sas.run(href, chunk);
@@ -84,6 +87,8 @@ describe("sas-compute: filerefs and data", () => {
       assert.equal(r.body.errorCode, 5106);
     }
     const bad = await sas.alice("POST", `${href}/filerefs`, { body: { name: "p", path: "/x", accessMethod: "FTP" } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errorCode, 5106);
     assert.equal(bad.body.details[0], "Unsupported access method: FTP");
     const host = await sas.alice("POST", `${href}/filerefs`, { body: { name: "p", path: "/etc/passwd" } });
     assert.equal(host.status, 201);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { ADMIN_TOKEN, type Answer, type StartOptions, type TestServer, http, startServer } from "../../helpers/server.js";
 
 /**
@@ -77,6 +78,19 @@ export async function startSas(options: StartOptions & { sasLimits?: Record<stri
     },
     stop: () => t.stop(),
   };
+}
+
+/**
+ * One server for the enclosing `describe`: started (with `options`) before its tests, stopped
+ * after them. The object returned is filled in once the server has started.
+ */
+export function useSas(options: Parameters<typeof startSas>[0] = {}): Sas {
+  const sas = {} as Sas;
+  before(async () => {
+    Object.assign(sas, await startSas(options));
+  });
+  after(() => sas.stop());
+  return sas;
 }
 
 export const lines = (collection: any): string[] => collection.items.map((i: any) => i.line);

@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { ADMIN_TOKEN, http } from "../../helpers/server.js";
-import { type Sas, lines, sleep, startSas } from "./fixture.js";
+import { lines, sleep, useSas } from "./fixture.js";
 
 const JOB_RELS = ["self", "state", "cancel", "delete", "log", "logAsText", "listing", "listingAsText", "results", "up"];
 const terminal = (s: string) => ["completed", "warning", "error", "canceled"].includes(s);
 
 /** Checklist items 19–28: jobs. */
 describe("sas-compute: jobs", () => {
-  let sas: Sas;
+  const sas = useSas({ sasLimits: { cancelGraceMs: 500, maxQueuedJobs: 100 } });
   let session: string;
   before(async () => {
-    sas = await startSas({ sasLimits: { cancelGraceMs: 500, maxQueuedJobs: 100 } });
     session = (await sas.create({})).href;
   });
-  after(() => sas.stop());
 
   test("19. execute → 201 pending with Location, ETag, sessionId, the ten links, no code", async () => {
     const r = await sas.submit(session, "print hello");
@@ -106,6 +104,8 @@ describe("sas-compute: jobs", () => {
     const jobA = (await sas.alice("GET", a)).body;
     const jobB = (await sas.alice("GET", b)).body;
     assert.ok(jobB.creationTimeStamp >= jobA.creationTimeStamp);
+    const [coreA, coreB] = await Promise.all([a, b].map((h) => sas.t.server.hub.jobs.find(h.split("/").at(-1)!)));
+    assert.ok(coreB!.startedAt! >= coreA!.endedAt!, "B started after A ended");
     const posts = await Promise.all(Array.from({ length: 20 }, (_, i) => sas.submit(href, [`sleep 20`, `print job${i}`])));
     assert.ok(posts.every((r) => r.status === 201));
     assert.equal((await sas.alice("GET", `${href}/state`)).text, "running");
@@ -133,6 +133,7 @@ describe("sas-compute: jobs", () => {
     assert.equal((await sas.alice("GET", `${href}/state`)).text, "idle");
     const again = await sas.alice("PUT", `${job}/state?value=canceled`, { headers: { "if-match": c.headers.get("etag")! } });
     assert.equal(again.status, 200);
+    assert.equal(again.text, "canceled");
     const done = await sas.submit(href, "print x");
     const doneHref = done.headers.get("location")!;
     await sas.waitState(doneHref, terminal);
@@ -230,11 +231,7 @@ describe("sas-compute: jobs", () => {
 });
 
 describe("sas-compute: queue limit", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { maxQueuedJobs: 3, cancelGraceMs: 300 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { maxQueuedJobs: 3, cancelGraceMs: 300 } });
 
   test("27. maxQueuedJobs 3 with one running and three pending → 429 9429", async () => {
     const { href } = await sas.create({});

@@ -21,7 +21,7 @@ describe("sas-compute: restart, expiry, races, nodes", () => {
     const queued = (await first.submit(href, "print after &keep")).headers.get("location")!;
     await first.waitState(running, (s) => s === "running");
     // The process stops with the job running; what it leaves behind is what a crash leaves.
-    await first.t.server.hub.jobs.find(running.split("/").at(-1)!);
+    assert.equal((await first.t.server.hub.jobs.find(running.split("/").at(-1)!))?.state, "running");
     await first.stop();
     const second = await startSas({ dataDir });
     open.push(second);

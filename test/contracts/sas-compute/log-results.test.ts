@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, sleep, startSas } from "./fixture.js";
+import { before, describe, test } from "node:test";
+import { lines, sleep, useSas } from "./fixture.js";
 
 /** Checklist items 29–34: log and listing paging, types, long polls, results. */
 describe("sas-compute: log, listing, results", () => {
-  let sas: Sas;
+  const sas = useSas({ sasLimits: { maxWaitSeconds: 10 } });
   let session: string;
   before(async () => {
-    sas = await startSas({ sasLimits: { maxWaitSeconds: 10 } });
     session = (await sas.create({})).href;
   });
-  after(() => sas.stop());
 
   test("29. paging: next without prev, no next on the last full page, past the end, lenient start and limit", async () => {
     // 83 lines of two statements: 83 source + 166 output lines + the final NOTE = 250.

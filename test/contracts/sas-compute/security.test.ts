@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { JWT_SECRET, http } from "../../helpers/server.js";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { lines, useSas } from "./fixture.js";
 
 /** Checklist items 40 and 41, bad input and a small fuzz over every route. */
 describe("sas-compute: authentication, the script language, bad input", () => {
-  let sas: Sas;
+  const sas = useSas();
   let session: string;
   before(async () => {
-    sas = await startSas();
     session = (await sas.create({})).href;
   });
-  after(() => sas.stop());
 
   test("40. 401 forms; lower-case bearer works; no token in logs, responses or log lines", async () => {
     const none = await http(sas.t.url, "GET", "/compute/", { token: null });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { lines, useSas } from "./fixture.js";
 
 /**
  * The seed's response sample (seed 002, "Response Samples" of getSession), kept in the
@@ -15,11 +15,7 @@ const typeOf = (v: unknown) => (Array.isArray(v) ? "array" : v === null ? "null"
 
 /** Checklist items 5 and 6, and a client's walk by links alone. */
 describe("sas-compute: the seed's session, every link, a walk by links", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { cancelGraceMs: 500 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { cancelGraceMs: 500 } });
 
   test("5. the seed: every key in order with the seed's types and values, its 13 links then 4 more", async () => {
     const seed = seedSession();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { useSas } from "./fixture.js";
 
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const ROOT = {
@@ -13,11 +13,7 @@ const ROOT = {
 
 /** Checklist items 1–4 and 7–12: root, contexts, creating and listing sessions. */
 describe("sas-compute: root, contexts, sessions", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { createWaitSeconds: 5 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { createWaitSeconds: 5 } });
 
   test("1. root at /compute/ and /compute, restaf's Accept, HEAD without a body", async () => {
     for (const path of ["/compute/", "/compute"]) {
@@ -58,6 +54,7 @@ describe("sas-compute: root, contexts, sessions", () => {
     assert.equal((await sas.alice("GET", "/compute/contexts?limit=999999")).body.limit, 10000);
     const full = await sas.alice("GET", "/compute/contexts", { headers: { "accept-item": "application/vnd.sas.compute.context+json" } });
     assert.equal(full.body.accept, "application/vnd.sas.compute.context");
+    assert.equal(full.body.items.length, 3);
     assert.ok(full.body.items.every((c: any) => c.launchType === "service" && typeof c.creationTimeStamp === "string"));
     const js = await sas.alice("GET", "/compute/contexts/js");
     assert.equal(js.status, 200);
@@ -91,7 +88,8 @@ describe("sas-compute: root, contexts, sessions", () => {
     assert.match(r.headers.get("location")!, /^\/compute\/sessions\/[0-9a-f-]{36}-ses0000$/);
     assert.equal(r.headers.get("location"), `/compute/sessions/${r.body.id}`);
     assert.match(r.body.id, /^[0-9a-f-]{36}-ses0000$/);
-    assert.ok(r.headers.get("etag"));
+    assert.match(r.headers.get("etag")!, /^".+"$/);
+    assert.equal(r.headers.get("etag"), (await sas.alice("GET", r.headers.get("location")!)).headers.get("etag"));
     assert.equal(r.body.state, "idle");
     assert.equal(r.body.serverId, sas.t.server.nodeId);
     assert.deepEqual(r.body.attributes, { sessionInactiveTimeout: 900 });
@@ -159,6 +157,7 @@ describe("sas-compute: root, contexts, sessions", () => {
     assert.ok(idle.body.items.some((s: any) => s.id === mine.body.id));
     assert.equal((await sas.alice("GET", `/compute/sessions?filter=${encodeURIComponent("eq(state,'running')")}`)).body.count, 0);
     const full = await sas.alice("GET", "/compute/sessions?limit=100", { headers: { "accept-item": "application/vnd.sas.compute.session+json" } });
+    assert.ok(full.body.items.some((s: any) => s.id === mine.body.id));
     assert.ok(full.body.items.every((s: any) => s.serviceAPIVersion === 4 && s.links.length === 17));
     await sas.alice("DELETE", mine.href);
     await sas.as(sas.tokens.ops)("DELETE", ops.href);
@@ -216,11 +215,7 @@ describe("sas-compute: root, contexts, sessions", () => {
 });
 
 describe("sas-compute: totals and uncapped timeouts", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { maxInactiveSeconds: 0, sessionsTotal: 2 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { maxInactiveSeconds: 0, sessionsTotal: 2 } });
 
   test("12. with maxInactiveSeconds 0, a timeout of 0 stays 0 (never)", async () => {
     const { href, body } = await sas.create({ attributes: { sessionInactiveTimeout: 0 } });
@@ -234,17 +229,14 @@ describe("sas-compute: totals and uncapped timeouts", () => {
     const answers = await Promise.all(callers.map((tok) => sas.as(tok)("POST", path, { body: {} })));
     assert.equal(answers.filter((r) => r.status === 201).length, 2);
     const refused = answers.filter((r) => r.status === 429);
+    assert.equal(refused.length, 2);
     assert.ok(refused.every((r) => r.body.details[0] === "The server already has 2 compute sessions."));
     for (const r of answers.filter((a) => a.status === 201)) assert.equal((await sas.as(sas.tokens.ops)("DELETE", r.headers.get("location")!)).status, 204);
   });
 });
 
 describe("sas-compute: slow start-up", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { createWaitSeconds: 1 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { createWaitSeconds: 1 } });
 
   test("13. autoExecLines sleep → 201 pending after createWaitSeconds; state long poll → idle; log = NOTE + source", async () => {
     const started = Date.now();

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type Sas, lines, sleep, startSas } from "./fixture.js";
+import { describe, test } from "node:test";
+import { lines, sleep, useSas } from "./fixture.js";
 
 /** Checklist items 14–18: state, ETags, long polls, cancel, delete. */
 describe("sas-compute: state, ETags, cancel, delete", () => {
-  let sas: Sas;
-  before(async () => {
-    sas = await startSas({ sasLimits: { cancelGraceMs: 500, maxWaitSeconds: 3 } });
-  });
-  after(() => sas.stop());
+  const sas = useSas({ sasLimits: { cancelGraceMs: 500, maxWaitSeconds: 3 } });
 
   test("14. state is the bare word with the session's ETag", async () => {
     const { href } = await sas.create({});

@@ -9,7 +9,7 @@ import { contextSettings } from "../config.js";
 import { invalidBody, notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { sasId, sessionTag } from "../ids.js";
-import type { Kit, Params } from "../kit.js";
+import { type Kit, type Params, text } from "../kit.js";
 import { BASE } from "../links.js";
 import { T, acceptsItem, negotiate, sendJson } from "../media.js";
 import { resource } from "../plugin.js";
@@ -27,13 +27,6 @@ interface SessionRequest {
   timeout: number | null;
   attributes: JsonObject;
   environment: { options: string[]; autoExecLines: string[] };
-}
-
-function text(body: Record<string, unknown>, key: string, max: number): string | null {
-  const v = body[key];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string" || v.length > max) throw invalidBody(`${key} must be a string of at most ${max} characters.`);
-  return v === "" ? null : v;
 }
 
 function strings(v: unknown, key: string): string[] {
@@ -157,9 +150,13 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
         throw e;
       }
       kit.compute.runner.kick(created.id);
-      // The 201 waits for start-up to end, or createWaitSeconds, whichever is first.
-      await waitFor(kit.hub.bus, created.id, limits.createWaitSeconds * 1000, async () => (await kit.hub.sessions.find(created.id))?.state !== "pending");
-      const s = (await kit.hub.sessions.find(created.id)) ?? created;
+      // The 201 waits for start-up to end, or createWaitSeconds, whichever is first; it shows the session as the wait last read it.
+      let s = created;
+      await waitFor(kit.hub.bus, created.id, limits.createWaitSeconds * 1000, async () => {
+        const now = await kit.hub.sessions.find(created.id);
+        if (now) s = now;
+        return now?.state !== "pending";
+      });
       reply.header("location", `${BASE}/sessions/${sasId(s)}`).header("etag", sessionTag(s));
       return sendJson(reply, 201, T.session, form, session(s, await kit.sessionStats(s), kit.compute.runner.counters(s), kit.hub.clock()));
     },

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isCoreError } from "../../../core/errors.js";
 import type { Scalar } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
 import { NAME } from "../../../compute/job-context.js";
-import { type Fileref, type SessionData, areaPath } from "../../../compute/session-data.js";
+import { type FileInfo, type Fileref, type SessionData, areaPath } from "../../../compute/session-data.js";
 import { WorkAreaError } from "../../../compute/types.js";
 import { select, sessionCollection } from "../collection.js";
-import { SasError, badRequest, invalidBody, notFound } from "../errors.js";
+import { SasError, badRequest, invalidBody, notFound, stale } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { type Kit, type Params, requireIfMatch } from "../kit.js";
 import { T, negotiate, sendJson, wantsText } from "../media.js";
@@ -40,15 +41,16 @@ async function load(kit: Kit, req: FastifyRequest, opts: { change?: boolean } = 
 
 async function sendFileref(req: FastifyRequest, reply: FastifyReply, l: Loaded, status: number) {
   const form = negotiate(req, T.fileref);
-  reply.header("etag", quoted(await l.data.filerefTag(l.ref)));
-  return sendJson(reply, status, T.fileref, form, fileref(l.s, l.ref, await l.data.fileInfo(l.ref.path)));
+  const file = await l.data.fileInfo(l.ref.path);
+  reply.header("etag", quoted(l.data.tagOf(l.ref, file)));
+  return sendJson(reply, status, T.fileref, form, fileref(l.s, l.ref, file));
 }
 
 /** Writes an upload into the fileref's file; 413 past the work-area cap, the file unchanged. */
-async function store(l: Loaded, body: unknown, mode: "replace" | "append"): Promise<void> {
+async function store(l: Loaded, body: unknown, mode: "replace" | "append", guard?: (file: FileInfo | null) => void): Promise<FileInfo> {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   try {
-    await l.data.write(l.ref.path, bytes, mode);
+    return await l.data.write(l.ref.path, bytes, mode, guard);
   } catch (e) {
     if (e instanceof WorkAreaError && e.kind === "cap") throw new SasError(413, 9413, e.message);
     throw e;
@@ -106,24 +108,31 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       // The bytes; text/plain when Accept's first range asks for it. Never 406.
       GET: async (req, reply) => {
         const l = await load(kit, req);
-        const content = await l.data.read(l.ref.path);
-        if (content === null) throw notFound(`The file of fileref ${l.ref.name} does not exist.`);
-        reply.header("etag", quoted(await l.data.filerefTag(l.ref)));
+        const file = await l.data.file(l.ref.path);
+        if (file === null) throw notFound(`The file of fileref ${l.ref.name} does not exist.`);
+        reply.header("etag", quoted(l.data.tagOf(l.ref, file.info)));
         return reply
           .code(200)
           .header("content-type", wantsText(req) ? "text/plain;charset=utf-8" : "application/octet-stream")
-          .send(Buffer.from(content));
+          .send(Buffer.from(file.content));
       },
       PUT: async (req, reply) => {
         const l = await load(kit, req, { change: true });
-        requireIfMatch(req, quoted(await l.data.filerefTag(l.ref)));
-        await store(l, req.body, "replace");
-        return reply.code(201).header("etag", quoted(await l.data.filerefTag(l.ref))).send();
+        // If-Match is checked on the file the write reads, so the write's compare-and-set covers it.
+        let file: FileInfo;
+        try {
+          file = await store(l, req.body, "replace", (current) => requireIfMatch(req, quoted(l.data.tagOf(l.ref, current))));
+        } catch (e) {
+          // Another upload created the file first: this one's tag is stale.
+          if (isCoreError(e, "already-exists")) throw stale();
+          throw e;
+        }
+        return reply.code(201).header("etag", quoted(l.data.tagOf(l.ref, file))).send();
       },
       POST: async (req, reply) => {
         const l = await load(kit, req, { change: true });
-        await store(l, req.body, "append");
-        return reply.code(200).header("etag", quoted(await l.data.filerefTag(l.ref))).send();
+        const file = await store(l, req.body, "append");
+        return reply.code(200).header("etag", quoted(l.data.tagOf(l.ref, file))).send();
       },
       DELETE: async (req, reply) => {
         const l = await load(kit, req, { change: true });

@@ -7,10 +7,10 @@ import { NAME, READ_ONLY } from "../../../compute/job-context.js";
 import { select, sessionCollection } from "../collection.js";
 import { ATTRIBUTE_KEY } from "../compute.js";
 import { contextSettings } from "../config.js";
-import { SasError, badRequest, invalidBody, notFound } from "../errors.js";
+import { SasError, badRequest, invalidBody, notFound, sessionFailed, tooLarge } from "../errors.js";
 import type { Fields } from "../filter.js";
 import { jobTag } from "../ids.js";
-import { type Kit, clientGone, noneMatch, requireIfMatch, seconds, stateValue } from "../kit.js";
+import { type Kit, clientGone, noneMatch, requireIfMatch, seconds, stateValue, text } from "../kit.js";
 import { T, negotiate, sendJson, sendText } from "../media.js";
 import { resource } from "../plugin.js";
 import { job as renderJob, jobHref } from "../render.js";
@@ -60,13 +60,7 @@ function jobRequest(body: Record<string, unknown>, maxCodeBytes: number): JobReq
     throw invalidBody("code must be an array of strings or a string.");
   }
   const code = Array.isArray(raw) ? raw.join("\n") : raw;
-  if (Buffer.byteLength(code) > maxCodeBytes) throw new SasError(413, 9413, `The request body is larger than ${maxCodeBytes} bytes.`);
-  const text = (key: string, max: number) => {
-    const v = body[key];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== "string" || v.length > max) throw invalidBody(`${key} must be a string of at most ${max} characters.`);
-    return v === "" ? null : v;
-  };
+  if (Buffer.byteLength(code) > maxCodeBytes) throw tooLarge(maxCodeBytes);
   const vars = body.variables;
   if (vars !== undefined && vars !== null && (typeof vars !== "object" || Array.isArray(vars))) throw invalidBody("variables must be an object.");
   const variables: Record<string, string> = {};
@@ -78,7 +72,7 @@ function jobRequest(body: Record<string, unknown>, maxCodeBytes: number): JobReq
   }
   const attrs = body.attributes;
   const reset = typeof attrs === "object" && attrs !== null && (attrs as Record<string, unknown>).resetLogLineNumbers === true;
-  return { code, name: text("name", 100), description: text("description", 1000), variables, resetLogLineNumbers: reset };
+  return { code, name: text(body, "name", 100), description: text(body, "description", 1000), variables, resetLogLineNumbers: reset };
 }
 
 export async function sendJob(kit: Kit, req: FastifyRequest, reply: FastifyReply, s: Session, j: Job, status = 200) {
@@ -105,7 +99,7 @@ export function jobRoutes(app: FastifyInstance, kit: Kit): void {
       negotiate(req, T.job);
       const s = await kit.session(req);
       kit.changeable(req, s);
-      if (s.state === "ended") throw new SasError(409, 9409, "The session has failed; it can only be deleted.");
+      if (s.state === "ended") throw sessionFailed();
       const context = await kit.compute.context(s.serviceId);
       if (!context || contextSettings(context).executor === "none") {
         throw new SasError(403, 9410, `Code execution is not enabled in compute context "${context?.name ?? s.serviceId}".`);
@@ -163,12 +157,12 @@ export function jobRoutes(app: FastifyInstance, kit: Kit): void {
       const tag = jobTag(j);
       if (!noneMatch(req, tag)) return sendText(reply.header("etag", tag), 200, j.state);
       const wait = seconds((req.query as Record<string, unknown>).wait, kit.limits.maxWaitSeconds);
-      if (wait > 0) {
-        await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
-          const now = await kit.hub.jobs.find(j.id);
-          return !now || jobTag(now) !== tag;
-        }, { signal: clientGone(reply), relevant: (e) => e.type.startsWith("job.") || e.type.startsWith("session.") });
-      }
+      // Without `wait` the job just read is the answer: its tag matches.
+      if (wait === 0) return reply.code(304).send();
+      await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
+        const now = await kit.hub.jobs.find(j.id);
+        return !now || jobTag(now) !== tag;
+      }, { signal: clientGone(reply), relevant: (e) => e.type.startsWith("job.") || e.type.startsWith("session.") });
       const now = await kit.hub.jobs.find(j.id);
       if (!now) throw notFound(`Job "${j.id}" was not found.`);
       if (jobTag(now) === tag) return reply.code(304).send();

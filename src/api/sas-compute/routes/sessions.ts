@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import * as policy from "../../../core/policy.js";
 import type { Condition, SessionField, SortKey } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
 import { collection, paging, param } from "../collection.js";
@@ -9,7 +10,7 @@ import type { Kit, Params } from "../kit.js";
 import { BASE } from "../links.js";
 import { T, acceptsItem, lists, negotiate, sendJson } from "../media.js";
 import { resource } from "../plugin.js";
-import { rootLink, session, sessionSummary, statistics } from "../render.js";
+import { rootLink, session, sessionStatistics, sessionSummary } from "../render.js";
 
 const str = (field: string): Fields[string] => ({ kind: "string", compile: (op, value) => ({ field, op, value }) });
 
@@ -47,7 +48,7 @@ export async function deleteSession(kit: Kit, req: FastifyRequest, s: Session): 
     await kit.hub.sessions.delete(req.principal, s.id);
     return true;
   }
-  const reason = s.owner === req.principal.userId ? "closed" : "killed";
+  const reason = policy.isOwner(req.principal, s) ? "closed" : "killed";
   const { changed } = await kit.hub.sessions.end(req.principal, s.id, reason);
   if (changed) kit.compute.runner.cancelStartup(s.id);
   return changed;
@@ -78,14 +79,7 @@ export function sessionRoutes(app: FastifyInstance, kit: Kit): void {
       if (full) {
         const stats = await kit.hub.insights.logStats(page.items.map((s) => s.id));
         const now = kit.hub.clock();
-        items = page.items.map((s) => {
-          const st = stats.get(s.id);
-          const both = {
-            log: statistics(st?.log.count ?? 0, st?.log.lastAt ?? null, s.createdAt),
-            listing: statistics(st?.listing.count ?? 0, st?.listing.lastAt ?? null, s.createdAt),
-          };
-          return session(s, both, kit.compute.runner.counters(s), now);
-        });
+        items = page.items.map((s) => session(s, sessionStatistics(s, stats.get(s.id)), kit.compute.runner.counters(s), now));
       }
       const body = collection({
         name: "sessions",

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { waitFor } from "../../../core/wait.js";
-import { SasError, sessionNotFound } from "../errors.js";
+import { sessionFailed, sessionNotFound } from "../errors.js";
 import { sessionTag, stateWord } from "../ids.js";
 import { type Kit, type Params, clientGone, noneMatch, requireIfMatch, seconds, stateValue } from "../kit.js";
 import { sendText } from "../media.js";
@@ -16,12 +16,12 @@ export function stateRoutes(app: FastifyInstance, kit: Kit): void {
       const tag = sessionTag(s);
       if (!noneMatch(req, tag)) return sendText(reply.header("etag", tag), 200, stateWord(s));
       const wait = seconds((req.query as Record<string, unknown>).wait, kit.limits.maxWaitSeconds);
-      if (wait > 0) {
-        await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
-          const now = await kit.hub.sessions.find(s.id);
-          return !now || sessionTag(now) !== tag;
-        }, { signal: clientGone(reply) });
-      }
+      // Without `wait` the session just read is the answer: its tag matches.
+      if (wait === 0) return reply.code(304).send();
+      await waitFor(kit.hub.bus, s.id, wait * 1000, async () => {
+        const now = await kit.hub.sessions.find(s.id);
+        return !now || sessionTag(now) !== tag;
+      }, { signal: clientGone(reply) });
       const now = await kit.hub.sessions.find(s.id);
       if (!now || (now.state === "ended" && now.endReason !== "failed")) throw sessionNotFound((req.params as Params).sid ?? "");
       const current = sessionTag(now);
@@ -37,7 +37,7 @@ export function stateRoutes(app: FastifyInstance, kit: Kit): void {
         if (!(await deleteSession(kit, req, s))) throw sessionNotFound((req.params as Params).sid ?? "");
         return sendText(reply, 200, "deleted");
       }
-      if (s.state === "ended") throw new SasError(409, 9409, "The session has failed; it can only be deleted.");
+      if (s.state === "ended") throw sessionFailed();
       // Cancel everything queued and running (and start-up code), and answer once it has all ended.
       const touched = await kit.hub.jobs.cancelAll(s.id);
       kit.compute.runner.cancelStartup(s.id);
