@@ -55,8 +55,8 @@ export class SasCompute {
     );
   }
 
-  async contexts(): Promise<Service[]> {
-    return (await this.hub.services.list()).filter((s) => s.kind === KIND);
+  async contexts(): Promise<readonly Service[]> {
+    return this.hub.services.ofKind(KIND);
   }
 
   async context(id: string): Promise<Service | null> {

@@ -84,8 +84,8 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
     GET: async (req, reply) => {
       const form = negotiate(req, T.collection);
       const full = acceptsItem(req, T.context);
-      const all = await kit.compute.contexts();
-      all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A copy: the context list is the core's shared cache.
+      const all = [...(await kit.compute.contexts())].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const page = select(req, all, FIELDS, (c, f) => contextField(c, f) as Scalar, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
       const items = page.items.map((c) => (full ? context(c, defaultTimeout(c)) : contextSummary(c)));
       const body = collection({
