@@ -15,6 +15,8 @@ export interface Config {
   adminToken: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** What one request may carry, enforced at the edge of every API and again by the core. */
+  limits: Limits;
   /** Origins allowed by CORS on the native API; empty = CORS off. */
   corsOrigins: string[];
   /** Public base URL used in links where a family needs one. */
@@ -34,6 +36,25 @@ export interface Config {
   ui: { enabled: boolean };
 }
 
+export interface Limits {
+  /** Nesting of any JSON a client sends or the core stores (objects and arrays). */
+  jsonDepth: number;
+  /** The request target, path and query together. */
+  urlBytes: number;
+  /** One segment of the path, between slashes. */
+  pathSegmentBytes: number;
+  /** The request line and headers together. */
+  headerBytes: number;
+  /** Body bytes read and thrown away after an early answer (413, 401), before the connection closes. */
+  drainBytes: number;
+  /** Conditions in one filter, after each API's syntax is parsed into the core's query model. */
+  filterTerms: number;
+  /** Nesting of and/or/not in one filter. */
+  filterDepth: number;
+  /** Values in one `in` list. */
+  filterValues: number;
+}
+
 export const DEFAULTS: Config = {
   host: "127.0.0.1",
   port: 8080,
@@ -42,6 +63,16 @@ export const DEFAULTS: Config = {
   adminToken: "",
   logLevel: "info",
   bodyLimitBytes: 1024 * 1024,
+  limits: {
+    jsonDepth: 32,
+    urlBytes: 8192,
+    pathSegmentBytes: 512,
+    headerBytes: 16 * 1024,
+    drainBytes: 8 * 1024 * 1024,
+    filterTerms: 64,
+    filterDepth: 8,
+    filterValues: 256,
+  },
   corsOrigins: [],
   publicUrl: "",
   shutdownGraceMs: 10_000,
@@ -79,6 +110,15 @@ export const ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_REAPER_INTERVAL_MS: "reaper.intervalMs",
   SESSIONHUB_RETENTION_SECONDS: "reaper.retentionSeconds",
   SESSIONHUB_DEFAULT_TIMEOUT_SECONDS: "sessions.defaultInactiveTimeoutSeconds",
+  SESSIONHUB_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  SESSIONHUB_LIMIT_JSON_DEPTH: "limits.jsonDepth",
+  SESSIONHUB_LIMIT_URL_BYTES: "limits.urlBytes",
+  SESSIONHUB_LIMIT_PATH_SEGMENT_BYTES: "limits.pathSegmentBytes",
+  SESSIONHUB_LIMIT_HEADER_BYTES: "limits.headerBytes",
+  SESSIONHUB_LIMIT_DRAIN_BYTES: "limits.drainBytes",
+  SESSIONHUB_LIMIT_FILTER_TERMS: "limits.filterTerms",
+  SESSIONHUB_LIMIT_FILTER_DEPTH: "limits.filterDepth",
+  SESSIONHUB_LIMIT_FILTER_VALUES: "limits.filterValues",
 };
 
 export const FLAGS: Record<string, string> = {
