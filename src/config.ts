@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { JwtConfig } from "./auth/jwt.js";
+import { NO_TLS, type TlsSettings } from "./http/tls.js";
 
 /**
  * One config object, from defaults < config file < environment (SESSIONHUB_*) <
@@ -8,6 +9,8 @@ import type { JwtConfig } from "./auth/jwt.js";
 export interface Config {
   host: string;
   port: number;
+  /** The main listener's certificate and key (PEM files); empty: plain HTTP. */
+  tls: TlsSettings;
   dataDir: string;
   /** postgres://… selects PostgreSQL; empty means the embedded SQLite file in dataDir. */
   databaseUrl: string;
@@ -58,6 +61,7 @@ export interface Limits {
 export const DEFAULTS: Config = {
   host: "127.0.0.1",
   port: 8080,
+  tls: NO_TLS,
   dataDir: "./data",
   databaseUrl: "",
   adminToken: "",
@@ -94,6 +98,8 @@ export const DEFAULTS: Config = {
 export const ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_HOST: "host",
   SESSIONHUB_PORT: "port",
+  SESSIONHUB_TLS_KEY: "tls.key",
+  SESSIONHUB_TLS_CERT: "tls.cert",
   SESSIONHUB_DATA_DIR: "dataDir",
   SESSIONHUB_DATABASE_URL: "databaseUrl",
   SESSIONHUB_ADMIN_TOKEN: "adminToken",
@@ -124,6 +130,8 @@ export const ENVIRONMENT: Record<string, string> = {
 export const FLAGS: Record<string, string> = {
   host: "host",
   port: "port",
+  "tls-key": "tls.key",
+  "tls-cert": "tls.cert",
   "data-dir": "dataDir",
   "database-url": "databaseUrl",
   "log-level": "logLevel",

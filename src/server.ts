@@ -10,6 +10,9 @@ import { Users } from "./auth/users.js";
 import type { Config } from "./config.js";
 import { Hub } from "./core/hub.js";
 import { type App, createApp } from "./http/app.js";
+import { ApiTable } from "./http/edge/table.js";
+import { HOUSE_PREFIXES, houseEdge } from "./http/house.js";
+import { isLoopback, loadTls } from "./http/tls.js";
 import { Metrics } from "./http/metrics.js";
 import { loadNodeId } from "./node-id.js";
 import type { Migration } from "./store/migrations.js";
@@ -108,7 +111,7 @@ async function documentation(app: App): Promise<void> {
     transform: ({ schema, url }) => ({ schema: url.startsWith("/api/v1/") ? schema : { ...schema, hide: true }, url }),
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true, uiConfig: { validatorUrl: null, deepLinking: true } });
-  app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 }
 
 /** Builds the whole server from config: store, core, auth, families, listeners. */
@@ -150,7 +153,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   }
 
   const metrics = new Metrics(() => store.sessionCounts());
-  const app = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: "main" });
+  const listenerOptions = { logger, bodyLimit: config.bodyLimitBytes, limits: config.limits, metrics, auth };
+  const mainTable = new ApiTable(houseEdge);
+  for (const prefix of HOUSE_PREFIXES) mainTable.add(prefix, houseEdge);
+  const app = createApp({ ...listenerOptions, listener: "main", table: mainTable, tls: loadTls(config.tls, "tls") });
   const ctx: FamilyContext = { hub, auth, users, config, log: logger, startedAt: clock() };
   for (const family of families) for (const kind of family.serviceKinds ?? []) hub.services.registerKind(kind);
 
@@ -158,15 +164,36 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   healthRoutes(app, store, metrics);
   if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
-  for (const family of families) await family.mount?.(app, ctx);
 
-  const own: { name: string; app: App; host: string; port: number }[] = [];
+  const listeners: { name: string; app: App; host: string; port: number; table: ApiTable; tls: boolean }[] = [
+    { name: "main", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" },
+  ];
   for (const family of families) {
-    const listener = family.ownListener?.(ctx);
-    if (!listener) continue;
-    const familyApp = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: family.name });
-    await listener.register(familyApp);
-    own.push({ name: family.name, app: familyApp, host: listener.host, port: listener.port });
+    const api = family.api?.(ctx);
+    if (!api) continue;
+    if (family.claimsSharedRoot) mainTable.add("", api.edge);
+    for (const prefix of family.sharedPrefixes?.(ctx) ?? []) {
+      mainTable.add(prefix, api.edge);
+      await app.register((scope) => api.routes(scope), { prefix });
+    }
+    const own = family.ownListener?.(ctx);
+    if (!own) continue;
+    const table = new ApiTable(api.edge);
+    const familyApp = createApp({ ...listenerOptions, listener: family.name, table, tls: loadTls(own.tls, `${family.name}.tls`) });
+    for (const prefix of own.prefixes) {
+      table.add(prefix, api.edge);
+      await familyApp.register((scope) => api.routes(scope), { prefix });
+    }
+    listeners.push({ name: family.name, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
+  }
+  for (const l of listeners) {
+    if (!l.tls && !isLoopback(l.host) && l.table.apis().some((api) => api.takesPasswords)) {
+      logger.warn(
+        { listener: l.name, host: l.host },
+        `the ${l.name} listener on ${l.host} serves plain HTTP: passwords (HTTP Basic, login forms) travel in clear; ` +
+          `configure ${l.name === "main" ? "tls" : `${l.name}.tls`}.key and .cert`,
+      );
+    }
   }
 
   let started = false;
@@ -184,15 +211,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await hub.start();
       started = true;
       const urls: Listening[] = [];
-      const mainUrl = await app.listen({ host: config.host, port: config.port });
-      urls.push({ name: "main", url: mainUrl });
-      for (const l of own) urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
+      for (const l of listeners) urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
       return urls;
     },
     async stop() {
       // In-flight requests finish; connections still open after the grace period
       // (a stalled client, an event stream) are closed so shutdown cannot hang.
-      const apps = [app, ...own.map((l) => l.app)];
+      const apps = listeners.map((l) => l.app);
       const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
       await Promise.allSettled(apps.map((a) => a.close()));
       clearTimeout(force);

@@ -1,18 +1,30 @@
 import type { ServiceKind } from "../core/services.js";
 import type { App } from "../http/app.js";
+import type { ApiEdge } from "../http/edge/api.js";
+import type { TlsSettings } from "../http/tls.js";
 import type { Migration } from "../store/migrations.js";
 import type { FamilyContext } from "./context.js";
 
-/** A listener of a family's own (MaxScale on 8989, Roundware on 8888). */
+/** A family's API: how the edge treats its requests, and its routes. */
+export interface FamilyApi {
+  edge: ApiEdge;
+  /** Registers the routes in a scope whose prefix is one of the mounts. */
+  routes(scope: App): Promise<void>;
+}
+
+/** A listener of a family's own (MaxScale on 8989, Roundware on 8888), and the prefixes its API answers under there. */
 export interface OwnListener {
   host: string;
   port: number;
-  register(app: App): Promise<void>;
+  tls: TlsSettings;
+  /** Prefixes of the API on this listener; every other path is answered in the API's format too. */
+  prefixes: string[];
 }
 
 /**
  * One API family, as the server sees it: the tables it adds, the service kinds it
- * manages, what it does once the core is up, and where it is mounted.
+ * manages, what it does once the core is up, and where its API is served. The server
+ * composes; a family never registers hooks on a listener it does not own.
  */
 export interface Family {
   name: string;
@@ -26,8 +38,15 @@ export interface Family {
   serviceKinds?: ServiceKind[];
   /** Built-in services, background work; runs after migrations, before listening. */
   init?(ctx: FamilyContext): Promise<void>;
-  /** Routes on the shared listener. */
-  mount?(app: App, ctx: FamilyContext): Promise<void>;
+  /** The API it serves (asked once per server). */
+  api?(ctx: FamilyContext): FamilyApi;
+  /** Prefixes of its API on the shared listener (e.g. `["/api/v1"]`); none when it is served only on its own. */
+  sharedPrefixes?(ctx: FamilyContext): string[];
+  /**
+   * Paths of the shared listener that no API claims are answered in this family's format
+   * (the game API was a server of its own: its contract wants `GET /nope` → its 404).
+   */
+  claimsSharedRoot?: boolean;
   /** A listener of its own, when configured. */
   ownListener?(ctx: FamilyContext): OwnListener | null;
   /** Stops its background work (of the server whose context it is given). */

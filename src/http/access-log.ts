@@ -20,12 +20,16 @@ export class AccessLog {
   }
 
   record(req: FastifyRequest, reply: FastifyReply): void {
+    this.write(req.id, req.method, req.url, reply.statusCode, reply.elapsedTime, req.ip, req.headers["user-agent"]);
+  }
+
+  /** One line for a request the edge answered before it reached a route. */
+  write(id: string, method: string, url: string, status: number, ms: number, ip: string | undefined, ua: string | undefined): void {
     if (!this.logger.isLevelEnabled("info")) return;
-    const ua = req.headers["user-agent"];
     const line =
-      `${this.prefix},"time":${Date.now()},"reqId":${JSON.stringify(req.id)},"method":"${req.method}",` +
-      `"url":${JSON.stringify(redactUrl(req.url))},"status":${reply.statusCode},"ms":${Math.round(reply.elapsedTime * 100) / 100},` +
-      `"ip":${JSON.stringify(req.ip)}${ua ? `,"userAgent":${JSON.stringify(ua.slice(0, MAX_USER_AGENT))}` : ""},"msg":"request completed"}\n`;
+      `${this.prefix},"time":${Date.now()},"reqId":${JSON.stringify(id)},"method":${JSON.stringify(method)},` +
+      `"url":${JSON.stringify(redactUrl(url))},"status":${status},"ms":${Math.round(ms * 100) / 100},` +
+      `"ip":${JSON.stringify(ip ?? "")}${ua ? `,"userAgent":${JSON.stringify(ua.slice(0, MAX_USER_AGENT))}` : ""},"msg":"request completed"}\n`;
     this.stream.write(line);
   }
 }

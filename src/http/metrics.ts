@@ -93,6 +93,11 @@ export class Metrics {
     });
   }
 
+  /** Counts a request the edge answered before any route: its route label is `edge`. */
+  observeEdge(listener: string, method: string, status: number, seconds: number): void {
+    this.requests.observe(listener, method, "edge", status, seconds);
+  }
+
   /** Counts one answered request under its listener's name. */
   observe(listener: string, req: FastifyRequest, reply: FastifyReply): void {
     this.requests.observe(listener, req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);

@@ -1,10 +1,39 @@
 /**
  * Secrets must never reach a log line. Request logs carry no headers at all; query
- * strings can carry passwords or tokens (game joins take `?password=`), so those
- * values are blanked.
+ * strings can carry passwords or tokens (game joins take `?password=`), so those values
+ * are blanked. A key is judged by what the server will read from it — percent-decoded,
+ * `+` as space, in any case — so `?pass%77ord=` and `?PASSWORD=` are blanked as well.
  */
-const SECRET_PARAMS = /([?&](?:password|passwd|token|access_token|jwt_token|secret|key)=)[^&#]*/gi;
+const SECRET_WORD = /pass(?:word|wd|phrase)?|pwd|secret|token|jwt|credential|authori[sz]ation|^auth$|^(?:api_?)?key$|^code$/;
+
+function decodeKey(raw: string): string {
+  const spaced = raw.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
+/** A key such as `password`, `user[password]`, `refresh_token` or `api-key`. */
+function isSecretKey(raw: string): boolean {
+  const key = decodeKey(raw).toLowerCase();
+  return key.split(/[^a-z0-9_]+/).some((part) => part !== "" && SECRET_WORD.test(part));
+}
 
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, "$1[REDACTED]");
+  const question = url.indexOf("?");
+  if (question < 0) return url;
+  const pairs = url.slice(question + 1).split("&");
+  let changed = false;
+  for (let i = 0; i < pairs.length; i += 1) {
+    const pair = pairs[i]!;
+    const eq = pair.indexOf("=");
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq >= 0 && eq < pair.length - 1 && isSecretKey(key)) {
+      pairs[i] = `${key}=[REDACTED]`;
+      changed = true;
+    }
+  }
+  return changed ? `${url.slice(0, question + 1)}${pairs.join("&")}` : url;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from "fastify";
 import { CoreError, type ErrorKind } from "../../core/errors.js";
+import { isJsonTooDeep } from "../../http/edge/json-depth.js";
 import { ruleOf } from "./schemas.js";
 
 /**
@@ -80,7 +81,7 @@ export function toErrorBody(error: unknown): ErrorBody {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return body(400, "api-003", `${INVALID} The request body is not valid JSON.`);
   }
-  if (e instanceof SyntaxError) return body(400, "api-003", `${INVALID} The request body is not valid JSON.`);
+  if (e instanceof SyntaxError || isJsonTooDeep(e)) return body(400, "api-003", `${INVALID} The request body is not valid JSON.`);
   const status = typeof e.statusCode === "number" ? e.statusCode : 500;
   if (status >= 400 && status < 500) return body(status, "api-003", INVALID);
   if (status === 503) return body(503, "api-002", MESSAGES.internal);

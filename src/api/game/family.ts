@@ -1,11 +1,12 @@
 import type { Family } from "../family.js";
 import { GAME_DEFAULTS, GAME_ENVIRONMENT, GAME_FLAGS, gameConfig } from "./config.js";
+import { gameEdge } from "./edge.js";
 import { gameApi } from "./plugin.js";
 import { GAME_KIND, GameService } from "./service.js";
 
 /**
- * The game "Session Routes" family (AcceleratXR session_services): `/sessions…` at the
- * root of the shared listener, serving one service of kind `game`.
+ * The game "Session Routes" family (AcceleratXR session_services): `/sessions…` on the
+ * shared listener, serving one service of kind `game`.
  */
 export const gameFamily: Family = {
   name: "game",
@@ -25,8 +26,10 @@ export const gameFamily: Family = {
     });
     if (service.kind !== GAME_KIND.kind) log.warn({ serviceId, kind: service.kind }, "the game API serves a service of another kind");
   },
-  mount: async (app, ctx) => {
+  api: (ctx) => {
     const service = new GameService(ctx, gameConfig(ctx.config).serviceId);
-    await app.register((scope) => gameApi(scope, ctx, service));
+    return { edge: gameEdge, routes: (scope) => gameApi(scope, ctx, service) };
   },
+  sharedPrefixes: () => ["/sessions"],
+  claimsSharedRoot: true,
 };

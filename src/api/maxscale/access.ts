@@ -1,15 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Authenticator } from "../../auth/authenticate.js";
-import type { WindowLimiter } from "../../auth/limiter.js";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { type CorsPolicy, applyCors } from "../../http/cors.js";
 import type { MaxscaleConfig } from "./config.js";
-import { MaxscaleError, failure } from "./errors.js";
+import { failure } from "./errors.js";
 import { baseUrl } from "./links.js";
 import { sendNoBody } from "./send.js";
 
-const REALM = 'Basic realm="maxscale"';
-
-const SECURITY_HEADERS: Record<string, string> = {
+export const SECURITY_HEADERS: Record<string, string> = {
   "cache-control": "no-cache",
   "x-frame-options": "Deny",
   "referrer-policy": "same-origin",
@@ -26,11 +22,10 @@ const CORS = {
 /**
  * Who may call this API, checked in the order the contract gives: a foreign `Origin` is
  * refused first (a web page must not drive the API with a browser's cached Basic
- * credentials), then the Host, then credentials — with a limit on failures per address —
- * and finally the administrator role. OPTIONS needs no credentials (browsers send
- * preflights without them). One failure limiter serves every mount of the family.
+ * credentials), then the Host; credentials are checked next, at the edge (edge.ts), and
+ * last the administrator role.
  */
-export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, limiter: WindowLimiter): void {
+export function accessControl(app: FastifyInstance, config: MaxscaleConfig): void {
   const cors: CorsPolicy = { ...CORS, origins: config.corsOrigins };
   const anyOrigin = config.corsOrigins.includes("*");
 
@@ -44,27 +39,13 @@ export function accessControl(app: FastifyInstance, auth: Authenticator, config:
     if (origin !== undefined && !anyOrigin && !config.corsOrigins.includes(origin)) throw failure(403, "Cross-origin request refused");
     if (applyCors(cors, req, reply)) return reply;
     baseUrl(req, config.publicUrl);
-    if (req.method === "OPTIONS") return;
-    await authenticate(req, auth, limiter);
-    if (!req.principal.isAdmin) throw failure(403, "Administrative access required");
   });
-}
 
-async function authenticate(req: FastifyRequest, auth: Authenticator, limiter: WindowLimiter): Promise<void> {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const wait = limiter.blocked(req.ip);
-    if (wait !== null) throw new MaxscaleError(429, ["Too many failed authentication attempts"], { "retry-after": String(wait) });
-  }
-  const outcome = await auth.authenticate(header, ["basic", "bearer", "token", "jwt"]);
-  if (outcome.principal) {
-    req.principal = outcome.principal;
-    return;
-  }
-  // Only attempts that present credentials count towards the limit.
-  if (header !== undefined) limiter.hit(req.ip);
-  const xhr = String(req.headers["x-requested-with"] ?? "").toLowerCase() === "xmlhttprequest";
-  throw new MaxscaleError(401, ["Access denied"], xhr ? {} : { "www-authenticate": REALM });
+  // After the edge has authenticated (preParsing hooks of the root run first).
+  app.addHook("preParsing", async (req, _reply, payload) => {
+    if (req.method !== "OPTIONS" && !req.principal.isAdmin) throw failure(403, "Administrative access required");
+    return payload;
+  });
 }
 
 /** OPTIONS: 204 with the path's methods in `Allow`. */

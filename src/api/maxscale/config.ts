@@ -1,4 +1,5 @@
 import type { Config } from "../../config.js";
+import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /**
  * The `maxscale` section of the configuration, added to the server's config by
@@ -10,6 +11,8 @@ export interface MaxscaleConfig {
   host: string;
   /** Port of the family's own listener (maxctrl expects 8989); 0 = any free port; -1 = no own listener. */
   port: number;
+  /** Certificate and key of the own listener (maxctrl `--secure`); empty: plain HTTP. */
+  tls: TlsSettings;
   /** Base of every link when set (behind a proxy); otherwise the request's Host. */
   publicUrl: string;
   /** Jobs shown per session as `queries`. */
@@ -35,6 +38,7 @@ export const MAXSCALE_DEFAULTS: MaxscaleConfig = {
   enabled: true,
   host: "127.0.0.1",
   port: 8989,
+  tls: NO_TLS,
   publicUrl: "",
   retainLastStatements: 10,
   sessionLogLines: 100,
@@ -47,6 +51,8 @@ export const MAXSCALE_ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_MAXSCALE_ENABLED: "maxscale.enabled",
   SESSIONHUB_MAXSCALE_HOST: "maxscale.host",
   SESSIONHUB_MAXSCALE_PORT: "maxscale.port",
+  SESSIONHUB_MAXSCALE_TLS_KEY: "maxscale.tls.key",
+  SESSIONHUB_MAXSCALE_TLS_CERT: "maxscale.tls.cert",
   SESSIONHUB_MAXSCALE_PUBLIC_URL: "maxscale.publicUrl",
   SESSIONHUB_MAXSCALE_RETAIN_LAST_STATEMENTS: "maxscale.retainLastStatements",
   SESSIONHUB_MAXSCALE_SESSION_LOG_LINES: "maxscale.sessionLogLines",

@@ -1,5 +1,6 @@
 import type { FastifyError } from "fastify";
 import { CoreError } from "../../core/errors.js";
+import { isJsonTooDeep } from "../../http/edge/json-depth.js";
 
 /**
  * An answer of this family other than success: a status and either error details
@@ -52,6 +53,7 @@ export function toMaxscaleError(error: unknown): MaxscaleError | null {
   if (error instanceof CoreError) return fromCore(error);
   const e = error as FastifyError;
   if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return failure(413, "Request body too large");
+  if (isJsonTooDeep(e)) return failure(400, `Invalid JSON in request: ${e.message}`);
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) return failure(e.statusCode, e.message);
   return null;
 }

@@ -3,12 +3,11 @@ import type { Family } from "../family.js";
 import { perServer } from "../per-server.js";
 import type { Api } from "./api.js";
 import { MAXSCALE_DEFAULTS, MAXSCALE_ENVIRONMENT, MAXSCALE_FLAGS, checkMaxscaleConfig, maxscaleConfig } from "./config.js";
+import { maxscaleEdge } from "./edge.js";
 import { maxscaleApi } from "./plugin.js";
 import { ReverseDns } from "./rdns.js";
 import { SessionLog } from "./session-log.js";
 import { SessionReader } from "./session-reader.js";
-
-const LOOPBACK = /^(127\.|::1$|localhost$|\[::1\]$)/;
 
 /** Nothing in it needs stopping: the session log's subscription goes with the server's event bus. */
 const api = perServer((ctx): Api => {
@@ -41,22 +40,14 @@ export const maxscaleFamily: Family = {
   init: async (ctx) => {
     await api(ctx).sessionLog.start();
   },
-  mount: async (app, ctx) => {
-    await app.register((scope) => maxscaleApi(scope, api(ctx), ctx.auth), { prefix: "/v1" });
-  },
+  api: (ctx) => ({
+    edge: maxscaleEdge(api(ctx).authFailures),
+    routes: (scope) => maxscaleApi(scope, api(ctx)),
+  }),
+  sharedPrefixes: () => ["/v1"],
   ownListener: (ctx) => {
     const config = maxscaleConfig(ctx.config);
     if (config.port < 0) return null;
-    if (!LOOPBACK.test(config.host)) {
-      ctx.log.warn({ host: config.host }, "the MaxScale API listens on plain HTTP beyond loopback: Basic passwords travel in clear");
-    }
-    return {
-      host: config.host,
-      port: config.port,
-      register: async (app) => {
-        await app.register((scope) => maxscaleApi(scope, api(ctx), ctx.auth), { prefix: "/v1" });
-        await app.register((scope) => maxscaleApi(scope, api(ctx), ctx.auth));
-      },
-    };
+    return { host: config.host, port: config.port, tls: config.tls, prefixes: ["/v1", ""] };
   },
 };

@@ -1,6 +1,7 @@
 import type { Json, JsonObject } from "../../core/types.js";
 import { failure } from "./errors.js";
 import { LOG_FLAGS, type LogFlag, type LogFlags } from "./log-flags.js";
+import { parseJson } from "../../http/json.js";
 
 /**
  * Request bodies are JSON whatever their Content-Type says (curl users often send none).
@@ -27,7 +28,7 @@ export function jsonBody(raw: unknown): JsonObject {
   if (text.trim() === "") throw failure(400, "Missing request body");
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parseJson(text);
   } catch (e) {
     throw failure(400, `Invalid JSON in request: ${(e as Error).message}`);
   }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Authenticator } from "../../auth/authenticate.js";
 import { accessControl, answerOptions } from "./access.js";
 import { type Api, sessionParam } from "./api.js";
 import { handleError } from "./error-handler.js";
@@ -30,18 +29,19 @@ const ROUTES: Record<string, readonly string[]> = {
  * own listener, also at the root. Every other method and path is a body-less 404, as in
  * the original.
  */
-export async function maxscaleApi(app: FastifyInstance, api: Api, auth: Authenticator): Promise<void> {
+export async function maxscaleApi(app: FastifyInstance, api: Api): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
-  accessControl(app, auth, api.config, api.authFailures);
+  accessControl(app, api.config);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((_req, reply) => sendNoBody(reply, 404));
+  // At the root of its own listener, the listener's handler gives the same body-less 404.
+  if (app.prefix !== "") app.setNotFoundHandler((_req, reply) => sendNoBody(reply, 404));
   rootRoutes(app, api);
   sessionReadRoutes(app, api);
   sessionWriteRoutes(app, api);
   serviceRoutes(app, api);
   for (const [path, methods] of Object.entries(ROUTES)) {
-    app.options(path, async (req, reply) => {
+    app.options(path, { config: { public: true } }, async (req, reply) => {
       if (path.includes(":id")) sessionParam(req);
       return answerOptions(reply, methods);
     });

@@ -1,10 +1,10 @@
 import type { Family } from "../family.js";
+import { nativeEdge } from "./edge.js";
 import { NATIVE_PREFIX, nativeApi } from "./index.js";
 
 export const nativeFamily: Family = {
   name: "native",
   enabled: ({ config }) => config.native.enabled,
-  mount: async (app, ctx) => {
-    await app.register((scope) => nativeApi(scope, ctx), { prefix: NATIVE_PREFIX });
-  },
+  api: (ctx) => ({ edge: nativeEdge, routes: (scope) => nativeApi(scope, ctx) }),
+  sharedPrefixes: () => [NATIVE_PREFIX],
 };

@@ -1,19 +1,10 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyRequest } from "fastify";
 import { CoreError, type ErrorKind, type FieldError } from "../../core/errors.js";
+import { isJsonTooDeep } from "../../http/edge/json-depth.js";
+import { type ProblemBody, problem } from "../../http/problem.js";
 
-/**
- * RFC 9457 problem details for the native API: one stable `type` URI per kind of
- * error, and field errors as JSON pointers.
- */
-const BASE = "https://sessionhub.dev/problems/";
-
-interface ProblemKind {
-  status: number;
-  type: string;
-  title: string;
-}
-
-const KINDS: Record<ErrorKind, ProblemKind> = {
+/** Problem details of the native API: the core's error kinds and the validators' field errors, as problems. */
+const KINDS: Record<ErrorKind, { status: number; type: string; title: string }> = {
   invalid: { status: 400, type: "invalid-request", title: "Invalid request" },
   unauthenticated: { status: 401, type: "unauthenticated", title: "Unauthenticated" },
   forbidden: { status: 403, type: "forbidden", title: "Forbidden" },
@@ -29,40 +20,6 @@ const KINDS: Record<ErrorKind, ProblemKind> = {
   "too-many": { status: 429, type: "too-many-requests", title: "Too many requests" },
   unavailable: { status: 503, type: "unavailable", title: "Service unavailable" },
 };
-
-const BY_STATUS: Record<number, { type: string; title: string }> = {
-  400: { type: "invalid-request", title: "Invalid request" },
-  404: { type: "not-found", title: "Not found" },
-  405: { type: "method-not-allowed", title: "Method not allowed" },
-  406: { type: "not-acceptable", title: "Not acceptable" },
-  412: { type: "precondition-failed", title: "Precondition failed" },
-  413: { type: "payload-too-large", title: "Payload too large" },
-  415: { type: "unsupported-media-type", title: "Unsupported media type" },
-  428: { type: "precondition-required", title: "Precondition required" },
-  429: { type: "too-many-requests", title: "Too many requests" },
-  503: { type: "unavailable", title: "Service unavailable" },
-};
-
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: FieldError[];
-}
-
-export function problem(status: number, detail: string, opts: { type?: string; title?: string; errors?: FieldError[]; instance?: string } = {}): ProblemBody {
-  const known = BY_STATUS[status] ?? { type: status >= 500 ? "internal" : "error", title: status >= 500 ? "Internal error" : "Error" };
-  const body: ProblemBody = { type: BASE + (opts.type ?? known.type), title: opts.title ?? known.title, status, detail };
-  if (opts.instance) body.instance = opts.instance;
-  if (opts.errors?.length) body.errors = opts.errors;
-  return body;
-}
-
-export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
-  return reply.code(body.status).type("application/problem+json").send(body);
-}
 
 interface AjvError {
   instancePath: string;
@@ -105,7 +62,7 @@ export function toProblem(error: unknown, req: FastifyRequest): ProblemBody {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return problem(400, `The request body is not valid JSON: ${e.message}`, { instance });
   }
-  if (e instanceof SyntaxError) return problem(400, `The request body is not valid JSON: ${e.message}`, { instance });
+  if (e instanceof SyntaxError || isJsonTooDeep(e)) return problem(400, `The request body is not valid JSON: ${e.message}`, { instance });
   const status = typeof e.statusCode === "number" ? e.statusCode : 500;
   if (status >= 400 && status < 500) return problem(status, e.message || "The request cannot be answered.", { instance });
   if (status === 503) return problem(503, "The service is unavailable; try again shortly.", { instance });

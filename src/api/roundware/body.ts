@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { RoundwareError, detail, mediaTypeOf, unsupportedMediaType } from "./errors.js";
+import { parseJson } from "../../http/json.js";
 
 /** The request media types an endpoint takes (contract §3.7). */
 export type BodyKind = "json" | "form" | "multipart";
@@ -21,12 +22,12 @@ function pythonType(value: unknown, text: string): string {
   return /^-?\d+$/.test(text.trim()) ? "int" : "float";
 }
 
-function parseJson(raw: Buffer): Body {
+function jsonObject(raw: Buffer): Body {
   let text: string;
   let value: unknown;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (e) {
     throw detail(400, `JSON parse error - ${(e as Error).message}`);
   }
@@ -75,7 +76,7 @@ export function readBody(req: FastifyRequest, accepted: readonly BodyKind[]): Bo
   const mediaType = mediaTypeOf(req);
   const kind = mediaType === "" && req.headers["content-type"] === undefined ? "json" : MEDIA[mediaType.toLowerCase()];
   if (!kind || !accepted.includes(kind)) throw unsupportedMediaType(mediaType);
-  if (kind === "json") return parseJson(raw);
+  if (kind === "json") return jsonObject(raw);
   if (kind === "form") return parseForm(raw);
   return parseMultipart(raw, req.headers["content-type"] ?? "");
 }

@@ -1,4 +1,5 @@
 import type { Config } from "../../config.js";
+import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /** The `roundware` section of the config (contract §8). */
 export interface RoundwareConfig {
@@ -7,6 +8,8 @@ export interface RoundwareConfig {
   port: number | string | null;
   /** Host of its own listener; empty = the main listener's host. */
   host: string;
+  /** Certificate and key of its own listener; empty: plain HTTP. */
+  tls: TlsSettings;
   /** `*` or a list of origins that CORS answers. */
   corsOrigins: string[];
   /** false: R1 gives tokens to existing device users only. */
@@ -26,6 +29,7 @@ export const ROUNDWARE_DEFAULTS: RoundwareConfig = {
   enabled: true,
   port: null,
   host: "",
+  tls: NO_TLS,
   corsOrigins: ["*"],
   allowDeviceRegistration: true,
   rateLimits: { users: 600, loginFailures: 20 },
@@ -35,6 +39,8 @@ export const ROUNDWARE_ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_ROUNDWARE_ENABLED: "roundware.enabled",
   SESSIONHUB_ROUNDWARE_PORT: "roundware.port",
   SESSIONHUB_ROUNDWARE_HOST: "roundware.host",
+  SESSIONHUB_ROUNDWARE_TLS_KEY: "roundware.tls.key",
+  SESSIONHUB_ROUNDWARE_TLS_CERT: "roundware.tls.cert",
   SESSIONHUB_ROUNDWARE_CORS_ORIGINS: "roundware.corsOrigins",
   SESSIONHUB_ROUNDWARE_ALLOW_DEVICE_REGISTRATION: "roundware.allowDeviceRegistration",
   SESSIONHUB_ROUNDWARE_USERS_PER_MINUTE: "roundware.rateLimits.users",

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { CoreError, type ErrorKind } from "../../core/errors.js";
+import { isJsonTooDeep } from "../../http/edge/json-depth.js";
 
 /**
  * Roundware's error bodies are Django REST Framework's: `{"detail": "..."}` for
@@ -61,6 +62,7 @@ export function toRoundwareError(error: unknown, mediaType = ""): RoundwareError
     const status = CORE_STATUS[error.kind];
     return detail(status, CORE_DETAIL[status] ?? error.message);
   }
+  if (isJsonTooDeep(error)) return detail(400, `JSON parse error - ${error.message}`);
   const e = error as FastifyError;
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

@@ -2,7 +2,7 @@ import type { Family } from "../family.js";
 import { perServer } from "../per-server.js";
 import { ROUNDWARE_DEFAULTS, ROUNDWARE_ENVIRONMENT, ROUNDWARE_FLAGS, listenerPort, roundwareConfig } from "./config.js";
 import { Roundware } from "./context.js";
-import { notFound, sendError } from "./errors.js";
+import { roundwareEdge } from "./edge.js";
 import { ROUNDWARE_PREFIX, roundwareApi } from "./index.js";
 import { KIND, validateProjectSettings } from "./projects.js";
 
@@ -26,19 +26,12 @@ export const roundwareFamily: Family = {
     });
     await rw.languages.seed();
   },
-  mount: async (app, ctx) => {
-    await app.register((scope) => roundwareApi(scope, stateOf(ctx)), { prefix: ROUNDWARE_PREFIX });
-  },
+  api: (ctx) => ({ edge: roundwareEdge, routes: (scope) => roundwareApi(scope, stateOf(ctx)) }),
+  sharedPrefixes: () => [ROUNDWARE_PREFIX],
   ownListener: (ctx) => {
-    const port = listenerPort(roundwareConfig(ctx.config));
+    const config = roundwareConfig(ctx.config);
+    const port = listenerPort(config);
     if (port === null) return null;
-    return {
-      host: roundwareConfig(ctx.config).host || ctx.config.host,
-      port,
-      register: async (app) => {
-        await app.register((scope) => roundwareApi(scope, stateOf(ctx)), { prefix: ROUNDWARE_PREFIX });
-        app.setNotFoundHandler((req, reply) => sendError(req, reply, notFound()));
-      },
-    };
+    return { host: config.host || ctx.config.host, port, tls: config.tls, prefixes: [ROUNDWARE_PREFIX] };
   },
 };

@@ -1,25 +1,23 @@
 /**
  * Every path of the family, the methods it offers and which of them need no
- * credentials. The hooks use it to authenticate before 404 and 405 (DRF authenticates
- * before it dispatches), to answer OPTIONS, and to build `Allow`.
+ * credentials. Each becomes routes: the offered methods (in routes/), OPTIONS with
+ * `Allow`, and a 405 for every other method — so that the router, not the URL's text,
+ * decides what a request reaches, and the edge authenticates before a 404 or 405 on a
+ * known path, as DRF authenticates before it dispatches.
  */
 export interface PathSpec {
   path: string;
   methods: readonly string[];
   /** Methods that need no credentials; `*` for every method (the answer may be a 405). */
   open: readonly string[];
-  pattern: RegExp;
   allow: string;
 }
 
 function spec(path: string, methods: string[], open: string[] = []): PathSpec {
-  const body = path.replace(/:id/g, "[^/]+");
-  const pattern = new RegExp(`^${body === "/" ? "" : body}/?$`);
   const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
-  return { path, methods, open, pattern, allow };
+  return { path, methods, open, allow };
 }
 
-/** Static paths come before parametric ones, as the router orders them. */
 export const PATHS: readonly PathSpec[] = [
   spec("/", ["GET"], ["*"]),
   spec("/users", ["GET", "POST"], ["POST"]),
@@ -34,11 +32,6 @@ export const PATHS: readonly PathSpec[] = [
   spec("/languages/:id", ["GET", "PATCH", "DELETE"]),
 ];
 
-/** The spec of a path relative to the family's prefix (query string removed). */
-export function findPath(relative: string): PathSpec | undefined {
-  return PATHS.find((p) => p.pattern.test(relative));
-}
-
-export const needsCredentials = (p: PathSpec, method: string): boolean => !(p.open.includes("*") || p.open.includes(method));
+export const isOpen = (p: PathSpec, method: string): boolean => p.open.includes("*") || p.open.includes(method);
 
 export const offers = (p: PathSpec, method: string): boolean => p.methods.includes(method) || (method === "HEAD" && p.methods.includes("GET"));

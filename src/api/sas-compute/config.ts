@@ -1,5 +1,6 @@
 import type { JsonObject, Service } from "../../core/types.js";
 import { DEFAULT_LIMITS, type Limits } from "../../compute/types.js";
+import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /** The `sasCompute` section of the config (contract §2, §9.4). */
 export interface SasComputeConfig {
@@ -7,6 +8,8 @@ export interface SasComputeConfig {
   /** 0: served on the shared listener; else a listener of its own on this port. */
   port: number;
   host: string;
+  /** Certificate and key of its own listener; empty: plain HTTP. */
+  tls: TlsSettings;
   limits: Limits;
 }
 
@@ -17,7 +20,7 @@ declare module "../../config.js" {
   }
 }
 
-export const SAS_DEFAULTS: SasComputeConfig = { enabled: true, port: 0, host: "127.0.0.1", limits: { ...DEFAULT_LIMITS } };
+export const SAS_DEFAULTS: SasComputeConfig = { enabled: true, port: 0, host: "127.0.0.1", tls: NO_TLS, limits: { ...DEFAULT_LIMITS } };
 
 /** The section as configured, every missing member filled from the defaults. */
 export function sasConfig(config: { sasCompute?: Partial<SasComputeConfig> }): SasComputeConfig {
@@ -29,6 +32,8 @@ export const SAS_ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_SAS_COMPUTE_ENABLED: "sasCompute.enabled",
   SESSIONHUB_SAS_COMPUTE_PORT: "sasCompute.port",
   SESSIONHUB_SAS_COMPUTE_HOST: "sasCompute.host",
+  SESSIONHUB_SAS_COMPUTE_TLS_KEY: "sasCompute.tls.key",
+  SESSIONHUB_SAS_COMPUTE_TLS_CERT: "sasCompute.tls.cert",
   SESSIONHUB_SAS_JOB_SECONDS: "sasCompute.limits.jobSeconds",
   SESSIONHUB_SAS_MEMORY_MB: "sasCompute.limits.memoryMb",
   SESSIONHUB_SAS_CANCEL_GRACE_MS: "sasCompute.limits.cancelGraceMs",

@@ -52,20 +52,21 @@ export function fromCore(e: CoreError, sid: string | undefined): SasError {
 }
 
 /** The error body, keys in the contract's order. */
-export function errorBody(e: SasError, req: FastifyRequest) {
+export function errorBody(e: SasError, path: string, correlator: string) {
   return {
     version: 2,
     httpStatusCode: e.status,
     errorCode: e.code,
     message: STATUS_CODES[e.status] ?? "Error",
-    details: [e.detail, `path: ${req.url.split("?")[0]}`, `correlator: ${req.id}`],
+    details: [e.detail, `path: ${path}`, `correlator: ${correlator}`],
     ...(e.remediation ? { remediation: e.remediation } : {}),
   };
 }
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, e: SasError): FastifyReply {
   if (req.method === "HEAD") return reply.code(e.status).send();
-  return reply.code(e.status).header("content-type", ERROR_TYPE).send(JSON.stringify(errorBody(e, req)));
+  const body = errorBody(e, req.url.split("?", 1)[0]!, req.id);
+  return reply.code(e.status).header("content-type", ERROR_TYPE).send(JSON.stringify(body));
 }
 
 export { CoreError };

@@ -2,6 +2,7 @@ import type { Family } from "../family.js";
 import { perServer } from "../per-server.js";
 import { KIND, SasCompute } from "./compute.js";
 import { SAS_ENVIRONMENT, SAS_FLAGS, SAS_DEFAULTS, sasConfig, validateSettings } from "./config.js";
+import { sasComputeEdge } from "./edge.js";
 import { sasComputeApi } from "./plugin.js";
 
 const PREFIX = "/compute";
@@ -35,22 +36,14 @@ export const sasComputeFamily: Family = {
     }
     await compute.runner.start();
   },
-  async mount(app, ctx) {
-    if (sasConfig(ctx.config).port !== 0) return;
+  api: (ctx) => {
     const compute = computeOf(ctx);
-    await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
+    return { edge: sasComputeEdge, routes: (scope) => sasComputeApi(scope, ctx, compute) };
   },
+  sharedPrefixes: (ctx) => (sasConfig(ctx.config).port === 0 ? [PREFIX] : []),
   ownListener(ctx) {
-    const { port, host } = sasConfig(ctx.config);
-    if (port === 0) return null;
-    const compute = computeOf(ctx);
-    return {
-      host,
-      port,
-      register: async (app) => {
-        await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
-      },
-    };
+    const { port, host, tls } = sasConfig(ctx.config);
+    return port === 0 ? null : { host, port, tls, prefixes: [PREFIX] };
   },
   async stop(ctx) {
     await computeOf(ctx).runner.stop();

@@ -8,6 +8,7 @@ import { type SasCompute, KIND } from "./compute.js";
 import { SasError, badRequest, ifMatchRequired, invalidBody, notFound, notOwner, sessionNotFound, stale } from "./errors.js";
 import { coreId } from "./ids.js";
 import { type Statistics, sessionStatistics, statistics } from "./render.js";
+import { parseJson } from "../../http/json.js";
 
 export type Params = { sid?: string; jid?: string; ctx?: string; ref?: string; lib?: string; name?: string; rid?: string };
 
@@ -65,7 +66,7 @@ export class Kit {
     const raw = req.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
     try {
-      return JSON.parse(raw.toString("utf8")) as unknown;
+      return parseJson(raw.toString("utf8"));
     } catch (e) {
       throw invalidBody(`it is not JSON (${(e as Error).message}).`);
     }

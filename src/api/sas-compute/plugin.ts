@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CoreError } from "../../core/errors.js";
 import type { FamilyContext } from "../context.js";
 import type { SasCompute } from "./compute.js";
-import { SasError, fromCore, sendError, tooLarge, workAreaFull } from "./errors.js";
+import { isJsonTooDeep } from "../../http/edge/json-depth.js";
+import { SasError, fromCore, invalidBody, sendError, tooLarge, workAreaFull } from "./errors.js";
 import { Kit, type Params } from "./kit.js";
 import { contextRoutes } from "./routes/contexts.js";
 import { dataRoutes } from "./routes/data.js";
@@ -39,7 +40,7 @@ export function resource(app: FastifyInstance, url: string, handlers: Partial<Re
   const allow = methods.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
   for (const method of methods) {
     const upload = opts.uploadLimit !== undefined && (method === "PUT" || method === "POST");
-    app.route({ method, url, handler: handlers[method]!, bodyLimit: upload ? opts.uploadLimit : JSON_BODY_LIMIT, config: { upload } });
+    app.route({ method, url, handler: handlers[method]!, bodyLimit: upload ? opts.uploadLimit : JSON_BODY_LIMIT, config: { upload, opaqueBody: upload } });
   }
   for (const method of ALL_METHODS.filter((m) => !methods.includes(m as Method))) {
     app.route({
@@ -53,24 +54,10 @@ export function resource(app: FastifyInstance, url: string, handlers: Partial<Re
   }
 }
 
-const CHALLENGE = 'Bearer realm="sessionhub"';
-const INVALID = `${CHALLENGE}, error="invalid_token", error_description="The access token is invalid or has expired."`;
-
-/** The SAS Viya Compute API under /compute: authentication, bodies, errors, routes. */
+/** The SAS Viya Compute API under /compute: bodies, errors, routes (credentials are checked at the edge). */
 export async function sasComputeApi(app: FastifyInstance, ctx: FamilyContext, compute: SasCompute): Promise<void> {
   const kit = new Kit(ctx.hub, compute);
 
-  // Every request authenticates first, unknown paths included (contract §5).
-  app.addHook("onRequest", async (req, reply) => {
-    const outcome = await ctx.auth.authenticate(req.headers.authorization, ["bearer", "token", "jwt", "basic"]);
-    if (outcome.principal) {
-      req.principal = outcome.principal;
-      return;
-    }
-    reply.header("www-authenticate", outcome.failure === "missing" && !req.headers.authorization ? CHALLENGE : INVALID);
-    reply.header("cache-control", "no-cache");
-    return reply.code(401).send();
-  });
   app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("cache-control", "no-cache");
     return payload;
@@ -88,7 +75,9 @@ export async function sasComputeApi(app: FastifyInstance, ctx: FamilyContext, co
     else if (error instanceof CoreError) e = fromCore(error, sid);
     else {
       const f = error as FastifyError;
-      if (f.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      if (isJsonTooDeep(f)) {
+        e = invalidBody(`it is not JSON (${f.message})`);
+      } else if (f.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
         e = req.routeOptions.config?.upload ? workAreaFull(compute.config.limits.workAreaBytes) : tooLarge(JSON_BODY_LIMIT);
       } else if (typeof f.statusCode === "number" && f.statusCode >= 400 && f.statusCode < 500) {
         e = new SasError(f.statusCode, 9000 + f.statusCode, f.message);

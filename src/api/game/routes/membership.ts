@@ -64,8 +64,8 @@ export function membershipRoutes(app: TypeBoxApp, ctx: FamilyContext, service: G
     return reply.code(200).send();
   };
 
-  app.get("/sessions/:id/join", options, join);
-  app.post("/sessions/:id/join", options, join);
-  app.get("/sessions/:id/leave", options, leave);
-  app.post("/sessions/:id/leave", options, leave);
+  app.get("/:id/join", options, join);
+  app.post("/:id/join", options, join);
+  app.get("/:id/leave", options, leave);
+  app.post("/:id/leave", options, leave);
 }

@@ -18,19 +18,19 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
 
-  app.get("/sessions", { schema: { response: { 200: S.SessionList } } }, async (req) => {
+  app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req) => {
     const query = parseList(req.query as QueryString);
     const page = await sessions.list(req.principal, { ...query, where: service.where(query.where) });
     return page.items.map(renderSession);
   });
 
   // Count applies the filters only: limit, skip and sort are ignored, not even validated.
-  app.get("/sessions/count", { schema: { response: { 200: S.Count } } }, async (req) => ({
+  app.get("/count", { schema: { response: { 200: S.Count } } }, async (req) => ({
     count: await sessions.count(req.principal, service.where(parseFilters(req.query as QueryString))),
   }));
 
   // A body that fails its schema goes to the plugin's error handler, which names the field.
-  app.post("/sessions", { schema: { body: S.CreateBody, response: { 201: S.Session } } }, async (req, reply) => {
+  app.post("/", { schema: { body: S.CreateBody, response: { 201: S.Session } } }, async (req, reply) => {
     const input = req.body;
     const p = req.principal;
     const key = req.headers["idempotency-key"];
@@ -77,17 +77,17 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
     return sendSession(reply, session, 201);
   });
 
-  app.delete("/sessions", async (req, reply) => {
+  app.delete("/", async (req, reply) => {
     await sessions.deleteMany(req.principal, eq("serviceId", service.id));
     return reply.code(200).send();
   });
 
-  app.get("/sessions/:id", { schema: { params: S.SessionParams, response: { 200: S.Session } } }, async (req, reply) =>
+  app.get("/:id", { schema: { params: S.SessionParams, response: { 200: S.Session } } }, async (req, reply) =>
     sendSession(reply, await service.read(req.principal, req.params.id)),
   );
 
   // Idempotent: a session that does not exist (any more) or is invisible is already deleted.
-  app.delete("/sessions/:id", { schema: { params: S.SessionParams } }, async (req, reply) => {
+  app.delete("/:id", { schema: { params: S.SessionParams } }, async (req, reply) => {
     try {
       const s = await service.read(req.principal, req.params.id, { activity: false });
       await sessions.delete(req.principal, s.id);

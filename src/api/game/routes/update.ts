@@ -27,7 +27,7 @@ function expectedVersion(bodyVersion: number | null | undefined, ifMatch: string
 /** Update (E6): a merge with compare-and-set on `version`, checked in the contract's order. */
 export function updateRoute(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   app.put(
-    "/sessions/:id",
+    "/:id",
     { schema: { params: S.SessionParams, body: S.UpdateBody, response: { 200: S.Session } }, attachValidation: true },
     async (req, reply) => {
       const p = req.principal;

@@ -1,0 +1,108 @@
+/**
+ * The request target as every later step sees it. It is checked and normalised once,
+ * here, so that routing, authentication, error formats and logs all read the same path:
+ * a client cannot reach a route under one spelling while a check looks at another.
+ *
+ * Normalisation follows RFC 3986 §6.2.2: percent-encoded unreserved characters are
+ * decoded (`/%70rojects` is `/projects`), other escapes are kept with upper-case hex
+ * (`%2f` stays an encoded slash, never a separator), and dot segments are removed. The
+ * query string is left to each API's parser: clients send bare `%` in filters there.
+ */
+
+export interface TargetLimits {
+  urlBytes: number;
+  pathSegmentBytes: number;
+}
+
+export type Target =
+  | { ok: true; url: string; path: string }
+  | { ok: false; status: 400 | 414; message: string; path: string };
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+/** Visible ASCII only: control characters, spaces and raw non-ASCII bytes must be percent-encoded. */
+const INVALID_CHAR = /[^\x21-\x7e]/;
+
+const fail = (status: 400 | 414, message: string, path: string): Target => ({ ok: false, status, message, path });
+
+/** `%HH` escapes: unreserved ones decoded, the others upper-cased; null on a malformed escape. */
+function normaliseEscapes(text: string): string | null {
+  if (!text.includes("%")) return text;
+  let out = "";
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (c !== "%") {
+      out += c;
+      continue;
+    }
+    const hex = text.slice(i + 1, i + 3);
+    if (!HEX.test(hex)) return null;
+    const decoded = String.fromCharCode(parseInt(hex, 16));
+    out += UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
+    i += 2;
+  }
+  return out;
+}
+
+/** Whether the escapes of a segment decode to valid UTF-8 (the router decodes them). */
+function decodesAsUtf8(segment: string): boolean {
+  if (!segment.includes("%")) return true;
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 3986 §5.2.4 on a list of segments. */
+function withoutDotSegments(segments: string[]): string[] {
+  const out: string[] = [];
+  for (const s of segments) {
+    if (s === ".") continue;
+    if (s === "..") out.pop();
+    else out.push(s);
+  }
+  return out;
+}
+
+/** The path a request will be answered for, even when the target is refused (to pick its API's error format). */
+export function bestEffortPath(raw: string): string {
+  const path = raw.split(/[?#]/, 1)[0]!;
+  const cut = path.search(INVALID_CHAR);
+  const clean = cut < 0 ? path : path.slice(0, cut);
+  return clean.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : escape;
+  });
+}
+
+/** Checks a request target and returns its normalised form, or why it is refused. */
+export function normaliseTarget(raw: string, limits: TargetLimits): Target {
+  let target = raw;
+  // Absolute form (RFC 9112 §3.2.2) is answered as the origin form of its path.
+  const absolute = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (absolute) target = target.slice(absolute[0].length) || "/";
+  const rough = bestEffortPath(target);
+  if (target.length > limits.urlBytes) return fail(414, `The request target is longer than ${limits.urlBytes} bytes.`, rough);
+  if (!target.startsWith("/")) return fail(400, "The request target must be a path starting with '/'.", rough);
+  if (INVALID_CHAR.test(target)) return fail(400, "The request target contains a character that must be percent-encoded.", rough);
+  if (target.includes("#")) return fail(400, "The request target must not contain a fragment ('#').", rough);
+
+  const question = target.indexOf("?");
+  const rawPath = question < 0 ? target : target.slice(0, question);
+  const query = question < 0 ? "" : target.slice(question);
+  const segments: string[] = [];
+  for (const segment of rawPath.slice(1).split("/")) {
+    if (segment.length > limits.pathSegmentBytes) {
+      return fail(414, `A path segment is longer than ${limits.pathSegmentBytes} bytes.`, rough);
+    }
+    const normal = normaliseEscapes(segment);
+    if (normal === null) return fail(400, "The path has a malformed percent-escape.", rough);
+    if (!decodesAsUtf8(normal)) return fail(400, "The path's percent-escapes do not decode to UTF-8.", rough);
+    segments.push(normal);
+  }
+  const path = `/${withoutDotSegments(segments).join("/")}`;
+  return { ok: true, url: path + query, path };
+}
