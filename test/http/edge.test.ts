@@ -68,6 +68,11 @@ describe("the edge: one path, one authentication, one error format per API", () 
     assertApiError("roundware", await rawRequest(t.urls.roundware!, requestBytes("GET", "/elsewhere/%")), 400, "Roundware's own listener");
   });
 
+  test("CONNECT, which no API offers, is answered, not dropped", async () => {
+    assertApiError("game", await rawRequest(t.url, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 405, "CONNECT on the shared listener");
+    assertApiError("maxscale", await rawRequest(t.urls.maxscale!, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 405, "on MaxScale's");
+  });
+
   test("the house's own paths answer without credentials; unknown paths of the shared root are the game API's", async () => {
     assert.equal((await http(t.url, "GET", "/healthz", { token: null })).status, 200);
     assert.equal((await http(t.url, "GET", "/api/v1/openapi.json", { token: null })).status, 200);

@@ -68,6 +68,18 @@ function writeAnswer(res: ServerResponse, answer: EdgeAnswer, requestId: string,
   res.end(answer.body);
 }
 
+/** An answer written straight to a socket that will carry nothing more, which then closes. */
+function writeRaw(socket: Socket, answer: EdgeAnswer, requestId: string): void {
+  if (socket.writable) {
+    const head = [`HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? "Error"}`];
+    for (const [k, v] of Object.entries({ ...answer.headers, "x-request-id": requestId })) head.push(`${k}: ${v}`);
+    head.push(`content-length: ${Buffer.byteLength(answer.body)}`, "connection: close");
+    socket.end(`${head.join("\r\n")}\r\n\r\n${answer.body}`);
+  }
+  // What the client sends next cannot be read: give the answer a moment to leave, then go.
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
 /** The request line of a packet the HTTP parser refused, read as far as it goes. */
 function requestLineOf(packet: Buffer | undefined): { method: string; target: string } {
   if (!packet) return { method: "GET", target: "/" };
@@ -124,6 +136,15 @@ export function frontDoor(options: FrontDoorOptions) {
     const server = options.tls
       ? https.createServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert }, onRequest)
       : http.createServer(serverOptions, onRequest);
+    // CONNECT asks for a tunnel, which no API offers; without this Node drops the connection unanswered.
+    server.on("connect", (req: IncomingMessage, socket: Socket) => {
+      const path = bestEffortPath(req.url ?? "/");
+      const requestId = requestIdOf(req.headers);
+      const answer = table.pick(path).error(405, "CONNECT is not supported.", { method: "CONNECT", path, query: "", headers: req.headers, requestId });
+      writeRaw(socket, answer, requestId);
+      accessLog.write(requestId, "CONNECT", (req.url ?? "").slice(0, 2048), answer.status, 0, socket.remoteAddress, req.headers["user-agent"]);
+      metrics.observeEdge(name, "CONNECT", answer.status, 0);
+    });
     // What Fastify sets on a server it makes itself.
     if (fastify.keepAliveTimeout !== undefined) server.keepAliveTimeout = fastify.keepAliveTimeout;
     if (fastify.requestTimeout !== undefined) server.requestTimeout = fastify.requestTimeout;
@@ -145,14 +166,7 @@ export function frontDoor(options: FrontDoorOptions) {
     const path = bestEffortPath(target);
     const requestId = randomUUID();
     const answer = withoutBodyForHead(table.pick(path).error(status, message, { method, path, query: "", headers: {}, requestId }), method);
-    if (socket.writable) {
-      const head = [`HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? "Error"}`];
-      for (const [k, v] of Object.entries({ ...answer.headers, "x-request-id": requestId })) head.push(`${k}: ${v}`);
-      head.push(`content-length: ${Buffer.byteLength(answer.body)}`, "connection: close");
-      socket.end(`${head.join("\r\n")}\r\n\r\n${answer.body}`);
-    }
-    // The rest of what the client sends cannot be parsed: give the answer a moment to leave, then go.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    writeRaw(socket, answer, requestId);
     accessLog.write(requestId, method, target.slice(0, 2048), answer.status, 0, socket.remoteAddress, undefined);
     metrics.observeEdge(name, method, answer.status, 0);
   };
