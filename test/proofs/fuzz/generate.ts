@@ -171,7 +171,7 @@ export function generate(root: Prng, index: number, w: World, ports: Listeners, 
     body = hostileBody(r);
     tags.push("hostile-body");
   }
-  if (r.chance(0.002)) {
+  if (r.chance(0.0006)) {
     body = TWO_MIB;
     tags.push("2MiB-body");
   }

@@ -38,7 +38,7 @@ export const STRANGE_STRINGS = [
   "__proto__",
   "constructor",
   "x".repeat(300),
-  "y".repeat(70_000),
+  "y".repeat(10_000),
 ];
 
 /** A JSON fragment (text) of a hostile scalar or structure. */
@@ -59,10 +59,10 @@ export function hostileBody(r: Prng): Buffer {
     [4, () => Buffer.from(r.pick(["{", '{"a":', "[1,2", '{"a":1,}', "nul", "{'a':1}", '{"a":1}{"b":2}', '{"a":"\\x"}', '{"a":"\\ud800"}', "\ufeff{}", '{"a" 1}', "", " "]))],
     [3, () => Buffer.from(r.pick(["null", "[]", '"str"', "1", "true", "{}", "[{}]", "1e400"]))],
     [2, () => Buffer.from(deepJson(1001, r.pick(["array", "object"] as const)))],
-    [1, () => Buffer.from(deepJson(100_000, r.pick(["array", "object"] as const)))],
+    [0.15, () => Buffer.from(deepJson(100_000, r.pick(["array", "object"] as const)))],
     [2, () => Buffer.from('{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},"hasOwnProperty":1,"toString":"x"}')],
     [2, () => Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('"}')])],
-    [1, () => Buffer.from(JSON.stringify({ name: "z".repeat(200_000) }))],
+    [0.3, () => Buffer.from(JSON.stringify({ name: "z".repeat(200_000) }))],
     [1, () => Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff))],
   ])();
 }

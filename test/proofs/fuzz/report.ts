@@ -23,6 +23,12 @@ export function report(seed: number, failures: Failure[], perClass = 6): string 
     for (const f of list) routes.set(routeOf(f), (routes.get(routeOf(f)) ?? 0) + 1);
     lines.push(`\n== ${kind}: ${list.length} (${routes.size} routes)`);
     lines.push(`   routes: ${[...routes].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join("; ")}`);
+    const causes = new Map<string, number>();
+    for (const f of list) {
+      const cause = `${f.status ?? "-"} ${printable(f.note || f.body, 90).replace(/\d+/g, "N")}`;
+      causes.set(cause, (causes.get(cause) ?? 0) + 1);
+    }
+    lines.push(`   causes: ${[...causes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${c} ×${n}`).join("; ")}`);
     const seen = new Set<string>();
     const examples = [...list.filter((f) => !seen.has(routeOf(f)) && seen.add(routeOf(f))), ...list].slice(0, perClass);
     for (const f of new Set(examples)) {
