@@ -118,7 +118,7 @@ export const ROUTES: Route[] = [
   { api: G, method: "GET", path: "/sessions/:gid", weight: 2 },
   { api: G, method: "PUT", path: "/sessions/:gid", ifMatch: true, weight: 3, body: gameSession },
   { api: G, method: "DELETE", path: "/sessions/:gid", weight: 0.3 },
-  { api: G, method: "DELETE", path: "/sessions", weight: 0.05 },
+  { api: G, method: "DELETE", path: "/sessions", weight: 0.01 },
   { api: G, method: "GET", path: "/sessions/:gid/join", weight: 3, query: (r) => r.pick(["", "team=0", "team=1", "team=5", "team=x", "password=pw-room", `team=${r.pick(["8640000000000", "1e400", "-1"])}`]) },
   { api: G, method: "POST", path: "/sessions/:gid/join", weight: 2, body: (r) => compact({ team: maybe(r, hole(r, r.pick([0, 1, 9]))), password: r.chance(0.02) ? "pw-room" : undefined }) },
   { api: G, method: "GET", path: "/sessions/:gid/leave", weight: 1.5 },
