@@ -1,15 +1,21 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type ApiName, assertApiError } from "../helpers/api-errors.js";
-import { requestBytes, rawRequest } from "../helpers/raw-http.js";
+import { type Api, answered, assertErrorFormat } from "../helpers/error-formats.js";
+import { rawExchange, requestHead } from "../helpers/raw-http.js";
 import { ADMIN_TOKEN, type TestServer, http, startServer } from "../helpers/server.js";
 
+/** One request as sent, its answer as the validators read it. */
+async function raw(base: string, method: string, target: string | Buffer, headers: Record<string, string> = {}) {
+  const head = requestHead(method, target, [["host", "localhost"], ...Object.entries(headers)]);
+  return { method, ...(await rawExchange(base, head)) };
+}
+
 /** One readable path of each API on the shared listener, spelled plainly and with an encoded letter. */
-const APIS: { api: ApiName; plain: string; encoded: string }[] = [
+const APIS: { api: Api; plain: string; encoded: string }[] = [
   { api: "native", plain: "/api/v1/sessions", encoded: "/api/v1/%73essions" },
   { api: "game", plain: "/sessions", encoded: "/%73essions" },
   { api: "maxscale", plain: "/v1/sessions", encoded: "/v1/%73ession%73" },
-  { api: "sas-compute", plain: "/compute/sessions", encoded: "/compute/%73essions" },
+  { api: "sas", plain: "/compute/sessions", encoded: "/compute/%73essions" },
   { api: "roundware", plain: "/api/2/sessions/", encoded: "/api/2/%73essions/" },
 ];
 
@@ -24,16 +30,16 @@ describe("the edge: one path, one authentication, one error format per API", () 
 
   test("an encoded letter in a path reaches the same route, and is authenticated there, on every API", async () => {
     for (const { api, plain, encoded } of APIS) {
-      const refused = await rawRequest(t.url, requestBytes("GET", encoded));
-      assertApiError(api, refused, 401, `GET ${encoded} without credentials`);
+      const refused = await raw(t.url, "GET", encoded);
+      assertErrorFormat(api, refused, 401, `GET ${encoded} without credentials`);
       const spelled = await http(t.url, "GET", plain);
       const reached = await http(t.url, "GET", encoded);
       assert.equal(reached.status, 200, `${encoded} with credentials`);
       assert.equal(reached.status, spelled.status);
     }
     for (const path of ["/api/2/%70rojects/", "/api/2/%6Canguages/1/", "/api/2/%75sers/1/", "/api/2/projects/%2e%2e/%73essions/"]) {
-      assertApiError("roundware", await rawRequest(t.url, requestBytes("GET", path)), 401, `GET ${path}`);
-      assertApiError("roundware", await rawRequest(t.urls.roundware!, requestBytes("GET", path)), 401, `GET ${path} on Roundware's own listener`);
+      assertErrorFormat("roundware", await raw(t.url, "GET", path), 401, `GET ${path}`);
+      assertErrorFormat("roundware", await raw(t.urls.roundware!, "GET", path), 401, `GET ${path} on Roundware's own listener`);
     }
   });
 
@@ -50,33 +56,33 @@ describe("the edge: one path, one authentication, one error format per API", () 
       ];
       for (const [target, status] of cases) {
         for (const headers of [{}, AUTH]) {
-          const answer = await rawRequest(t.url, requestBytes("GET", target, headers));
-          assertApiError(api, answer, status, `GET ${String(target).slice(0, 60)}`);
+          const answer = await raw(t.url, "GET", target, headers);
+          assertErrorFormat(api, answer, status, `GET ${String(target).slice(0, 60)}`);
           assert.ok(answer.headers["x-request-id"], "edge answers carry a request id");
         }
       }
       const big = { ...AUTH, "x-filler": "a".repeat(20_000) };
-      assertApiError(api, await rawRequest(t.url, requestBytes("GET", plain, big)), 431, `${plain} with 20 KB of headers`);
+      assertErrorFormat(api, await raw(t.url, "GET", plain, big), 431, `${plain} with 20 KB of headers`);
       const huge = { ...AUTH, "x-filler": "a".repeat(60_000) };
-      assertApiError(api, await rawRequest(t.url, requestBytes("GET", plain, huge)), 431, `${plain} with 60 KB of headers (the parser's own cap)`);
+      assertErrorFormat(api, await raw(t.url, "GET", plain, huge), 431, `${plain} with 60 KB of headers (the parser's own cap)`);
     }
   });
 
   test("a request on a family's own listener gets that family's format wherever its path points", async () => {
-    assertApiError("maxscale", await rawRequest(t.urls.maxscale!, requestBytes("GET", "/sessions/%")), 400, "MaxScale's own listener");
-    assertApiError("maxscale", await rawRequest(t.urls.maxscale!, requestBytes("GET", "/api/v1/sessions", AUTH)), 404, "a native path there");
-    assertApiError("roundware", await rawRequest(t.urls.roundware!, requestBytes("GET", "/elsewhere/%")), 400, "Roundware's own listener");
+    assertErrorFormat("maxscale", await raw(t.urls.maxscale!, "GET", "/sessions/%"), 400, "MaxScale's own listener");
+    assertErrorFormat("maxscale", await raw(t.urls.maxscale!, "GET", "/api/v1/sessions", AUTH), 404, "a native path there");
+    assertErrorFormat("roundware", await raw(t.urls.roundware!, "GET", "/elsewhere/%"), 400, "Roundware's own listener");
   });
 
   test("CONNECT, which no API offers, is answered, not dropped", async () => {
-    assertApiError("game", await rawRequest(t.url, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 405, "CONNECT on the shared listener");
-    assertApiError("maxscale", await rawRequest(t.urls.maxscale!, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 405, "on MaxScale's");
+    assertErrorFormat("game", await raw(t.url, "CONNECT", "example.com:443"), 405, "CONNECT on the shared listener");
+    assertErrorFormat("maxscale", await raw(t.urls.maxscale!, "CONNECT", "example.com:443"), 405, "on MaxScale's");
   });
 
   test("the house's own paths answer without credentials; unknown paths of the shared root are the game API's", async () => {
     assert.equal((await http(t.url, "GET", "/healthz", { token: null })).status, 200);
     assert.equal((await http(t.url, "GET", "/api/v1/openapi.json", { token: null })).status, 200);
-    assertApiError("game", await rawRequest(t.url, requestBytes("GET", "/nope")), 404, "GET /nope");
+    assertErrorFormat("game", await raw(t.url, "GET", "/nope"), 404, "GET /nope");
   });
 
   test("query keys are redacted in the access log after decoding and in any case", async () => {
@@ -100,14 +106,15 @@ describe("the edge: bodies", () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 0x61);
     for (const [api, path] of [
       ["roundware", "/api/2/sessions/"],
-      ["sas-compute", "/compute/sessions"],
+      ["sas", "/compute/sessions"],
       ["native", "/api/v1/sessions"],
       ["game", "/sessions"],
       ["maxscale", "/v1/sessions/1"],
-    ] as [ApiName, string][]) {
+    ] as [Api, string][]) {
+      const method = path.startsWith("/v1") ? "PATCH" : "POST";
       for (let i = 0; i < 10; i += 1) {
-        const res = await fetch(t.url + path, { method: path.startsWith("/v1") ? "PATCH" : "POST", headers: { ...AUTH, "content-type": "application/json" }, body: big });
-        assertApiError(api, { status: res.status, headers: res.headers, body: await res.text() }, 413, `${path} try ${i}`);
+        const res = await fetch(t.url + path, { method, headers: { ...AUTH, "content-type": "application/json" }, body: big });
+        assertErrorFormat(api, await answered(method, res), 413, `${path} try ${i}`);
       }
     }
   });
@@ -136,17 +143,17 @@ describe("the edge: bodies", () => {
 
   test("JSON nested past the limit is refused at the edge with each API's 400, however deep", async () => {
     const nest = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
-    const create: [ApiName, string, string, (deep: string) => string][] = [
+    const create: [Api, string, string, (deep: string) => string][] = [
       ["native", "POST", "/api/v1/sessions", (d) => `{"serviceId":"game","attributes":${d}}`],
       ["game", "POST", "/sessions", (d) => `{"name":"x","data":${d}}`],
       ["roundware", "POST", "/api/2/sessions/", (d) => `{"project_id":1,"extra":${d}}`],
-      ["sas-compute", "POST", "/compute/contexts/sas-job-execution/sessions", (d) => `{"name":"x","attributes":${d}}`],
+      ["sas", "POST", "/compute/contexts/sas-job-execution/sessions", (d) => `{"name":"x","attributes":${d}}`],
       ["maxscale", "PATCH", "/v1/sessions/1", (d) => `{"data":${d}}`],
     ];
     for (const [api, method, path, body] of create) {
       for (const depth of [9, 1001, 100_000]) {
         const res = await fetch(t.url + path, { method, headers: { ...AUTH, "content-type": "application/json" }, body: body(nest(depth)) });
-        assertApiError(api, { status: res.status, headers: res.headers, body: await res.text() }, 400, `${path} nested ${depth}`);
+        assertErrorFormat(api, await answered(method, res), 400, `${path} nested ${depth}`);
       }
     }
     const shallow = await http(t.url, "POST", "/api/v1/sessions", { body: { serviceId: "game", attributes: JSON.parse(nest(6)) } });
@@ -158,11 +165,11 @@ describe("the edge: bodies", () => {
       ["native", "POST", "/api/v1/sessions"],
       ["game", "POST", "/sessions"],
       ["roundware", "POST", "/api/2/sessions/"],
-      ["sas-compute", "POST", "/compute/contexts/sas-job-execution/sessions"],
+      ["sas", "POST", "/compute/contexts/sas-job-execution/sessions"],
       ["maxscale", "PATCH", "/v1/sessions/1"],
-    ] as [ApiName, string, string][]) {
+    ] as [Api, string, string][]) {
       const res = await fetch(t.url + path, { method, headers: { ...AUTH, "content-type": "application/json" }, body: '{"__proto__":{"isAdmin":true}}' });
-      assertApiError(api, { status: res.status, headers: res.headers, body: await res.text() }, 400, path);
+      assertErrorFormat(api, await answered(method, res), 400, path);
     }
   });
 });
