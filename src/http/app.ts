@@ -58,6 +58,8 @@ export function createApp(options: AppOptions): App {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdOf(req.headers),
     serverFactory: door.serverFactory,
+    // Not used to make the server (the front door does), only so that Fastify reports https:// addresses.
+    ...(options.tls ? { https: {} as never } : {}),
     clientErrorHandler: door.clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, maxParamLength: limits.pathSegmentBytes },
     // The edge checked the target: these are backstops, answered in the path's API format.
