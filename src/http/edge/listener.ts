@@ -108,7 +108,8 @@ export function frontDoor(options: FrontDoorOptions) {
     void drainBody(req, limits.drainBytes).then((drained) => {
       writeAnswer(res, answer, requestId, !drained);
       const ms = performance.now() - started;
-      accessLog.write(requestId, edgeReq.method, req.url ?? "", answer.status, ms, req.socket.remoteAddress, req.headers["user-agent"]);
+      // A refused target is logged by its path only: its query is unread, and may hold anything.
+      accessLog.write(requestId, edgeReq.method, path, answer.status, ms, req.socket.remoteAddress, req.headers["user-agent"]);
       metrics.observeEdge(name, edgeReq.method, answer.status, ms / 1000);
     });
   };
@@ -142,7 +143,7 @@ export function frontDoor(options: FrontDoorOptions) {
       const requestId = requestIdOf(req.headers);
       const answer = table.pick(path).error(405, "CONNECT is not supported.", { method: "CONNECT", path, query: "", headers: req.headers, requestId });
       writeRaw(socket, answer, requestId);
-      accessLog.write(requestId, "CONNECT", (req.url ?? "").slice(0, 2048), answer.status, 0, socket.remoteAddress, req.headers["user-agent"]);
+      accessLog.write(requestId, "CONNECT", path, answer.status, 0, socket.remoteAddress, req.headers["user-agent"]);
       metrics.observeEdge(name, "CONNECT", answer.status, 0);
     });
     // What Fastify sets on a server it makes itself.
@@ -167,7 +168,7 @@ export function frontDoor(options: FrontDoorOptions) {
     const requestId = randomUUID();
     const answer = withoutBodyForHead(table.pick(path).error(status, message, { method, path, query: "", headers: {}, requestId }), method);
     writeRaw(socket, answer, requestId);
-    accessLog.write(requestId, method, target.slice(0, 2048), answer.status, 0, socket.remoteAddress, undefined);
+    accessLog.write(requestId, method, path, answer.status, 0, socket.remoteAddress, undefined);
     metrics.observeEdge(name, method, answer.status, 0);
   };
 

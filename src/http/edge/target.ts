@@ -67,11 +67,15 @@ function withoutDotSegments(segments: string[]): string[] {
   return out;
 }
 
-/** The path a request will be answered for, even when the target is refused (to pick its API's error format). */
+/**
+ * The path a request will be answered for, even when the target is refused (to pick its
+ * API's error format): its whole segments up to the first byte that cannot stand in a
+ * path (`/api/2\xff/x` is `/api`, since `2\xff` is not `2`).
+ */
 export function bestEffortPath(raw: string): string {
   const path = raw.split(/[?#]/, 1)[0]!;
   const cut = path.search(INVALID_CHAR);
-  const clean = cut < 0 ? path : path.slice(0, cut);
+  const clean = cut < 0 ? path : path.slice(0, Math.max(path.lastIndexOf("/", cut), 1));
   return clean.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
     const c = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(c) ? c : escape;
