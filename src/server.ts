@@ -2,12 +2,12 @@ import { join } from "node:path";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { pino, type Logger } from "pino";
-import { FAMILIES } from "./api/families.js";
+import { FAMILIES, familyConfigSources } from "./api/families.js";
 import type { Family } from "./api/family.js";
 import type { FamilyContext } from "./api/context.js";
 import { Authenticator } from "./auth/authenticate.js";
 import { Users } from "./auth/users.js";
-import type { Config } from "./config.js";
+import { type Config, ENVIRONMENT, FLAGS } from "./config.js";
 import { Hub } from "./core/hub.js";
 import { type App, createApp } from "./http/app.js";
 import { ApiTable } from "./http/edge/table.js";
@@ -114,6 +114,32 @@ async function documentation(app: App): Promise<void> {
   app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 }
 
+interface Listener {
+  name: string;
+  /** The config section of its settings: "" for the main listener's top-level `port`, `host`, `tls`. */
+  section: string;
+  app: App;
+  host: string;
+  port: number;
+  table: ApiTable;
+  tls: boolean;
+}
+
+/** A listener's setting by its dotted config path, with the environment variable and flag that set it. */
+function setting(l: Listener, key: string): string {
+  const path = l.section ? `${l.section}.${key}` : key;
+  const sources = familyConfigSources();
+  const env = Object.entries({ ...ENVIRONMENT, ...sources.environment }).find(([, p]) => p === path)?.[0];
+  const flag = Object.entries({ ...FLAGS, ...sources.flagNames }).find(([, p]) => p === path)?.[0];
+  return [path, env, flag && `--${flag}`].filter(Boolean).join(" / ");
+}
+
+function listenError(l: Listener, e: NodeJS.ErrnoException): Error {
+  const why = e.code === "EADDRINUSE" ? "the address is in use" : e.code === "EACCES" ? "permission denied" : e.code === "EADDRNOTAVAIL" ? "no such local address" : e.message;
+  const listener = l.name === "main" ? "the main listener" : `the ${l.name} listener`;
+  return new Error(`cannot listen on ${l.host}:${l.port} for ${listener}: ${why}; change ${setting(l, "port")} (or ${setting(l, "host")})`);
+}
+
 /** Builds the whole server from config: store, core, auth, families, listeners. */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const clock = options.clock ?? Date.now;
@@ -145,12 +171,6 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   );
   const auth = new Authenticator(store, hub.bus, config.jwt, clock);
   const users = new Users(store, hub.bus, clock);
-  const bootstrap = await users.bootstrap(config.adminToken || undefined);
-  if (bootstrap.secret) {
-    (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(
-      `sessionhub: created user "admin"; its API token, shown this once:\n\n    ${bootstrap.secret}\n`,
-    );
-  }
 
   const metrics = new Metrics(() => store.sessionCounts());
   const listenerOptions = { logger, bodyLimit: config.bodyLimitBytes, limits: config.limits, metrics, auth };
@@ -165,9 +185,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
 
-  const listeners: { name: string; app: App; host: string; port: number; table: ApiTable; tls: boolean }[] = [
-    { name: "main", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" },
-  ];
+  const listeners: Listener[] = [{ name: "main", section: "", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" }];
   for (const family of families) {
     const api = family.api?.(ctx);
     if (!api) continue;
@@ -184,19 +202,28 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       table.add(prefix, api.edge);
       await familyApp.register((scope) => api.routes(scope), { prefix });
     }
-    listeners.push({ name: family.name, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
+    listeners.push({ name: family.name, section: own.section, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
   }
   for (const l of listeners) {
     if (!l.tls && !isLoopback(l.host) && l.table.apis().some((api) => api.takesPasswords)) {
       logger.warn(
         { listener: l.name, host: l.host },
         `the ${l.name} listener on ${l.host} serves plain HTTP: passwords (HTTP Basic, login forms) travel in clear; ` +
-          `configure ${l.name === "main" ? "tls" : `${l.name}.tls`}.key and .cert`,
+          `configure ${setting(l, "tls")}.key and .cert`,
       );
     }
   }
 
   let started = false;
+  let bootstrapToken: string | null = null;
+  const stopListeners = async () => {
+    // In-flight requests finish; connections still open after the grace period
+    // (a stalled client, an event stream) are closed so shutdown cannot hang.
+    const apps = listeners.map((l) => l.app);
+    const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
+    await Promise.allSettled(apps.map((a) => a.close()));
+    clearTimeout(force);
+  };
   return {
     config,
     nodeId,
@@ -206,21 +233,35 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     users,
     app,
     metrics,
-    bootstrapToken: bootstrap.secret,
+    get bootstrapToken() {
+      return bootstrapToken;
+    },
+    // Every listener is bound before the first user is made: a busy port must not cost
+    // the one-time admin token.
     async start() {
       await hub.start();
       started = true;
       const urls: Listening[] = [];
-      for (const l of listeners) urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
+      for (const l of listeners) {
+        try {
+          urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
+        } catch (e) {
+          // Nothing stays open: the same process may try again, on another port.
+          await this.stop();
+          throw listenError(l, e as NodeJS.ErrnoException);
+        }
+      }
+      const bootstrap = await users.bootstrap(config.adminToken || undefined);
+      bootstrapToken = bootstrap.secret;
+      if (bootstrap.secret) {
+        (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(
+          `sessionhub: created user "admin"; its API token, shown this once:\n\n    ${bootstrap.secret}\n`,
+        );
+      }
       return urls;
     },
     async stop() {
-      // In-flight requests finish; connections still open after the grace period
-      // (a stalled client, an event stream) are closed so shutdown cannot hang.
-      const apps = listeners.map((l) => l.app);
-      const force = setTimeout(() => apps.forEach((a) => a.server.closeAllConnections()), Math.min(config.shutdownGraceMs, 5000));
-      await Promise.allSettled(apps.map((a) => a.close()));
-      clearTimeout(force);
+      await stopListeners();
       for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();

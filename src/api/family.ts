@@ -14,6 +14,8 @@ export interface FamilyApi {
 
 /** A listener of a family's own (MaxScale on 8989, Roundware on 8888), and the prefixes its API answers under there. */
 export interface OwnListener {
+  /** The config section that holds its `port`, `host` and `tls` (for messages that name them). */
+  section: string;
   host: string;
   port: number;
   tls: TlsSettings;

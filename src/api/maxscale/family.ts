@@ -48,6 +48,6 @@ export const maxscaleFamily: Family = {
   ownListener: (ctx) => {
     const config = maxscaleConfig(ctx.config);
     if (config.port < 0) return null;
-    return { host: config.host, port: config.port, tls: config.tls, prefixes: ["/v1", ""] };
+    return { section: "maxscale", host: config.host, port: config.port, tls: config.tls, prefixes: ["/v1", ""] };
   },
 };

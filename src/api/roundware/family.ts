@@ -32,6 +32,6 @@ export const roundwareFamily: Family = {
     const config = roundwareConfig(ctx.config);
     const port = listenerPort(config);
     if (port === null) return null;
-    return { host: config.host || ctx.config.host, port, tls: config.tls, prefixes: [ROUNDWARE_PREFIX] };
+    return { section: "roundware", host: config.host || ctx.config.host, port, tls: config.tls, prefixes: [ROUNDWARE_PREFIX] };
   },
 };

@@ -43,7 +43,7 @@ export const sasComputeFamily: Family = {
   sharedPrefixes: (ctx) => (sasConfig(ctx.config).port === 0 ? [PREFIX] : []),
   ownListener(ctx) {
     const { port, host, tls } = sasConfig(ctx.config);
-    return port === 0 ? null : { host, port, tls, prefixes: [PREFIX] };
+    return port === 0 ? null : { section: "sasCompute", host, port, tls, prefixes: [PREFIX] };
   },
   async stop(ctx) {
     await computeOf(ctx).runner.stop();
