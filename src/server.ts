@@ -224,7 +224,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await Promise.allSettled(apps.map((a) => a.close()));
     clearTimeout(force);
   };
-  return {
+  const server: Server = {
     config,
     nodeId,
     store,
@@ -247,7 +247,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
           urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
         } catch (e) {
           // Nothing stays open: the same process may try again, on another port.
-          await this.stop();
+          await server.stop();
           throw listenError(l, e as NodeJS.ErrnoException);
         }
       }
@@ -268,4 +268,5 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       logger.flush();
     },
   };
+  return server;
 }
