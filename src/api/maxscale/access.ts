@@ -26,9 +26,10 @@ const CORS = {
 /**
  * Who may call this API, checked in the order the contract gives: a foreign `Origin` is
  * refused first (a web page must not drive the API with a browser's cached Basic
- * credentials), then the Host, then credentials — with a limit on failures per address —
- * and finally the administrator role. OPTIONS needs no credentials (browsers send
- * preflights without them). One failure limiter serves every mount of the family.
+ * credentials), then the Host, then credentials — with a limit on failures per address.
+ * What the caller may then do is the separate authorization step (`authorize.ts`).
+ * OPTIONS needs no credentials (browsers send preflights without them). One failure
+ * limiter serves every mount of the family.
  */
 export function accessControl(app: FastifyInstance, auth: Authenticator, config: MaxscaleConfig, limiter: WindowLimiter): void {
   const cors: CorsPolicy = { ...CORS, origins: config.corsOrigins };
@@ -46,7 +47,6 @@ export function accessControl(app: FastifyInstance, auth: Authenticator, config:
     baseUrl(req, config.publicUrl);
     if (req.method === "OPTIONS") return;
     await authenticate(req, auth, limiter);
-    if (!req.principal.isAdmin) throw failure(403, "Administrative access required");
   });
 }
 
