@@ -24,21 +24,38 @@ interface Client {
   query(session: { id: string }): Promise<number>;
 }
 
-async function setUp(): Promise<{ t: MaxscaleServer; client: Client }> {
-  const t = await startMaxscale();
-  await createService(t, SERVICE);
-  const { maxuser } = await usersWithTokens(t.url, ["maxuser"]);
-  const client: Client = {
-    async connect() {
-      const r = await http(t.url, "POST", "/api/v1/sessions", { token: maxuser, body: { serviceId: SERVICE } });
-      assert.equal(r.status, 201, r.text);
-      return { id: r.body.id, number: r.body.number };
-    },
-    async query(session) {
-      return (await http(t.url, "POST", `/api/v1/sessions/${session.id}/heartbeat`, { token: maxuser })).status;
-    },
-  };
-  return { t, client };
+interface Suite {
+  t: MaxscaleServer;
+  client: Client;
+  /** The family's listener, as `--hosts` names it. */
+  host: string;
+  /** maxctrl with the administrator's credentials. */
+  run: ReturnType<typeof maxctrl>;
+}
+
+/** A server for the tests of one upstream file: started before them, stopped after them. */
+function suiteServer(): Suite {
+  const suite = {} as Suite;
+  before(async () => {
+    const t = await startMaxscale();
+    await createService(t, SERVICE);
+    const { maxuser } = await usersWithTokens(t.url, ["maxuser"]);
+    suite.t = t;
+    suite.host = new URL(t.ms).host;
+    suite.run = maxctrl({ hosts: suite.host });
+    suite.client = {
+      async connect() {
+        const r = await http(t.url, "POST", "/api/v1/sessions", { token: maxuser, body: { serviceId: SERVICE } });
+        assert.equal(r.status, 201, r.text);
+        return { id: r.body.id, number: r.body.number };
+      },
+      async query(session) {
+        return (await http(t.url, "POST", `/api/v1/sessions/${session.id}/heartbeat`, { token: maxuser })).status;
+      },
+    };
+  });
+  after(() => suite.t.stop());
+  return suite;
 }
 
 const fulfilled = async (p: Promise<unknown>, what: string) => {
@@ -60,18 +77,12 @@ const rejected = async (p: Promise<unknown>, status: number | null, what: string
 };
 
 describe("upstream maxctrl/test/diagnostics.js", () => {
-  let t: MaxscaleServer;
-  let client: Client;
-  let run: ReturnType<typeof maxctrl>;
+  const suite = suiteServer();
   let connection: { id: string; number: number };
 
   before(async () => {
-    ({ t, client } = await setUp());
-    run = maxctrl({ hosts: new URL(t.ms).host });
-    connection = await client.connect();
+    connection = await suite.client.connect();
   });
-
-  after(() => t.stop());
 
   const tests = [
     "list servers",
@@ -108,12 +119,12 @@ describe("upstream maxctrl/test/diagnostics.js", () => {
   ];
   for (const command of tests) {
     test(command, async () => {
-      await fulfilled(run(command), command);
+      await fulfilled(suite.run(command), command);
     });
   }
 
   test("show module <a module the hub has>: the router of its services", async () => {
-    const { rows } = (await fulfilled(run("show module generic"), "show module generic")) as { rows: unknown[][] };
+    const { rows } = (await fulfilled(suite.run("show module generic"), "show module generic")) as { rows: unknown[][] };
     assert.deepEqual(rows[0]!.slice(0, 2), ["generic", "Router"]);
   });
 
@@ -127,134 +138,110 @@ describe("upstream maxctrl/test/diagnostics.js", () => {
       ["show commands readwritesplit", "readwritesplit is not a module"],
       ["show service RW-Split-Router", "RW-Split-Router is not a service"],
     ]) {
-      const e = await rejected(run(command!), 404, command!);
+      const e = await rejected(suite.run(command!), 404, command!);
       assert.ok(e.message.includes(`"detail": "${detail}"`), e.message);
     }
   });
 
   test("show session <id>", async () => {
-    const { rows } = (await fulfilled(run(`show session ${connection.number}`), "show session")) as { rows: unknown[][] };
+    const { rows } = (await fulfilled(suite.run(`show session ${connection.number}`), "show session")) as { rows: unknown[][] };
     assert.deepEqual(rows[0]!.slice(0, 4), [String(connection.number), SERVICE, "Session started", "maxuser"]);
   });
 
   test("show session <id> with reverse DNS lookups", async () => {
-    await fulfilled(run(`show session ${connection.number} --rdns`), "show session --rdns");
+    await fulfilled(suite.run(`show session ${connection.number} --rdns`), "show session --rdns");
   });
 
   for (const command of ["list sessions", "show sessions"]) {
     test(`${command} with reverse DNS lookups`, async () => {
-      await fulfilled(run(`${command} --rdns`), command);
+      await fulfilled(suite.run(`${command} --rdns`), command);
     });
   }
 
   test("MXS-2984: `list listeners <service> --tsv`: a service with no listeners prints no rows", async () => {
-    const { rows } = (await fulfilled(run(`list listeners ${SERVICE}`), "list listeners")) as { rows: unknown[][] };
+    const { rows } = (await fulfilled(suite.run(`list listeners ${SERVICE}`), "list listeners")) as { rows: unknown[][] };
     assert.deepEqual(rows, []);
   });
 
   test("MXS-1656: `list servers` with no servers prints an empty table", async () => {
-    const { rows, sent } = (await fulfilled(run("list servers"), "list servers")) as { rows: unknown[][]; sent: string[] };
+    const { rows, sent } = (await fulfilled(suite.run("list servers"), "list servers")) as { rows: unknown[][]; sent: string[] };
     assert.deepEqual(rows, []);
     assert.equal(sent.at(-1), "GET /v1/servers");
   });
 });
 
 describe("upstream maxctrl/test/reload.js", () => {
-  let t: MaxscaleServer;
-  let client: Client;
-  let run: ReturnType<typeof maxctrl>;
-
-  before(async () => {
-    ({ t, client } = await setUp());
-    run = maxctrl({ hosts: new URL(t.ms).host });
-  });
-
-  after(() => t.stop());
+  const suite = suiteServer();
 
   test("reload session", async () => {
-    const connection = await client.connect();
-    await fulfilled(run(`reload session ${connection.number}`), "reload session");
-    const log = (await t.call("GET", `/v1/sessions/${connection.number}`)).body.data.attributes.log as string[];
+    const connection = await suite.client.connect();
+    await fulfilled(suite.run(`reload session ${connection.number}`), "reload session");
+    const log = (await suite.t.call("GET", `/v1/sessions/${connection.number}`)).body.data.attributes.log as string[];
     assert.match(log.at(-1)!, /session restarted by ops$/);
   });
 
   test("reload sessions", async () => {
-    await client.connect();
-    await fulfilled(run("reload sessions"), "reload sessions");
+    await suite.client.connect();
+    await fulfilled(suite.run("reload sessions"), "reload sessions");
   });
 
   test("reload service and reload tls are not provided: a clean 404", async () => {
-    await rejected(run(`reload service ${SERVICE}`), 404, "reload service");
-    await rejected(run("reload tls"), 404, "reload tls");
+    await rejected(suite.run(`reload service ${SERVICE}`), 404, "reload service");
+    await rejected(suite.run("reload tls"), 404, "reload tls");
   });
 });
 
 describe("upstream maxctrl/test/createdestroy.js: sessions", () => {
-  let t: MaxscaleServer;
-  let client: Client;
-  let run: ReturnType<typeof maxctrl>;
-
-  before(async () => {
-    ({ t, client } = await setUp());
-    run = maxctrl({ hosts: new URL(t.ms).host });
-  });
-
-  after(() => t.stop());
+  const suite = suiteServer();
 
   test("destroys session", async () => {
-    const connection = await client.connect();
-    assert.equal(await client.query(connection), 200);
-    await fulfilled(run(`destroy session ${connection.number}`), "destroy session");
-    assert.notEqual(await client.query(connection), 200, "the client's next query fails");
-    assert.equal((await t.server.hub.sessions.find(connection.id))!.endReason, "killed");
+    const connection = await suite.client.connect();
+    assert.equal(await suite.client.query(connection), 200);
+    await fulfilled(suite.run(`destroy session ${connection.number}`), "destroy session");
+    assert.notEqual(await suite.client.query(connection), 200, "the client's next query fails");
+    assert.equal((await suite.t.server.hub.sessions.find(connection.id))!.endReason, "killed");
   });
 
   test("destroys session with TTL", async () => {
-    const connection = await client.connect();
+    const connection = await suite.client.connect();
     const started = Date.now();
-    await fulfilled(run(`destroy session ${connection.number} --ttl 1`), "destroy session --ttl 1");
-    assert.equal(await client.query(connection), 200, "SELECT 1 right after works");
-    assert.equal((await t.call("GET", `/v1/sessions/${connection.number}`)).body.data.attributes.state, "Session started");
+    await fulfilled(suite.run(`destroy session ${connection.number} --ttl 1`), "destroy session --ttl 1");
+    assert.equal(await suite.client.query(connection), 200, "SELECT 1 right after works");
+    assert.equal((await suite.t.call("GET", `/v1/sessions/${connection.number}`)).body.data.attributes.state, "Session started");
     // `SELECT SLEEP(3)` must be cut short: the session ends within the 3 s the query sleeps.
     let ended = false;
     while (!ended && Date.now() - started < 3000) {
-      ended = (await client.query(connection)) !== 200;
+      ended = (await suite.client.query(connection)) !== 200;
       if (!ended) await new Promise((r) => setTimeout(r, 50));
     }
     const took = Date.now() - started;
     assert.ok(ended, `still live ${took} ms after destroy --ttl 1`);
     assert.ok(took >= 1000, `ended after ${took} ms, before its TTL`);
-    const s = (await t.server.hub.sessions.find(connection.id))!;
+    const s = (await suite.t.server.hub.sessions.find(connection.id))!;
     assert.equal(s.endReason, "killed");
-    const after = s.endedAt! - t.clock.offset - started;
+    const after = s.endedAt! - suite.t.clock.offset - started;
     assert.ok(after >= 1000 && after < 3000, `ended ${after} ms after destroy --ttl 1`);
   });
 
   test("does not destroy unknown session", async () => {
-    await rejected(run("destroy session 123456"), 404, "destroy session 123456");
+    await rejected(suite.run("destroy session 123456"), 404, "destroy session 123456");
   });
 });
 
 describe("upstream maxctrl/test/special.js", () => {
-  let t: MaxscaleServer;
-  let client: Client;
-  let host: string;
+  const suite = suiteServer();
   let connection: { id: string; number: number };
 
   before(async () => {
-    ({ t, client } = await setUp());
-    host = new URL(t.ms).host;
-    connection = await client.connect();
+    connection = await suite.client.connect();
   });
 
-  after(() => t.stop());
-
   test("extra options and no options", async () => {
-    await fulfilled(maxctrl({ hosts: host })("list servers"), "list servers");
+    await fulfilled(maxctrl({ hosts: suite.host })("list servers"), "list servers");
   });
 
   test("multiple hosts: each is pinged at /v1/ first", async () => {
-    const { sent } = (await fulfilled(maxctrl({ hosts: `${host},${host}` })("list servers"), "multiple hosts")) as { sent: string[] };
+    const { sent } = (await fulfilled(maxctrl({ hosts: `${suite.host},${suite.host}` })("list servers"), "multiple hosts")) as { sent: string[] };
     assert.deepEqual(sent, ["GET /v1/", "GET /v1/", "GET /v1/servers", "GET /v1/servers"]);
   });
 
@@ -263,19 +250,18 @@ describe("upstream maxctrl/test/special.js", () => {
   });
 
   test("TSV output", async () => {
-    const run = maxctrl({ hosts: host });
-    await fulfilled(run("list servers"), "list servers");
-    await fulfilled(run(`show service ${SERVICE}`), "show service");
+    await fulfilled(suite.run("list servers"), "list servers");
+    await fulfilled(suite.run(`show service ${SERVICE}`), "show service");
   });
 
   test("secure mode: HTTPS to the plain listener fails", async () => {
-    await rejected(maxctrl({ hosts: host, secure: true })("list servers"), null, "--secure");
+    await rejected(maxctrl({ hosts: suite.host, secure: true })("list servers"), null, "--secure");
   });
 
   test("user credentials: a user the administrator gave a password reads (basic), and cannot write", async () => {
-    const r = await http(t.url, "POST", "/api/v1/users", { body: { id: "test", password: "test" } });
+    const r = await http(suite.t.url, "POST", "/api/v1/users", { body: { id: "test", password: "test" } });
     assert.equal(r.status, 201, r.text);
-    const asTest = maxctrl({ hosts: host, user: "test", password: "test" });
+    const asTest = maxctrl({ hosts: suite.host, user: "test", password: "test" });
     await fulfilled(asTest("list servers"), "list servers --user test");
     const { rows } = (await fulfilled(asTest("list users"), "list users")) as { rows: unknown[][] };
     assert.deepEqual(rows.map((row) => row.slice(0, 3)), [["ops", "inet", "admin"], ["alice", "inet", "basic"], ["test", "inet", "basic"]]);
@@ -284,13 +270,12 @@ describe("upstream maxctrl/test/special.js", () => {
   });
 
   test("reject on bad user credentials", async () => {
-    await rejected(maxctrl({ hosts: host, user: "not-a-user", password: "not-a-password" })("list servers"), 401, "bad credentials");
+    await rejected(maxctrl({ hosts: suite.host, user: "not-a-user", password: "not-a-password" })("list servers"), 401, "bad credentials");
   });
 
   test("reverse DNS lookup", async () => {
-    const run = maxctrl({ hosts: host });
-    await fulfilled(run("show sessions --rdns"), "show sessions --rdns");
-    await fulfilled(run(`show session ${connection.number} --rdns`), "show session --rdns");
+    await fulfilled(suite.run("show sessions --rdns"), "show sessions --rdns");
+    await fulfilled(suite.run(`show session ${connection.number} --rdns`), "show session --rdns");
   });
 
   test("reject on connection failure", async () => {
@@ -298,6 +283,6 @@ describe("upstream maxctrl/test/special.js", () => {
   });
 
   test("the client's session is untouched by all of this", async () => {
-    assert.equal(await client.query(connection), 200);
+    assert.equal(await suite.client.query(connection), 200);
   });
 });
