@@ -138,6 +138,11 @@ export class Users {
     return this.store.getUserByDeviceId(deviceId);
   }
 
+  /** The users who can log in with a password, without an access check: for families' own listings. */
+  passwordUsers(): Promise<User[]> {
+    return this.store.listPasswordUsers();
+  }
+
   async list(p: Principal): Promise<User[]> {
     if (!p.isAdmin) throw forbidden("Only administrators list users.");
     return this.store.listUsers();

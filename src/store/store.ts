@@ -175,6 +175,8 @@ export interface Store {
   getUserByNumber(number: number): Promise<User | null>;
   getUserByDeviceId(deviceId: string): Promise<User | null>;
   listUsers(): Promise<User[]>;
+  /** The users who can log in with a password: one is set and they are not disabled; by number. */
+  listPasswordUsers(): Promise<User[]>;
   countUsers(): Promise<number>;
   updateUser(id: string, patch: UserPatch, now: number): Promise<User | null>;
   deleteUser(id: string): Promise<boolean>;

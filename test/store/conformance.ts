@@ -405,6 +405,9 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.getToken("nope"), null);
       const revoked = await store.revokeToken("t1", tick());
       assert.ok(revoked?.revokedAt);
+      const pw = await store.insertUser({ id: "pw1", roles: [], passwordHash: "hash", deviceId: null, clientType: null, attributes: {}, disabled: false }, tick());
+      await store.insertUser({ id: "pw2", roles: [], passwordHash: "hash", deviceId: null, clientType: null, attributes: {}, disabled: true }, tick());
+      assert.deepEqual((await store.listPasswordUsers()).map((x) => x.id), [pw.id], "a password, and not disabled");
       const updated = await store.updateUser("dev1", { roles: ["admin"], disabled: true }, tick());
       assert.deepEqual(updated?.roles, ["admin"]);
       assert.equal((await store.getUser("dev1"))?.disabled, true);

@@ -22,8 +22,8 @@ const CORS = {
 /**
  * Who may call this API, checked in the order the contract gives: a foreign `Origin` is
  * refused first (a web page must not drive the API with a browser's cached Basic
- * credentials), then the Host; credentials are checked next, at the edge (edge.ts), and
- * last the administrator role.
+ * credentials), then the Host; credentials are checked next, at the edge (edge.ts); what
+ * the caller may then do is the separate authorization step (authorize.ts).
  */
 export function accessControl(app: FastifyInstance, config: MaxscaleConfig): void {
   const cors: CorsPolicy = { ...CORS, origins: config.corsOrigins };
@@ -39,12 +39,6 @@ export function accessControl(app: FastifyInstance, config: MaxscaleConfig): voi
     if (origin !== undefined && !anyOrigin && !config.corsOrigins.includes(origin)) throw failure(403, "Cross-origin request refused");
     if (applyCors(cors, req, reply)) return reply;
     baseUrl(req, config.publicUrl);
-  });
-
-  // After the edge has authenticated (preParsing hooks of the root run first).
-  app.addHook("preParsing", async (req, _reply, payload) => {
-    if (req.method !== "OPTIONS" && !req.principal.isAdmin) throw failure(403, "Administrative access required");
-    return payload;
   });
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from "fastify";
 import type { WindowLimiter } from "../../auth/limiter.js";
+import type { Users } from "../../auth/users.js";
 import type { Hub } from "../../core/hub.js";
 import type { Session } from "../../core/types.js";
 import type { MaxscaleConfig } from "./config.js";
+import type { NodeLoad } from "./node-load.js";
 import { failure, noSuchSession } from "./errors.js";
 import { baseUrl, Links } from "./links.js";
 import { sessionNumber } from "./params.js";
@@ -12,6 +14,7 @@ import type { SessionReader } from "./session-reader.js";
 /** What the routes of this family share. */
 export interface Api {
   hub: Hub;
+  users: Users;
   config: MaxscaleConfig;
   reader: SessionReader;
   sessionLog: SessionLog;
@@ -19,6 +22,11 @@ export interface Api {
   authFailures: WindowLimiter;
   /** When this node started (epoch ms). */
   startedAt: number;
+  /** The roles that make a user an administrator. */
+  adminRoles: string[];
+  /** The level this node logs at. */
+  logLevel(): string;
+  load: NodeLoad;
 }
 
 export const linksFor = (req: FastifyRequest, config: MaxscaleConfig) => new Links(baseUrl(req, config.publicUrl));
@@ -37,7 +45,7 @@ export function sessionParam(req: FastifyRequest): number | null {
 /** The live session the `:id` names (a request on it, for its log flags), or a body-less 404. */
 export async function liveSession(api: Api, req: FastifyRequest): Promise<Session> {
   const number = sessionParam(req);
-  const s = number === null ? null : await api.reader.live(number);
+  const s = number === null ? null : await api.reader.live(req.principal, number);
   if (!s) throw noSuchSession();
   api.sessionLog.request(s, req.method, req.url.split("?")[0]!);
   return s;

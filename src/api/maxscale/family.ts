@@ -4,21 +4,26 @@ import { perServer } from "../per-server.js";
 import type { Api } from "./api.js";
 import { MAXSCALE_DEFAULTS, MAXSCALE_ENVIRONMENT, MAXSCALE_FLAGS, checkMaxscaleConfig, maxscaleConfig } from "./config.js";
 import { maxscaleEdge } from "./edge.js";
+import { NodeLoad } from "./node-load.js";
 import { maxscaleApi } from "./plugin.js";
 import { ReverseDns } from "./rdns.js";
 import { SessionLog } from "./session-log.js";
 import { SessionReader } from "./session-reader.js";
 
-/** Nothing in it needs stopping: the session log's subscription goes with the server's event bus. */
+/** The session log's subscription goes with the server's event bus; the load meter is stopped with the family. */
 const api = perServer((ctx): Api => {
   const config = maxscaleConfig(ctx.config);
   return {
     hub: ctx.hub,
+    users: ctx.users,
     config,
     reader: new SessionReader(ctx.hub, config, new ReverseDns(config.dnsServers, ctx.hub.clock)),
     sessionLog: new SessionLog(ctx.hub, ctx.log),
     authFailures: new WindowLimiter(config.authFailuresPerMinute, 60_000, ctx.hub.clock),
     startedAt: ctx.startedAt,
+    adminRoles: ctx.config.jwt.adminRoles,
+    logLevel: () => ctx.log.level,
+    load: new NodeLoad(),
   };
 });
 
@@ -39,6 +44,10 @@ export const maxscaleFamily: Family = {
   },
   init: async (ctx) => {
     await api(ctx).sessionLog.start();
+    api(ctx).load.start();
+  },
+  stop: async (ctx) => {
+    api(ctx).load.stop();
   },
   api: (ctx) => ({
     edge: maxscaleEdge(api(ctx).authFailures),

@@ -29,20 +29,15 @@ function targetOf(path: Step[]): Target | undefined {
   return TARGETS[key];
 }
 
-const LIVE_STATES = ["idle", "running"];
 const CANONICAL = /^(0|[1-9][0-9]*)$/;
 
-/** The rendered `state` string as a condition on core `state` and `endAt`. */
+/** The rendered `state` string (`stateLabel`) as a condition on core `state`. */
 function stateIs(label: string): Condition {
-  const live: Condition = { field: "state", op: "in", values: LIVE_STATES };
-  const scheduled: Condition = { field: "endAt", op: "isNull" };
   switch (label) {
     case "Session created":
       return { field: "state", op: "eq", value: "pending" };
     case "Session started":
-      return { and: [live, scheduled] };
-    case "Stopping session":
-      return { and: [live, { not: scheduled }] };
+      return { field: "state", op: "in", values: ["idle", "running"] };
     default:
       return { or: [] };
   }

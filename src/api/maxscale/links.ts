@@ -22,13 +22,20 @@ export function baseUrl(req: FastifyRequest, publicUrl: string): string {
   return `${req.protocol}://${host}`;
 }
 
-/** Links of the family's resources, under a base. */
+/**
+ * Links of the family's resources, under a base. Every one ends in a slash, as
+ * MaxScale's do; a trailing slash never changes what a path names here.
+ */
 export class Links {
   constructor(readonly base: string) {}
 
-  sessions = () => `${this.base}/v1/sessions/`;
-  session = (number: number) => `${this.base}/v1/sessions/${number}`;
-  services = () => `${this.base}/v1/services/`;
-  service = (id: string) => `${this.base}/v1/services/${encodeURIComponent(id)}`;
-  maxscale = () => `${this.base}/v1/maxscale`;
+  /** `<base>/v1/<segment>/.../`, each segment percent-encoded. */
+  to = (...segments: (string | number)[]) => `${this.base}/v1/${segments.map((s) => encodeURIComponent(s)).join("/")}/`;
+
+  sessions = () => this.to("sessions");
+  session = (number: number) => this.to("sessions", number);
+  sessionServices = (number: number) => this.to("sessions", number, "relationships", "services");
+  services = () => this.to("services");
+  service = (id: string) => this.to("services", id);
+  maxscale = () => this.to("maxscale");
 }

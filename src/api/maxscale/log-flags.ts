@@ -2,9 +2,9 @@ import type { JsonObject, Session } from "../../core/types.js";
 
 /**
  * A session's log-level flags, kept by this family in `attributes.maxscale.parameters`
- * (`alter session <id> log_info=true`).
+ * (`alter session <id> log_info=true`). Listed in the order MaxScale writes them.
  */
-export const LOG_FLAGS = ["log_info", "log_notice", "log_warning", "log_error"] as const;
+export const LOG_FLAGS = ["log_error", "log_info", "log_notice", "log_warning"] as const;
 export type LogFlag = (typeof LOG_FLAGS)[number];
 export type LogFlags = Record<LogFlag, boolean>;
 

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from "fastify";
-import { failure } from "./errors.js";
 
 /** A query parameter; when repeated, the last one counts. */
 export function queryParam(req: FastifyRequest, name: string): string | undefined {
@@ -16,15 +15,20 @@ export function booleanParam(raw: string | undefined): boolean | undefined {
   return undefined;
 }
 
-const TTL = /^[0-9]+(\.[0-9]+)?$/;
-const MAX_TTL = 2147483647;
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
 
-/** `ttl` in whole seconds (a fraction is truncated); absent = 0. Anything else is a 400. */
+/**
+ * `ttl` as MaxScale reads it, with C's `atoi`: leading white space, a sign, then as many
+ * digits as there are; nothing readable is 0 (`abc`, `NaN` — what maxctrl sends for a
+ * non-numeric `--ttl`), so is an absent one, and values beyond an `int` stop at its
+ * limits. Zero or less ends the session now.
+ */
 export function ttlSeconds(raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  const value = TTL.test(raw) ? Math.trunc(Number(raw)) : NaN;
-  if (!(value <= MAX_TTL)) throw failure(400, `Invalid value for 'ttl': ${raw}`);
-  return value;
+  const match = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(raw ?? "");
+  if (!match) return 0;
+  const value = Number(match[2]!.replace(/^0+(?=.)/, "").slice(0, 12)) * (match[1] === "-" ? -1 : 1);
+  return Math.min(INT_MAX, Math.max(INT_MIN, value));
 }
 
 const MAX_SESSION_ID = 18446744073709551615n;

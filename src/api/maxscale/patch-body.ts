@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from "../../core/types.js";
 import { failure } from "./errors.js";
-import { LOG_FLAGS, type LogFlag, type LogFlags } from "./log-flags.js";
+import { LOG_FLAGS, type LogFlags } from "./log-flags.js";
 import { parseJson } from "../../http/json.js";
 
 /**
@@ -36,36 +36,38 @@ export function jsonBody(raw: unknown): JsonObject {
   return body;
 }
 
-function objectAt(parent: JsonObject, key: string, where: string): JsonObject | undefined {
-  const v = parent[key];
-  if (v === undefined) return undefined;
-  if (!isObject(v)) throw failure(400, `'${where}' must be a JSON object`);
-  return v;
-}
-
 /** A relationship's linkage to filters: it must name none. */
 export function checkFilterLinkage(data: Json | undefined, where: string): void {
   if (data === undefined || data === null) return;
   if (!Array.isArray(data)) throw failure(400, `'${where}' must be a JSON array`);
   const errors = data.map((link) => {
-    const id = isObject(link) ? link.id : link;
+    const id = isObject(link) ? link.id : null;
     return typeof id === "string" ? `Not a valid filter: ${id}` : `Not a JSON string but a ${jsonType(id ?? null)}`;
   });
   if (errors.length > 0) throw failure(400, ...errors);
 }
 
-/** `{"data":{"attributes":{"parameters":{...}},"relationships":{"filters":{"data":[...]}}}}`. */
+/** The value at a path of objects, or undefined where the path leads through anything else. */
+function at(value: Json, ...path: string[]): Json | undefined {
+  let node: Json | undefined = value;
+  for (const key of path) node = isObject(node) ? node[key] : undefined;
+  return node;
+}
+
+/**
+ * `{"data":{"attributes":{"parameters":{...}},"relationships":{"filters":{"data":[...]}}}}`,
+ * read as MaxScale reads it: a known flag with a boolean value is set; other keys, other
+ * values and parts of another shape are ignored. Only a filter list is checked, because
+ * naming a filter that does not exist is an error there too.
+ */
 export function sessionChange(body: JsonObject): SessionChange {
-  const data = objectAt(body, "data", "data");
-  const parameters = data && objectAt(objectAt(data, "attributes", "data.attributes") ?? {}, "parameters", "data.attributes.parameters");
-  const relationships = data && objectAt(data, "relationships", "data.relationships");
-  const filters = relationships && objectAt(relationships, "filters", "data.relationships.filters");
-  if (filters) checkFilterLinkage(filters.data, "data.relationships.filters.data");
+  const filters = at(body, "data", "relationships", "filters", "data");
+  if (Array.isArray(filters)) checkFilterLinkage(filters, "data.relationships.filters.data");
+  const parameters = at(body, "data", "attributes", "parameters");
   const change: Partial<LogFlags> = {};
-  for (const [key, value] of Object.entries(parameters ?? {})) {
-    if (!(LOG_FLAGS as readonly string[]).includes(key)) throw failure(400, `Unknown parameter: ${key}`);
-    if (typeof value !== "boolean") throw failure(400, `Invalid value for parameter '${key}': expected a boolean`);
-    change[key as LogFlag] = value;
+  for (const flag of LOG_FLAGS) {
+    const value = isObject(parameters) ? parameters[flag] : undefined;
+    if (typeof value === "boolean") change[flag] = value;
   }
   return { parameters: change };
 }

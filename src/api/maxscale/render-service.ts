@@ -35,6 +35,8 @@ export function renderService(s: Service, counts: StateCounts, r: ServiceRenderi
       total_connections: total,
       statistics: { connections: live, total_connections: total, active_operations: running },
       parameters: s.settings,
+      // No MaxScale listener points to a service here (`list listeners <service>` reads this).
+      listeners: [],
     },
     links: { self: r.links.service(s.id) },
   };

@@ -2,7 +2,7 @@ import type { Job, JobState, Json, JsonObject, LineType, LogLine, Session } from
 import type { Links } from "./links.js";
 import { logFlags } from "./log-flags.js";
 import type { Resource } from "./resource.js";
-import { httpDate, isoTime, logTime, nullableHttpDate, seconds } from "./time-format.js";
+import { httpDate, localTime, nullableHttpDate, seconds } from "./time-format.js";
 
 /** Data about a session read in batches beside it; absent when the response does not need it. */
 export interface SessionExtras {
@@ -29,25 +29,31 @@ const PREFIX: Record<LineType, string> = {
 
 const FINAL: ReadonlySet<JobState> = new Set(["completed", "warning", "error", "canceled"]);
 const STATEMENT_CHARS = 4096;
+/** A job is a statement the client sent to be run: MariaDB's text-protocol query. */
+const COMMAND = "COM_QUERY";
+/** The worker a session runs on: a node serves every session from its one event loop. */
+export const THREAD = 0;
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
 
 export function logEntry(number: number, line: LogLine): string {
-  return `${logTime(line.createdAt)}   ${PREFIX[line.type]}(${number}) ${line.text.replace(/\r?\n/g, "\\n")}`;
+  return `${localTime(line.createdAt, " ")}   ${PREFIX[line.type]}(${number}) ${line.text.replace(/\r?\n/g, "\\n")}`;
 }
 
-function stateLabel(s: Session): string {
-  if (s.state === "pending") return "Session created";
-  return s.endAt !== null ? "Stopping session" : "Session started";
-}
+/** A session scheduled to end (`DELETE ?ttl=N`) is still started until it ends, as in MaxScale. */
+export const stateLabel = (s: Pick<Session, "state">) => (s.state === "pending" ? "Session created" : "Session started");
 
-/** A job as MaxScale shows a statement: `completed` and `responses` only once it is final. */
+/**
+ * A job as MaxScale shows a statement: `completed` and a response only once it is final,
+ * the response's duration from receipt to completion in milliseconds.
+ */
 function query(job: Job, s: Session): JsonObject {
-  const out: JsonObject = { statement: job.code.slice(0, STATEMENT_CHARS), received: isoTime(job.createdAt) };
-  if (!FINAL.has(job.state)) return { ...out, responses: [] };
+  const received = localTime(job.createdAt, "T");
+  const statement = job.code.slice(0, STATEMENT_CHARS);
+  if (!FINAL.has(job.state)) return { command: COMMAND, received, responses: [], statement };
   const ended = job.endedAt ?? job.stateChangedAt;
-  const duration = job.startedAt === null ? 0 : Math.max(0, Math.round(ended - job.startedAt));
-  return { ...out, completed: isoTime(ended), responses: [{ server: job.nodeId ?? s.nodeId, duration }] };
+  const duration = Math.max(0, Math.round(ended - job.createdAt));
+  return { command: COMMAND, completed: localTime(ended, "T"), received, responses: [{ duration, server: job.nodeId ?? s.nodeId }], statement };
 }
 
 /** The known client fields as MaxScale's connection attributes, or null when none is known. */
@@ -65,50 +71,60 @@ function connectionAttributes(s: Session): JsonObject | null {
   return present.length === 0 ? null : Object.fromEntries(present);
 }
 
-/** The session as a MaxScale session resource; every attribute derived from core data (contract §3.4). */
+/**
+ * The session as a MaxScale session resource; every attribute derived from core data.
+ * Keys are written in MaxScale's (sorted) order, so the document needs no reordering.
+ */
 export function renderSession(s: Session, extras: SessionExtras, r: SessionRendering): Resource {
-  const queries = (extras.jobs ?? []).map((j) => query(j, s));
+  // MaxScale's history is oldest first; the store hands the most recent jobs newest first.
+  const queries = (extras.jobs ?? []).map((j) => query(j, s)).reverse();
   const lastQueries = bytes(queries);
   const variables = bytes(s.attributes);
-  const attributes: JsonObject = { state: stateLabel(s) };
-  if (s.owner !== null) attributes.user = s.owner;
   // Client fields come from whichever family opened the session: only well-typed ones show.
-  if (typeof s.client.address === "string") attributes.remote = extras.remoteName ?? s.client.address;
-  if (typeof s.client.port === "number") attributes.port = s.client.port;
-  attributes.connected = httpDate(s.createdAt);
-  attributes.seconds_alive = seconds(r.now - s.createdAt);
-  if (s.state === "running") attributes.idle = 0;
-  else if (s.state === "idle") attributes.idle = seconds(r.now - s.lastActivityAt);
-  attributes.memory = {
-    connection_buffers: { total: 0, client: { misc: 0, readq: 0, total: 0, writeq: 0 }, backends: {} },
-    last_queries: lastQueries,
-    variables,
-    total: lastQueries + variables,
-  };
-  attributes.io_activity = extras.events ?? 0;
-  attributes.connections = [];
-  attributes.client = { cipher: "", connection_attributes: connectionAttributes(s) };
-  attributes.queries = queries;
-  attributes.log = (extras.log ?? []).map((l) => logEntry(s.number, l));
-  attributes.parameters = logFlags(s) as unknown as Json;
-  attributes.sessionhub = {
-    id: s.id,
-    state: s.state,
-    status: s.status,
-    name: s.name,
-    members: s.members.length,
-    node: s.nodeId,
-    expires: nullableHttpDate(s.expiresAt),
-    kill_at: nullableHttpDate(s.endAt),
-  };
-  const self = r.links.session(s.number);
-  return {
-    id: String(s.number),
-    type: "sessions",
-    relationships: {
-      services: { links: { self: r.links.services() }, data: [{ id: s.serviceId, type: "services" }] },
+  const address = typeof s.client.address === "string" ? s.client.address : "";
+  const attributes: JsonObject = {
+    client: { cipher: "", connection_attributes: connectionAttributes(s) },
+    connected: httpDate(s.createdAt),
+    connections: [],
+    idle: s.state === "running" ? 0 : seconds(r.now - s.lastActivityAt),
+    io_activity: extras.events ?? 0,
+    log: (extras.log ?? []).map((l) => logEntry(s.number, l)),
+    memory: {
+      connection_buffers: { backends: {}, client: { misc: 0, readq: 0, total: 0, writeq: 0 }, total: 0 },
+      last_queries: lastQueries,
+      total: lastQueries + variables,
+      variables,
     },
+    parameters: logFlags(s) as unknown as Json,
+    port: typeof s.client.port === "number" ? s.client.port : 0,
+    queries,
+    remote: extras.remoteName ?? address,
+    seconds_alive: seconds(r.now - s.createdAt),
+    sessionhub: {
+      expires: nullableHttpDate(s.expiresAt),
+      id: s.id,
+      kill_at: nullableHttpDate(s.endAt),
+      members: s.members.length,
+      name: s.name,
+      node: s.nodeId,
+      state: s.state,
+      status: s.status,
+    },
+    state: stateLabel(s),
+    thread: THREAD,
+  };
+  if (s.owner !== null) attributes.user = s.owner;
+  return {
     attributes,
-    links: { self },
+    id: String(s.number),
+    links: { self: r.links.session(s.number) },
+    relationships: { services: sessionServices(s, r.links) },
+    type: "sessions",
   };
 }
+
+/** The session's relationship to its service, as embedded and as served at its own link. */
+export const sessionServices = (s: Pick<Session, "number" | "serviceId">, links: Links): JsonObject => ({
+  data: [{ id: s.serviceId, type: "services" }],
+  links: { related: links.services(), self: links.sessionServices(s.number) },
+});

@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from "../../core/types.js";
 
-/** A JSON:API resource object, keys in the seed's order. */
+/** A JSON:API resource object (written with its keys sorted, whatever order they are built in). */
 export interface Resource {
   id: string;
   type: string;
@@ -9,7 +9,7 @@ export interface Resource {
   links: { self: string };
 }
 
-/** A top-level document: `links`, then `data`, then `meta` when present. */
+/** A top-level document: `data`, `links` and, when paged, `meta`. */
 export interface Document {
   links: Record<string, string>;
   data: Resource | Resource[] | null;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { tagMatches } from "../../http/conditional.js";
 import { booleanParam, queryParam } from "./params.js";
+import { sortedJson, sortedWriter } from "./sorted-json.js";
 import { httpDate, parseHttpDate } from "./time-format.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -11,10 +12,13 @@ export function isPretty(req: FastifyRequest): boolean {
   return booleanParam(queryParam(req, "pretty")) !== false;
 }
 
-export const serialise = (doc: unknown, pretty: boolean) => (pretty ? JSON.stringify(doc, null, 4) : JSON.stringify(doc));
+/** Keys sorted, as MaxScale writes them; 4-space indentation unless compact. */
+export const serialise = (doc: unknown, pretty: boolean) => sortedJson(doc, pretty ? 4 : 0);
+
+const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 /** SHA-1 of the compact form: the same whatever `pretty` says. */
-export const entityTag = (doc: unknown) => createHash("sha1").update(JSON.stringify(doc)).digest("hex");
+export const entityTag = (doc: unknown) => sha1(sortedJson(doc));
 
 export function sendErrors(req: FastifyRequest, reply: FastifyReply, status: number, details: string[]) {
   return reply
@@ -36,11 +40,13 @@ export interface DocumentOptions {
 
 /** A 200 document with its ETag and, when the client's copy is current, a 304 instead. */
 export function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: unknown, opts: DocumentOptions = {}) {
-  const tag = entityTag(doc);
+  const json = sortedWriter(doc);
+  const compact = json(0);
+  const tag = sha1(compact);
   reply.header("etag", `"${tag}"`);
   if (opts.lastModified !== undefined) reply.header("last-modified", httpDate(opts.lastModified));
   if (notModified(req, tag, opts.lastModified)) return sendNoBody(reply, 304);
-  return reply.code(200).type(JSON_TYPE).send(serialise(doc, isPretty(req)));
+  return reply.code(200).type(JSON_TYPE).send(isPretty(req) ? json(4) : compact);
 }
 
 function notModified(req: FastifyRequest, tag: string, lastModified: number | undefined): boolean {

@@ -1,3 +1,4 @@
+import { isCoreError } from "../../core/errors.js";
 import type { Hub } from "../../core/hub.js";
 import type { Condition } from "../../core/query.js";
 import type { Principal, Session } from "../../core/types.js";
@@ -51,10 +52,15 @@ export class SessionReader {
     private readonly dns: ReverseDns,
   ) {}
 
-  /** A live session by number, or null (ended sessions are invisible here). */
-  async live(number: number): Promise<Session | null> {
-    const s = await this.hub.sessions.find(number);
-    return s && s.state !== "ended" ? s : null;
+  /** A live session by number that the caller may read, or null (ended sessions are invisible here). */
+  async live(p: Principal, number: number): Promise<Session | null> {
+    try {
+      const s = await this.hub.sessions.get(p, number, { activity: false });
+      return s.state !== "ended" ? s : null;
+    } catch (e) {
+      if (isCoreError(e, "not-found")) return null;
+      throw e;
+    }
   }
 
   readonly liveWhere = (where?: Condition): Condition => (where ? { and: [LIVE, where] } : LIVE);

@@ -5,11 +5,17 @@ export const httpDate = (ms: number) => new Date(ms).toUTCString();
 
 export const nullableHttpDate = (ms: number | null) => (ms === null ? null : httpDate(ms));
 
-/** ISO 8601 UTC with milliseconds and `Z`: client-side `Date.parse` reads it in the right zone. */
-export const isoTime = (ms: number) => new Date(ms).toISOString();
+const two = (n: number) => String(n).padStart(2, "0");
 
-/** `YYYY-MM-DD HH:MM:SS.mmm` in UTC, the timestamp of a session log line. */
-export const logTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 23);
+/**
+ * `YYYY-MM-DD<sep>HH:MM:SS.mmm` in the server's local time zone and without one, as
+ * MaxScale writes the times of statements (`T`) and of session log lines (a space).
+ */
+export function localTime(ms: number, separator: "T" | " "): string {
+  const d = new Date(ms);
+  const date = `${String(d.getFullYear()).padStart(4, "0")}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  return `${date}${separator}${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+}
 
 /** Milliseconds as seconds, rounded to milliseconds. */
 export const seconds = (ms: number) => Math.round(Math.max(0, ms)) / 1000;

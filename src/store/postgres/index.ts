@@ -659,6 +659,10 @@ export class PostgresStore implements Store {
     return (await this.db.rows("SELECT * FROM users ORDER BY number")).map(userFromRow);
   }
 
+  async listPasswordUsers(): Promise<User[]> {
+    return (await this.db.rows("SELECT * FROM users WHERE password_hash IS NOT NULL AND NOT disabled ORDER BY number")).map(userFromRow);
+  }
+
   async countUsers(): Promise<number> {
     return Number((await this.db.one("SELECT COUNT(*) AS n FROM users"))?.n ?? 0);
   }

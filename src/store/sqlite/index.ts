@@ -648,6 +648,10 @@ export class SqliteStore implements Store {
     return this.all("SELECT * FROM users ORDER BY number").map(userFromRow);
   }
 
+  async listPasswordUsers(): Promise<User[]> {
+    return this.all("SELECT * FROM users WHERE password_hash IS NOT NULL AND disabled = 0 ORDER BY number").map(userFromRow);
+  }
+
   async countUsers(): Promise<number> {
     return Number(this.get("SELECT COUNT(*) AS n FROM users")?.n ?? 0);
   }

@@ -33,7 +33,7 @@ describe("maxscale: listeners", () => {
       assert.equal((await t.call("GET", path)).status, 200, path);
     }
     const unprefixed = await t.call("GET", "/sessions/1");
-    assert.equal(unprefixed.body.links.self, `${t.ms}/v1/sessions/1`, "links always contain /v1/");
+    assert.equal(unprefixed.body.links.self, `${t.ms}/v1/sessions/1/`, "links always contain /v1/");
     assertNoBody(await t.call("DELETE", "/sessions/99999"), 404);
   });
 
@@ -42,7 +42,7 @@ describe("maxscale: listeners", () => {
       assert.equal((await t.call("GET", path, { base: t.url })).status, 200, path);
     }
     const r = await t.call("GET", "/v1/sessions/1", { base: t.url });
-    assert.equal(r.body.links.self, `${t.url}/v1/sessions/1`);
+    assert.equal(r.body.links.self, `${t.url}/v1/sessions/1/`);
     const other = await t.call("GET", "/sessions", { base: t.url });
     assert.notEqual(other.status, 200);
     assert.ok(!other.text.includes('"type": "sessions"'));
@@ -105,7 +105,7 @@ describe("maxscale: configuration", () => {
       for (let i = 0; i < 4; i += 1) await addJob(t, s, `job ${i}`);
       await t.server.hub.sessions.writeLog(s, Array.from({ length: 5 }, (_, i) => ({ type: "normal" as const, text: `l${i}` })));
       const a = (await t.call("GET", "/v1/sessions/1")).body.data.attributes;
-      assert.deepEqual(a.queries.map((q: { statement: string }) => q.statement), ["job 3", "job 2"]);
+      assert.deepEqual(a.queries.map((q: { statement: string }) => q.statement), ["job 2", "job 3"], "the last two, oldest first");
       assert.deepEqual(a.log.map((l: string) => l.slice(-2)), ["l2", "l3", "l4"]);
       assert.equal((await t.call("GET", "/v1/maxscale")).body.data.attributes.parameters.retain_last_statements, 2);
     } finally {

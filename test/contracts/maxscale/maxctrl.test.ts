@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Answer } from "../../helpers/server.js";
 import { type MaxscaleServer, addJob, createService, createSession, finishJob, startMaxscale } from "./fixture.js";
+import { getPath } from "./maxctrl-client.js";
 import { assertDocument } from "./shape.js";
 
 /** The headers maxctrl (axios) sends with every request. */
@@ -27,22 +28,6 @@ const SESSION_PATHS = [
   "attributes.log",
 ];
 const SERVICE_PATHS = ["id", "attributes.router", "attributes.statistics.connections", "attributes.statistics.total_connections"];
-
-/** lodash-getpath as maxctrl uses it: `undefined` when the path leads nowhere. */
-function getPath(value: unknown, path: string): unknown {
-  let node: unknown = value;
-  for (const part of path.split(".")) {
-    if (node === undefined || node === null) return undefined;
-    if (part.endsWith("[]")) {
-      const list = (node as Record<string, unknown>)[part.slice(0, -2)];
-      if (!Array.isArray(list)) return undefined;
-      node = list;
-      continue;
-    }
-    node = Array.isArray(node) ? node.map((item) => (item as Record<string, unknown>)?.[part]) : (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
 
 /** Always empty by contract: the hub records no TLS cipher and holds no backend connections. */
 const EMPTY_BY_CONTRACT = new Set(["attributes.client.cipher", "attributes.connections[]"]);

@@ -83,7 +83,9 @@ function nodesSuite(backend: Backend): void {
         const kept = (await nodes[0]!.server.hub.sessions.find(s.id))!;
         assert.equal(kept.endAt, endAt, "the deadline is in the store");
         assert.equal(kept.state, "idle");
-        assert.equal((await nodes.at(-1)!.call("GET", `/v1/sessions/${s.number}`)).body.data.attributes.state, "Stopping session");
+        const shown = (await nodes.at(-1)!.call("GET", `/v1/sessions/${s.number}`)).body.data.attributes;
+        assert.equal(shown.state, "Session started");
+        assert.equal(shown.sessionhub.kill_at, new Date(endAt).toUTCString());
         for (const node of nodes) node.clock.advance(endAt - node.clock.now() + 100);
         assert.ok(await eventually(async () => (await nodes[0]!.server.hub.sessions.find(s.id))!.state === "ended"));
         assert.equal((await nodes[0]!.server.hub.sessions.find(s.id))!.endReason, "killed");
@@ -113,7 +115,7 @@ function nodesSuite(backend: Backend): void {
         );
         assert.deepEqual(patched.map((a) => a.status), [204, 204, 204, 204]);
         const shown = (await via(1).call("GET", `/v1/sessions/${s.number}`)).body.data.attributes.parameters;
-        assert.deepEqual(shown, { log_info: true, log_notice: true, log_warning: true, log_error: true });
+        assert.deepEqual(shown, { log_error: true, log_info: true, log_notice: true, log_warning: true });
       } finally {
         for (const node of nodes) await node.stop();
       }
@@ -134,10 +136,10 @@ function nodesSuite(backend: Backend): void {
         const only = (q: string) => `/v1/sessions?filter[relationships.services.data[0].id]=${encodeURIComponent('"other"')}&filter=${encodeURIComponent(q)}`;
         const ids = async (path: string) => (await t.call("GET", path)).body.data.map((d: { id: string }) => d.id);
         assert.deepEqual(await ids(only('/attributes/state="Session created"')), [numbers[0]]);
-        assert.deepEqual(await ids(only('/attributes/state="Session started"')), [numbers[1], numbers[2]]);
-        assert.deepEqual(await ids(only('/attributes/state="Stopping session"')), [numbers[3]]);
+        assert.deepEqual(await ids(only('/attributes/state="Session started"')), [numbers[1], numbers[2], numbers[3]], "scheduled to end, still started");
+        assert.deepEqual(await ids(only('/attributes/state="Stopping session"')), []);
         assert.deepEqual(await ids(only('/attributes/state="nonsense"')), []);
-        assert.deepEqual(await ids(only('/attributes/state=ne("Session started")')), [numbers[0], numbers[3]]);
+        assert.deepEqual(await ids(only('/attributes/state=ne("Session started")')), [numbers[0]]);
         assert.deepEqual(await ids(only('/attributes/user=ne("bob")')), [numbers[0], numbers[3]]);
         assert.deepEqual(await ids(only('/attributes/user=or(eq("bob"),gt("b"))')), [numbers[2]]);
         assert.deepEqual(await ids(only(`/id=and(gt(${made[0]!.number}),lt(${made[3]!.number}))`)), [numbers[1], numbers[2]]);

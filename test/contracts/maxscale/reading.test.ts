@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { localTime } from "../../../src/api/maxscale/time-format.js";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
 import { ADMIN_TOKEN, http } from "../../helpers/server.js";
 import { type DnsStub, dnsStub } from "./dns-stub.js";
@@ -31,7 +32,7 @@ describe("maxscale: reading sessions", () => {
     const r = await t.call("GET", "/v1/sessions");
     assert.equal(r.status, 200);
     assert.match(r.headers.get("content-type")!, /^application\/json/);
-    assert.deepEqual(Object.keys(r.body), ["links", "data"]);
+    assert.deepEqual(Object.keys(r.body), ["data", "links"]);
     assert.deepEqual(ids(r.body), ["1", "2", "3"]);
     assert.ok(r.body.data.every((d: { type: string }) => d.type === "sessions"));
     assert.equal(r.body.links.self, `http://${host}/v1/sessions/`);
@@ -45,24 +46,30 @@ describe("maxscale: reading sessions", () => {
     assert.deepEqual(Object.keys(slash.body.data[0].attributes), Object.keys(plain.body.data[0].attributes));
   });
 
-  test("3. GET /v1/sessions/1: the services relationship, self links, and every emitted link resolves", async () => {
+  test("3. GET /v1/sessions/1: keys sorted, the services relationship, self links, and every emitted link resolves", async () => {
     const r = await t.call("GET", "/v1/sessions/1");
     assert.equal(r.status, 200);
-    assert.deepEqual(Object.keys(r.body), ["links", "data"]);
-    assert.deepEqual(Object.keys(r.body.data), ["id", "type", "relationships", "attributes", "links"]);
-    assert.deepEqual(r.body.data.relationships, {
-      services: { links: { self: `http://${host}/v1/services/` }, data: [{ id: "rw", type: "services" }] },
-    });
-    assert.equal(r.body.data.links.self, `http://${host}/v1/sessions/1`);
-    assert.equal(r.body.links.self, `http://${host}/v1/sessions/1`);
+    assert.deepEqual(Object.keys(r.body), ["data", "links"]);
+    assert.deepEqual(Object.keys(r.body.data), ["attributes", "id", "links", "relationships", "type"]);
+    const attributes = Object.keys(r.body.data.attributes);
+    assert.deepEqual(attributes, [...attributes].sort(), "attributes in MaxScale's (sorted) order");
+    const relationship = {
+      data: [{ id: "rw", type: "services" }],
+      links: { related: `http://${host}/v1/services/`, self: `http://${host}/v1/sessions/1/relationships/services/` },
+    };
+    assert.deepEqual(r.body.data.relationships, { services: relationship });
+    assert.equal(r.body.data.links.self, `http://${host}/v1/sessions/1/`);
+    assert.equal(r.body.links.self, `http://${host}/v1/sessions/1/`);
     const again = await http(r.body.data.links.self, "GET", "", { token: null, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     assert.equal(again.status, 200);
     assert.equal(again.body.links.self, r.body.links.self);
     assert.equal(again.body.data.links.self, r.body.data.links.self);
-    for (const link of [r.body.links.self, r.body.data.links.self, r.body.data.relationships.services.links.self]) {
+    for (const link of [r.body.links.self, r.body.data.links.self, relationship.links.self, relationship.links.related]) {
       const followed = await http(link, "GET", "", { token: null, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       assert.equal(followed.status, 200, link);
     }
+    const own = await http(relationship.links.self, "GET", "", { token: null, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.deepEqual(own.body, relationship, "the relationship's link serves the relationship");
   });
 
   test("4. #1's attributes are derived from the core: user, client, times, memory, parameters", async () => {
@@ -84,7 +91,7 @@ describe("maxscale: reading sessions", () => {
     assert.deepEqual(a.parameters, { log_info: false, log_notice: false, log_warning: false, log_error: false });
     assert.equal(a.memory.total, a.memory.last_queries + a.memory.variables + a.memory.connection_buffers.total);
     assert.equal(a.memory.variables, Buffer.byteLength(JSON.stringify(s.attributes)));
-    assert.ok(!("thread" in a));
+    assert.equal(a.thread, 0, "the node's one worker");
     assert.equal(a.sessionhub.id, s.id);
     assert.equal(a.sessionhub.node, t.server.nodeId);
 
@@ -94,11 +101,15 @@ describe("maxscale: reading sessions", () => {
     assert.ok(grew >= 5 && grew < 5 + (t.clock.now() - before) / 1000, `idle grew by ${grew}`);
   });
 
-  test("5. a pending session has no idle and no user; a running one idles 0", async () => {
+  test("5. a pending session is created and idles, without a user; remote, port and thread are always there; a running one idles 0", async () => {
+    const before = t.clock.now();
     const two = (await t.call("GET", "/v1/sessions/2")).body.data.attributes;
     assert.equal(two.state, "Session created");
-    assert.ok(!("idle" in two));
+    assert.ok(two.idle >= (before - c.s2.lastActivityAt) / 1000 - 0.001, String(two.idle));
     assert.ok(!("user" in two));
+    assert.equal(two.remote, "", "no address known");
+    assert.equal(two.port, 0, "no port known");
+    assert.equal(two.thread, 0);
     const three = (await t.call("GET", "/v1/sessions/3")).body.data.attributes;
     assert.equal(three.state, "Session started");
     assert.equal(three.idle, 0);
@@ -127,24 +138,27 @@ describe("maxscale: reading sessions", () => {
     assert.match(log.at(-1)!, /\(1\) line 119$/);
   });
 
-  test("7. queries are the session's jobs, newest first; completed and responses once final", async () => {
+  test("7. queries are the session's jobs, oldest first, with MaxScale's command and local times; completed and responses once final", async () => {
     let q = (await t.call("GET", "/v1/sessions/3")).body.data.attributes.queries;
     assert.equal(q.length, 1);
     assert.equal(q[0].statement, "x = 1");
-    assert.match(q[0].received, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(q[0].command, "COM_QUERY");
+    assert.equal(q[0].received, localTime(c.job.createdAt, "T"));
+    assert.match(q[0].received, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/, "MaxScale's local time, without a zone");
     assert.ok(!("completed" in q[0]));
     assert.deepEqual(q[0].responses, []);
     t.clock.advance(250);
-    await finishJob(t, c.job);
+    const done = await finishJob(t, c.job);
     q = (await t.call("GET", "/v1/sessions/3")).body.data.attributes.queries;
-    assert.match(q[0].completed, /Z$/);
-    assert.deepEqual(Object.keys(q[0]), ["statement", "received", "completed", "responses"]);
+    assert.equal(q[0].completed, localTime(done.endedAt!, "T"));
+    assert.deepEqual(Object.keys(q[0]), ["command", "completed", "received", "responses", "statement"]);
     assert.equal(q[0].responses.length, 1);
     assert.equal(q[0].responses[0].server, t.server.nodeId);
-    assert.ok(Number.isInteger(q[0].responses[0].duration) && q[0].responses[0].duration >= 250);
+    assert.equal(q[0].responses[0].duration, done.endedAt! - done.createdAt, "from receipt to completion, in ms");
+    assert.ok(q[0].responses[0].duration >= 250);
     await addJob(t, c.s3, "y = 2");
     q = (await t.call("GET", "/v1/sessions/3")).body.data.attributes.queries;
-    assert.deepEqual(q.map((x: { statement: string }) => x.statement), ["y = 2", "x = 1"]);
+    assert.deepEqual(q.map((x: { statement: string }) => x.statement), ["x = 1", "y = 2"]);
     assert.deepEqual((await t.call("GET", "/v1/sessions/2")).body.data.attributes.queries, []);
     const memory = (await t.call("GET", "/v1/sessions/3")).body.data.attributes.memory;
     assert.equal(memory.last_queries, Buffer.byteLength(JSON.stringify(q)));
@@ -226,12 +240,12 @@ describe("maxscale: reading sessions", () => {
   test("14. sparse fieldsets keep id, type and links and only the named paths", async () => {
     const state = await t.call("GET", "/v1/sessions?fields[sessions]=state");
     for (const item of state.body.data) {
-      assert.deepEqual(Object.keys(item), ["id", "type", "attributes", "links"]);
+      assert.deepEqual(Object.keys(item), ["attributes", "id", "links", "type"]);
       assert.deepEqual(Object.keys(item.attributes), ["state"]);
     }
     const services = await t.call("GET", "/v1/sessions?fields[sessions]=services");
     for (const item of services.body.data) {
-      assert.deepEqual(Object.keys(item), ["id", "type", "relationships", "links"]);
+      assert.deepEqual(Object.keys(item), ["id", "links", "relationships", "type"]);
       assert.deepEqual(Object.keys(item.relationships), ["services"]);
     }
     const total = await t.call("GET", "/v1/sessions/1?fields[sessions]=memory/total");
@@ -243,7 +257,7 @@ describe("maxscale: reading sessions", () => {
     assert.deepEqual(other.body.data.relationships, full.body.data.relationships);
     assert.deepEqual(Object.keys(other.body.data.attributes), Object.keys(full.body.data.attributes));
     const nothing = await t.call("GET", "/v1/sessions/1?fields[sessions]=nope");
-    assert.deepEqual(Object.keys(nothing.body.data), ["id", "type", "links"]);
+    assert.deepEqual(Object.keys(nothing.body.data), ["id", "links", "type"]);
     assertDocument(nothing.body);
   });
 
@@ -256,7 +270,7 @@ describe("maxscale: reading sessions", () => {
     assert.deepEqual(ids((await get("/id=not(eq(2))")).body), ["1", "3"]);
     assert.deepEqual(ids((await get('/attributes/user="alice"')).body), ["1"]);
     assert.deepEqual(ids((await get('/attributes/user=ne("bob")')).body), ["1"], "rows without a user are dropped");
-    assert.deepEqual(ids((await get("/attributes/idle=ge(0)")).body), ["1", "3"]);
+    assert.deepEqual(ids((await get("/attributes/idle=ge(0)")).body), ["1", "2", "3"]);
     assert.deepEqual(ids((await get('/attributes/client/connection_attributes/user_agent="curl/8.5.0"')).body), ["1"]);
     assert.deepEqual(ids((await get('/id=lt("2")')).body), ["1"], "strings compare as strings");
     assert.deepEqual(ids((await get("/attributes/state=lt(5)")).body), [], "different types are unordered");
@@ -295,7 +309,7 @@ describe("maxscale: collections of other sizes", () => {
     const host = new URL(t.ms).host;
     const r = await t.call("GET", "/v1/sessions?page[size]=2&page[number]=1");
     assert.deepEqual(ids(r.body), ["3", "4"]);
-    assert.deepEqual(Object.keys(r.body), ["links", "data", "meta"]);
+    assert.deepEqual(Object.keys(r.body), ["data", "links", "meta"]);
     assert.equal(r.body.links.self, `http://${host}/v1/sessions/?page%5Bsize%5D=2&page%5Bnumber%5D=1`);
     assert.match(r.body.links.first, /=0$/);
     assert.match(r.body.links.last, /=2$/);

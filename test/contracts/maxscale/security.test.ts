@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SignJWT } from "jose";
-import { ADMIN_TOKEN, JWT_SECRET, http } from "../../helpers/server.js";
-import { ALICE, type MaxscaleServer, OPS, basic, createChecklist, startMaxscale } from "./fixture.js";
+import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
+import { ADMIN_TOKEN, JWT_SECRET, http, usersWithTokens } from "../../helpers/server.js";
+import { ALICE, type MaxscaleServer, OPS, basic, createChecklist, createSession, startMaxscale } from "./fixture.js";
 import { rawRequest } from "./raw.js";
 import { assertDocument, assertErrors, assertNoBody } from "./shape.js";
 
-/** Contract §9 items 33–41: authentication, administrators only, CORS, preconditions, Host, secrets, shape. */
+/** Contract §9 items 33–41: authentication, admin and basic accounts, CORS, preconditions, Host, secrets, shape. */
 describe("maxscale: authentication and security", () => {
   let t: MaxscaleServer;
   let opsToken: string;
@@ -48,22 +49,61 @@ describe("maxscale: authentication and security", () => {
     assertErrors(await t.call("GET", "/v1/sessions", { auth: basic("admin", "mariadb") }), 401, "Access denied");
   });
 
-  test("35. a non-administrator → 403 on reads and writes, before any effect", async () => {
-    assertErrors(await t.call("GET", "/v1/sessions", { auth: ALICE }), 403, "Administrative access required");
-    assertErrors(await t.call("GET", "/v1/", { auth: ALICE }), 403, "Administrative access required");
-    assertErrors(await t.call("DELETE", "/v1/sessions/1", { auth: ALICE }), 403, "Administrative access required");
-    assertErrors(await t.call("POST", "/v1/sessions/restart", { auth: ALICE }), 403, "Administrative access required");
-    assert.equal((await t.server.hub.sessions.find(1))!.state, "idle");
-    assert.equal((await t.server.hub.sessions.find(1))!.version, 0);
+  test("35. a basic account (a user with a password, not an administrator) reads what the core lets it read; every write → 403 before any effect", async () => {
+    const hidden = await createSession(t, { serviceId: "rw", owner: null, visibility: "private" });
+    try {
+      const list = await t.call("GET", "/v1/sessions", { auth: ALICE });
+      assert.equal(list.status, 200);
+      assert.ok(list.body.data.some((d: { id: string }) => d.id === "1"), "alice's own session");
+      assert.ok(!list.body.data.some((d: { id: string }) => d.id === String(hidden.number)), "not a private session of someone else");
+      assertNoBody(await t.call("GET", `/v1/sessions/${hidden.number}`, { auth: ALICE }), 404);
+      assert.equal((await t.call("GET", `/v1/sessions/${hidden.number}`)).status, 200, "an administrator sees it");
+      assert.equal((await t.call("GET", "/v1/sessions/1", { auth: ALICE })).status, 200);
+      assert.equal((await t.call("GET", "/v1/", { auth: ALICE })).status, 200);
+      assert.equal((await t.call("GET", "/v1/services", { auth: ALICE })).status, 200);
+      assert.equal((await t.call("HEAD", "/v1/sessions/1", { auth: ALICE })).status, 200);
+      for (const [method, path, body] of [
+        ["DELETE", "/v1/sessions/1", undefined],
+        ["DELETE", "/v1/sessions/1?ttl=5", undefined],
+        ["POST", "/v1/sessions/restart", undefined],
+        ["POST", "/v1/sessions/1/restart", undefined],
+        ["PATCH", "/v1/sessions/1", { data: { attributes: { parameters: { log_info: true } } } }],
+        ["PATCH", "/v1/sessions/1/relationships/filters", { data: [] }],
+        ["PUT", "/v1/sessions", undefined],
+      ] as const) {
+        assertErrors(await t.call(method, path, { auth: ALICE, ...(body ? { body } : {}) }), 403, "Administrative access required");
+      }
+      const one = (await t.server.hub.sessions.find(1))!;
+      assert.equal(one.state, "idle");
+      assert.equal(one.version, 0);
+      assert.equal(one.endAt, null);
+    } finally {
+      await t.server.hub.sessions.end(SYSTEM_PRINCIPAL, hidden.id, "closed");
+    }
   });
 
-  test("36. Bearer with an API token or a JWT of an administrator works too", async () => {
+  test("35. a caller with no MaxScale account — a user without a password, an unknown JWT subject — → 403 on reads too", async () => {
+    const { device } = await usersWithTokens(t.url, ["device"]);
+    assertErrors(await t.call("GET", "/v1/sessions", { auth: `Bearer ${device}` }), 403, "Administrative access required");
+    assertErrors(await t.call("GET", "/v1/", { auth: `token ${device}` }), 403, "Administrative access required");
+    const stranger = await new SignJWT({ uid: "mallory" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode(JWT_SECRET));
+    assertErrors(await t.call("GET", "/v1/sessions", { auth: `Bearer ${stranger}` }), 403, "Administrative access required");
+    await http(t.url, "PATCH", "/api/v1/users/alice", { body: { disabled: true } });
+    try {
+      assertErrors(await t.call("GET", "/v1/sessions", { auth: ALICE }), 401, "Access denied");
+    } finally {
+      await http(t.url, "PATCH", "/api/v1/users/alice", { body: { disabled: false } });
+    }
+  });
+
+  test("36. Bearer with an API token or a JWT works too, with the account of its user", async () => {
     assert.equal((await t.call("GET", "/v1/sessions", { auth: `Bearer ${opsToken}` })).status, 200);
     assert.equal((await t.call("GET", "/v1/sessions", { auth: `token ${opsToken}` })).status, 200);
     const jwt = await new SignJWT({ uid: "ops", roles: ["admin"] }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode(JWT_SECRET));
     assert.equal((await t.call("GET", "/v1/sessions", { auth: `Bearer ${jwt}` })).status, 200);
     const plain = await new SignJWT({ uid: "alice" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode(JWT_SECRET));
-    assertErrors(await t.call("GET", "/v1/sessions", { auth: `Bearer ${plain}` }), 403, "Administrative access required");
+    assert.equal((await t.call("GET", "/v1/sessions", { auth: `Bearer ${plain}` })).status, 200, "alice has a password: basic");
+    assertErrors(await t.call("DELETE", "/v1/sessions/1", { auth: `Bearer ${plain}` }), 403, "Administrative access required");
   });
 
   test("37. a foreign Origin is refused first, and nothing changes", async () => {
@@ -104,9 +144,9 @@ describe("maxscale: authentication and security", () => {
       assert.equal((await rawRequest(t.ms, "GET", "/v1/sessions", { host, authorization: OPS })).status, 400, host);
     }
     const named = await rawRequest(t.ms, "GET", "/v1/sessions/1", { host: "maxscale.example:8989", authorization: OPS });
-    assert.equal(JSON.parse(named.text).links.self, "http://maxscale.example:8989/v1/sessions/1");
+    assert.equal(JSON.parse(named.text).links.self, "http://maxscale.example:8989/v1/sessions/1/");
     const v6 = await rawRequest(t.ms, "GET", "/v1/sessions/1", { host: "[::1]:8989", authorization: OPS });
-    assert.equal(JSON.parse(v6.text).links.self, "http://[::1]:8989/v1/sessions/1");
+    assert.equal(JSON.parse(v6.text).links.self, "http://[::1]:8989/v1/sessions/1/");
   });
 
   test("41. every response has the security headers; every 200 body passes the JSON:API shape rules", async () => {

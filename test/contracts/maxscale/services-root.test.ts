@@ -31,7 +31,8 @@ describe("maxscale: services and root", () => {
     const [rw, lobby] = r.body.data;
     for (const s of r.body.data) {
       assert.deepEqual(s.relationships, {});
-      assert.deepEqual(Object.keys(s), ["id", "type", "relationships", "attributes", "links"]);
+      assert.deepEqual(Object.keys(s), ["attributes", "id", "links", "relationships", "type"]);
+      assert.deepEqual(s.attributes.listeners, [], "no MaxScale listener points to it");
       assert.ok(s.attributes.total_connections >= s.attributes.connections);
       assert.equal(s.attributes.statistics.connections, s.attributes.connections);
       assert.equal(s.attributes.statistics.total_connections, s.attributes.total_connections);
@@ -58,8 +59,8 @@ describe("maxscale: services and root", () => {
   test("29. GET /v1/services/rw, unknown names, and If-None-Match → 304", async () => {
     const r = await t.call("GET", "/v1/services/rw");
     assert.equal(r.status, 200);
-    assert.equal(r.body.links.self, `http://${host}/v1/services/rw`);
-    assert.equal(r.body.data.links.self, `http://${host}/v1/services/rw`);
+    assert.equal(r.body.links.self, `http://${host}/v1/services/rw/`);
+    assert.equal(r.body.data.links.self, `http://${host}/v1/services/rw/`);
     assert.match(r.headers.get("etag")!, /^"[0-9a-f]{40}"$/);
     assert.equal(r.headers.get("last-modified"), new Date((await t.server.hub.services.get("rw"))!.updatedAt).toUTCString());
     assertErrors(await t.call("GET", "/v1/services/nope"), 404, "nope is not a service");
@@ -83,15 +84,23 @@ describe("maxscale: services and root", () => {
     assertErrors(await t.call("GET", "/v1/", { auth: null }), 401, "Access denied");
   });
 
-  test("31. GET /v1/maxscale → retain_last_statements, version, start time and uptime", async () => {
+  test("31. GET /v1/maxscale → retain_last_statements, version, start and activation times, uptime, system", async () => {
     const r = await t.call("GET", "/v1/maxscale");
     assert.equal(r.status, 200);
     assertDocument(r.body);
-    assert.equal(r.body.data.attributes.parameters.retain_last_statements, 10);
-    assert.equal(r.body.data.attributes.version, "0.1.0");
-    assert.ok(Number.isInteger(r.body.data.attributes.uptime));
-    assert.ok(!Number.isNaN(Date.parse(r.body.data.attributes.started_at)));
-    assert.equal(r.body.links.self, `http://${host}/v1/maxscale`);
+    const a = r.body.data.attributes;
+    assert.equal(a.parameters.retain_last_statements, 10);
+    assert.equal(a.version, "0.1.0");
+    assert.ok(Number.isInteger(a.uptime) && a.uptime >= 0);
+    assert.ok(Date.parse(a.started_at) <= t.clock.now());
+    assert.equal(a.activated_at, a.started_at, "a node is active from its start");
+    assert.equal(a.config_sync, null);
+    assert.ok(a.system.machine.cores_available >= 1);
+    assert.equal(a.system.maxscale.threads, 1);
+    assert.equal(r.body.links.self, `http://${host}/v1/maxscale/`);
+    t.clock.advance(5000);
+    const later = (await t.call("GET", "/v1/maxscale")).body.data.attributes;
+    assert.ok(later.uptime >= a.uptime + 5, "uptime follows the clock");
   });
 
   test("32. other methods and paths → body-less 404; OPTIONS lists methods; HEAD has no body", async () => {
@@ -99,9 +108,10 @@ describe("maxscale: services and root", () => {
       ["PUT", "/v1/sessions"],
       ["POST", "/v1/sessions"],
       ["GET", "/v1/auth"],
-      ["GET", "/v1/users"],
-      ["GET", "/v1/servers"],
+      ["POST", "/v1/users/inet"],
+      ["PUT", "/v1/servers"],
       ["DELETE", "/v1/services/rw"],
+      ["POST", "/v1/maxscale/logs/flush"],
       ["GET", "/v1/sessions/1/restart"],
       ["GET", "/nothing/here"],
     ]) {

@@ -8,6 +8,7 @@ import { pageSlice } from "../paging.js";
 import { booleanParam, queryParam } from "../params.js";
 import { RDNS_BUDGET_MS } from "../rdns.js";
 import type { Document, Resource } from "../resource.js";
+import { sessionServices } from "../render-session.js";
 import { needsOf } from "../session-reader.js";
 import { sendDocument } from "../send.js";
 
@@ -49,5 +50,11 @@ export function sessionReadRoutes(app: FastifyInstance, api: Api): void {
     const r = { now: api.hub.clock(), links: linksFor(req, api.config) };
     const [row] = await api.reader.render([s], needsOf(fields, [], rdnsDeadline(req)), r);
     return sendDocument(req, reply, singleDocument(row!, fields), { lastModified: s.updatedAt });
+  });
+
+  // The relationship's own link: the relationship object itself, as MaxScale serves those of its other objects.
+  app.get("/sessions/:id/relationships/services", async (req, reply) => {
+    const s = await liveSession(api, req);
+    return sendDocument(req, reply, sessionServices(s, linksFor(req, api.config)));
   });
 }

@@ -32,12 +32,11 @@ export function sessionWriteRoutes(app: FastifyInstance, api: Api): void {
   const { hub } = api;
 
   app.delete("/sessions/:id", async (req, reply) => {
-    sessionParam(req);
     const ttl = ttlSeconds(queryParam(req, "ttl"));
     const s = await liveSession(api, req);
     const guard = await sessionGuard(req, api, s);
     const opts = guard ? { guard } : {};
-    if (ttl === 0) {
+    if (ttl <= 0) {
       const { changed } = await hub.sessions.end(req.principal, s.id, "killed", opts);
       if (!changed) throw noSuchSession();
     } else {
