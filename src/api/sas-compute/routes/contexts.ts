@@ -86,7 +86,7 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
       const full = acceptsItem(req, T.context);
       // A copy: the context list is the core's shared cache.
       const all = [...(await kit.compute.contexts())].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const page = select(req, all, FIELDS, (c, f) => contextField(c, f) as Scalar, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
+      const page = select(kit, req, all, FIELDS, (c, f) => contextField(c, f) as Scalar, { defaultSort: "name", defaultLimit: 10 });
       const items = page.items.map((c) => (full ? context(c, defaultTimeout(c)) : contextSummary(c)));
       const body = collection({
         name: "contexts",
