@@ -189,30 +189,43 @@ export interface FilterLimits {
 }
 
 /**
- * Throws `invalid` when a condition is larger than `limits` allow. It stops at the first
- * excess, so a condition of any depth or size is safe to check; check before any other
- * walk of a condition that came from a client.
+ * What makes a condition larger than `limits` allow, or null when it is within them. It
+ * stops at the first excess, so a condition of any depth or size is safe to measure;
+ * measure before any other walk of a condition that came from a client.
  *
  * The conditions of a top-level `and` are the query's parts (the client's filter, the
  * family's and the core's own conditions, joined by `and()`), so that `and` is no level.
  */
-export function checkFilterSize(c: Condition, limits: FilterLimits): void {
+export function filterSizeProblem(c: Condition, limits: FilterLimits): string | null {
   let terms = 0;
-  const visit = (node: Condition, depth: number): void => {
-    if ("readableBy" in node) return;
+  const visit = (node: Condition, depth: number): string | null => {
+    if ("readableBy" in node) return null;
     if ("and" in node || "or" in node || "not" in node) {
-      if (depth >= limits.filterDepth) throw invalid(`A filter may nest and, or and not at most ${limits.filterDepth} levels deep.`);
-      for (const child of "and" in node ? node.and : "or" in node ? node.or : [node.not]) visit(child, depth + 1);
-      return;
+      if (depth >= limits.filterDepth) return `A filter may nest and, or and not at most ${limits.filterDepth} levels deep.`;
+      for (const child of "and" in node ? node.and : "or" in node ? node.or : [node.not]) {
+        const problem = visit(child, depth + 1);
+        if (problem) return problem;
+      }
+      return null;
     }
     terms += 1;
-    if (terms > limits.filterTerms) throw invalid(`A filter may hold at most ${limits.filterTerms} conditions.`);
+    if (terms > limits.filterTerms) return `A filter may hold at most ${limits.filterTerms} conditions.`;
     if (node.op === "in" && node.values.length > limits.filterValues) {
-      throw invalid(`An in() list may hold at most ${limits.filterValues} values; ${node.field} has ${node.values.length}.`);
+      return `An in() list may hold at most ${limits.filterValues} values; ${node.field} has ${node.values.length}.`;
     }
+    return null;
   };
-  if ("and" in c) c.and.forEach((part) => visit(part, 0));
-  else visit(c, 0);
+  for (const part of "and" in c ? c.and : [c]) {
+    const problem = visit(part, 0);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** Throws `invalid` when a condition is larger than `limits` allow (see `filterSizeProblem`). */
+export function checkFilterSize(c: Condition, limits: FilterLimits): void {
+  const problem = filterSizeProblem(c, limits);
+  if (problem) throw invalid(problem);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { isCoreError } from "../../core/errors.js";
-import { type Condition, type FilterLimits, type Scalar, MAX_SORT_KEYS, checkFilterSize, likeLiteral } from "../../core/query.js";
+import { type Condition, type FilterLimits, type Scalar, MAX_SORT_KEYS, filterSizeProblem, likeLiteral } from "../../core/query.js";
 import { badRequest } from "./errors.js";
 
 /**
@@ -163,12 +162,8 @@ export function compileFilter(src: string, fields: Fields, limits: FilterLimits)
     return parser.fail();
   };
   const condition = build(parser.parse());
-  try {
-    checkFilterSize(condition, limits);
-  } catch (e) {
-    if (isCoreError(e, "invalid")) throw invalidFilter(e.message);
-    throw e;
-  }
+  const problem = filterSizeProblem(condition, limits);
+  if (problem) throw invalidFilter(problem);
   return condition;
 }
 

@@ -19,7 +19,7 @@ async function collectionPreconditions(api: Api, req: FastifyRequest): Promise<v
   const { tags, unmodifiedSince } = conditions(req);
   const p = req.principal;
   if (tags !== null && tags !== "*") {
-    const doc = await sessionsDocument(api, req, p, collectionQuery({}, "sessions"));
+    const doc = await sessionsDocument(api, req, p, collectionQuery({}, "sessions", api.hub.filterLimits));
     if (!tags.includes(entityTag(doc))) throw new CoreError("precondition-failed", "If-Match does not match.");
   }
   if (unmodifiedSince !== null) {
