@@ -211,7 +211,7 @@ export function filterSizeProblem(c: Condition, limits: FilterLimits): string | 
     terms += 1;
     if (terms > limits.filterTerms) return `A filter may hold at most ${limits.filterTerms} conditions.`;
     if (node.op === "in" && node.values.length > limits.filterValues) {
-      return `An in() list may hold at most ${limits.filterValues} values; ${node.field} has ${node.values.length}.`;
+      return `An in() list may hold at most ${limits.filterValues} values.`;
     }
     return null;
   };
