@@ -59,7 +59,7 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
   const { sessions } = ctx.hub;
 
   app.get("/sessions", { schema: { tags: ["sessions"], summary: "List the sessions the caller may read", querystring: S.ListSessionsQuery, response: { 200: S.SessionList, ...errors } } }, async (req) => {
-    const page = await sessions.list(req.principal, toSessionQuery(req.query as ListQuery));
+    const page = await sessions.list(req.principal, toSessionQuery(req.query as ListQuery, ctx.hub.filterLimits));
     return { items: page.items.map(renderSession), nextCursor: page.nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) };
   });
 
