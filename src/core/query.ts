@@ -149,7 +149,7 @@ export function likeLiteral(text: string): string {
 }
 
 /** Beyond it a time is no Date: ±100,000,000 days around 1970 (ECMA-262 §21.4.1.1). */
-export const MAX_TIME_MS = 8.64e15;
+const MAX_TIME_MS = 8.64e15;
 
 function checkValue(field: string, type: FieldType, value: Scalar): Scalar {
   if (value === null) return null;
@@ -222,18 +222,13 @@ export function filterSizeProblem(c: Condition, limits: FilterLimits): string | 
   return null;
 }
 
-/** Throws `invalid` when a condition is larger than `limits` allow (see `filterSizeProblem`). */
-export function checkFilterSize(c: Condition, limits: FilterLimits): void {
-  const problem = filterSizeProblem(c, limits);
-  if (problem) throw invalid(problem);
-}
-
 /**
  * Throws `invalid` unless the condition is within `limits`, every field is allowed and
  * every value fits its field's type.
  */
 export function validateCondition(c: Condition, limits: FilterLimits): void {
-  checkFilterSize(c, limits);
+  const problem = filterSizeProblem(c, limits);
+  if (problem) throw invalid(problem);
   validateFields(c);
 }
 

@@ -154,7 +154,7 @@ class ExpressionParser {
   }
 }
 
-export const parseExpression = (text: string, budget: Budget): FilterExpr => new ExpressionParser(text, budget).parse();
+const parseExpression = (text: string, budget: Budget): FilterExpr => new ExpressionParser(text, budget).parse();
 
 /** RFC 6901: "" is the whole resource; otherwise `/`-separated tokens with ~1 and ~0 escapes. */
 function parsePointer(pointer: string): Step[] | null {

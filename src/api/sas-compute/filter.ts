@@ -5,8 +5,8 @@ import { badRequest } from "./errors.js";
  * SAS's `filter` syntax (contract §4): `fn(arg, …)` with nested expressions, fields and
  * values bare, '…' or "…" (a doubled quote is one quote), blanks around arguments
  * ignored. Parsed to a small tree, then compiled against a field list into the core
- * query model. Nesting is bounded while parsing (the filter limits' depth, plus the
- * comparison at the bottom), so no input can run the parser out of stack.
+ * query model. Nesting is bounded while parsing (see compileFilter), so no input can
+ * run the parser out of stack.
  */
 
 interface Expr {
@@ -113,7 +113,7 @@ function anyOf(equalities: Condition[]): Condition {
  * understood, and for a filter larger than `limits` allow.
  */
 export function compileFilter(src: string, fields: Fields, limits: FilterLimits): Condition {
-  // The comparisons at the bottom and the `or` an `in` becomes are levels of calls beyond the logical ones.
+  // Calls nest the logical levels the limits allow, plus a top-level and() (no level in the core) and the comparisons.
   const parser: Parser = new Parser(src, limits.filterDepth + 2);
   const field = (a: Arg | undefined): [string, FieldSpec] => {
     if (!a || isExpr(a) || a.quoted) parser.fail();
