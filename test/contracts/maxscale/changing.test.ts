@@ -66,6 +66,11 @@ describe("maxscale: changing sessions", () => {
     assertNoBody(await t.call("DELETE", `/v1/sessions/${s.number}?ttl=1.5`), 204);
     const endAt = (await core(t, s)).endAt!;
     assert.ok(endAt >= before + 1000 && endAt <= t.clock.now() + 1000, `endAt ${endAt - before} ms after the request`);
+    const far = await fresh();
+    assertNoBody(await t.call("DELETE", `/v1/sessions/${far.number}?ttl=2147483647`), 204);
+    const shown = await t.call("GET", `/v1/sessions/${far.number}`);
+    assert.equal(shown.status, 200, "the largest ttl schedules an end that renders");
+    assert.equal(shown.body.data.attributes.state, "Stopping session");
   });
 
   test("20. DELETE of an unknown id → body-less 404; of a malformed one → 404 with its detail", async () => {
