@@ -68,10 +68,10 @@ async function openStore(config: Config, nodeId: string, migrations: Migration[]
   if (/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
     // Loaded only when asked for: the embedded default needs no pg.
     const { PostgresStore } = await import("./store/postgres/index.js");
-    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock });
+    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock, filterLimits: config.limits });
   }
   if (config.databaseUrl !== "") throw new Error(`SESSIONHUB_DATABASE_URL must be a postgres:// URL, got ${config.databaseUrl.split(":")[0]}:…`);
-  return new SqliteStore({ file: join(config.dataDir, "sessionhub.db"), nodeId, migrations, clock, synchronous: config.sqlite.synchronous });
+  return new SqliteStore({ file: join(config.dataDir, "sessionhub.db"), nodeId, migrations, clock, synchronous: config.sqlite.synchronous, filterLimits: config.limits });
 }
 
 function healthRoutes(app: App, store: Store, metrics: Metrics): void {
@@ -155,6 +155,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     {
       nodeId,
       clock,
+      filterLimits: config.limits,
       maxMembersPerSession: config.sessions.maxMembersPerSession,
       closedStatuses: config.sessions.closedStatuses.map((s) => s.toLowerCase()),
       idempotencyTtlMs: config.sessions.idempotencyTtlSeconds * 1000,

@@ -1,3 +1,4 @@
+import { timerDelay } from "../core/bounds.js";
 import { isCoreError } from "../core/errors.js";
 import type { HubEvent } from "../core/events.js";
 import type { Hub } from "../core/hub.js";
@@ -83,7 +84,7 @@ function settleWithin<T>(work: Promise<T>, signal: AbortSignal, graceMs: number)
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null;
     const onAbort = () => {
-      timer = setTimeout(() => resolve({ late: true }), graceMs);
+      timer = setTimeout(() => resolve({ late: true }), timerDelay(graceMs));
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
@@ -442,7 +443,7 @@ export class Runner {
         writer.push(group);
       }
     };
-    const timer = setTimeout(() => this.abort(rt, "time"), limits.jobSeconds * 1000);
+    const timer = setTimeout(() => this.abort(rt, "time"), timerDelay(limits.jobSeconds * 1000));
     const exec = rt.exec!;
     const settled = await settleWithin(
       Promise.resolve().then(() =>

@@ -4,6 +4,7 @@
  * code against the session's work area and reports lines and an outcome.
  */
 
+import { MAX_TIMEOUT_SECONDS } from "../core/bounds.js";
 import type { LineType } from "../core/types.js";
 
 export type { LineType };
@@ -67,6 +68,33 @@ export const DEFAULT_LIMITS: Limits = {
   maxLimit: 10_000,
   maxVariables: 1000,
   maxVariableBytes: 65_536,
+};
+
+/**
+ * The most each limit may be set to (a context's overrides): within what the executors
+ * can honour (the QuickJS stack lives in a 5 MB C stack and a 4 MB worker stack, its
+ * memory in 32-bit WebAssembly) and what timers and integer columns hold.
+ */
+export const LIMIT_MAXIMUMS: Limits = {
+  jobSeconds: 86_400,
+  memoryMb: 2048,
+  workerHeapMb: 4096,
+  stackKb: 1024,
+  cancelGraceMs: 60_000,
+  maxLines: 10_000_000,
+  maxLineBytes: 1_048_576,
+  maxCodeBytes: 16_777_216,
+  maxQueuedJobs: 10_000,
+  workAreaBytes: 1_073_741_824,
+  sessionsPerUser: 100_000,
+  sessionsTotal: 100_000,
+  createWaitSeconds: 300,
+  defaultInactiveSeconds: MAX_TIMEOUT_SECONDS,
+  maxInactiveSeconds: MAX_TIMEOUT_SECONDS,
+  maxWaitSeconds: 3600,
+  maxLimit: 100_000,
+  maxVariables: 100_000,
+  maxVariableBytes: 16_777_216,
 };
 
 export interface JobInput {

@@ -3,12 +3,15 @@ import { ActivityTracker } from "./activity.js";
 import { EventBus } from "./events.js";
 import { Insights } from "./insights.js";
 import { Jobs } from "./jobs.js";
+import type { FilterLimits } from "./query.js";
 import { FamilyRecords } from "./records.js";
 import { Reaper, type ReaperOptions } from "./reaper.js";
 import { ServiceDirectory } from "./services.js";
 import { type SessionRules, Sessions } from "./sessions.js";
 
 export interface HubOptions extends SessionRules {
+  /** How large a filter may be; families bound their parsers by it, stores check every query against it. */
+  filterLimits: FilterLimits;
   reaper: Omit<ReaperOptions, "clock">;
   /** Inactivity timeout of a service created without one. */
   defaultInactiveTimeoutSeconds: number;
@@ -30,6 +33,7 @@ export class Hub {
   readonly insights: Insights;
   readonly clock: () => number;
   readonly nodeId: string;
+  readonly filterLimits: FilterLimits;
   private flushTimer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
 
@@ -40,6 +44,7 @@ export class Hub {
   ) {
     this.clock = options.clock;
     this.nodeId = options.nodeId;
+    this.filterLimits = options.filterLimits;
     this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds);
     this.activity = new ActivityTracker(store, this.bus);
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);

@@ -4,8 +4,8 @@ import type { Condition, Scalar } from "./query.js";
 /**
  * The query model evaluated in memory, for the small collections that never reach SQL
  * (a session's jobs, results or files; the services of a kind). Semantics follow the
- * stores: comparisons with null are false, `like` is case-insensitive with `%`, `_` and
- * `\` escapes, and a list value (membership) matches when it contains the value.
+ * stores: comparisons with null are false, `like` is case-insensitive (`likeCase` not) with
+ * `%`, `_` and `\` escapes, and a list value (membership) matches when it contains the value.
  */
 export type FieldValue = Scalar | readonly Scalar[] | undefined;
 
@@ -26,8 +26,9 @@ export function compareScalars(a: Scalar, b: Scalar): number {
 
 const likeCache = new Map<string, RegExp>();
 
-function likePattern(pattern: string): RegExp {
-  let re = likeCache.get(pattern);
+function likePattern(pattern: string, flags: "i" | ""): RegExp {
+  const key = `${flags}${pattern}`;
+  let re = likeCache.get(key);
   if (re) return re;
   let source = "";
   for (let i = 0; i < pattern.length; i += 1) {
@@ -37,14 +38,16 @@ function likePattern(pattern: string): RegExp {
     else if (c === "_") source += "[\\s\\S]";
     else source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
-  re = new RegExp(`^${source}$`, "i");
+  re = new RegExp(`^${source}$`, flags);
   if (likeCache.size > 500) likeCache.clear();
-  likeCache.set(pattern, re);
+  likeCache.set(key, re);
   return re;
 }
 
 function test(op: string, actual: Scalar, value: Scalar): boolean {
-  if (op === "like") return actual !== null && value !== null && likePattern(String(value)).test(String(actual));
+  if (op === "like" || op === "likeCase") {
+    return actual !== null && value !== null && likePattern(String(value), op === "like" ? "i" : "").test(String(actual));
+  }
   const c = compare(actual, value);
   if (c === null) return false;
   switch (op) {

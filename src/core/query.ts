@@ -73,10 +73,11 @@ export const SORTABLE_FIELDS: readonly SessionField[] = [
 ];
 
 export type Scalar = string | number | boolean | null;
-export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "like";
+export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "like" | "likeCase";
 
 /**
- * `like` patterns: `%` any run, `_` one character, `\` escapes; case-insensitive.
+ * `like` patterns: `%` any run, `_` one character, `\` escapes; case-insensitive (ASCII
+ * letters at least). `likeCase`: the same patterns, every character compared exactly.
  * Membership fields (`member`, `invited`) take `eq` (contains), `ne` (does not contain)
  * and `in` (contains any).
  */
@@ -147,13 +148,21 @@ export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Beyond it a time is no Date: ±100,000,000 days around 1970 (ECMA-262 §21.4.1.1). */
+const MAX_TIME_MS = 8.64e15;
+
 function checkValue(field: string, type: FieldType, value: Scalar): Scalar {
   if (value === null) return null;
   switch (type) {
     case "integer":
-    case "time":
       if (typeof value !== "number" || !Number.isFinite(value)) throw invalid(`${field} takes a number.`);
-      return type === "integer" ? Math.trunc(value) : value;
+      if (!Number.isSafeInteger(Math.trunc(value))) throw invalid(`${field} takes an integer within ±${Number.MAX_SAFE_INTEGER}.`);
+      return Math.trunc(value);
+    case "time":
+      if (typeof value !== "number" || !Number.isInteger(value) || Math.abs(value) > MAX_TIME_MS) {
+        throw invalid(`${field} takes a time: whole milliseconds within ±${MAX_TIME_MS} of 1970.`);
+      }
+      return value;
     case "boolean":
       if (typeof value !== "boolean") throw invalid(`${field} takes true or false.`);
       return value;
@@ -166,18 +175,74 @@ function checkValue(field: string, type: FieldType, value: Scalar): Scalar {
   }
 }
 
-/** Throws `invalid` unless every field is allowed and every value fits its field's type. */
-export function validateCondition(c: Condition): void {
-  if ("and" in c) return c.and.forEach(validateCondition);
-  if ("or" in c) return c.or.forEach(validateCondition);
-  if ("not" in c) return validateCondition(c.not);
+/**
+ * How large one filter may be (`config.limits`): what bounds the work of a query, its
+ * SQL (expression depth, parameters) and the recursion that walks it.
+ */
+export interface FilterLimits {
+  /** Conditions on fields (leaves), the core's access condition not counted. */
+  filterTerms: number;
+  /** Nesting of and/or/not below the conditions a query ANDs at its top. */
+  filterDepth: number;
+  /** Values in one `in` list. */
+  filterValues: number;
+}
+
+/**
+ * What makes a condition larger than `limits` allow, or null when it is within them. It
+ * stops at the first excess, so a condition of any depth or size is safe to measure;
+ * measure before any other walk of a condition that came from a client.
+ *
+ * The conditions of a top-level `and` are the query's parts (the client's filter, the
+ * family's and the core's own conditions, joined by `and()`), so that `and` is no level.
+ */
+export function filterSizeProblem(c: Condition, limits: FilterLimits): string | null {
+  let terms = 0;
+  const visit = (node: Condition, depth: number): string | null => {
+    if ("readableBy" in node) return null;
+    if ("and" in node || "or" in node || "not" in node) {
+      if (depth >= limits.filterDepth) return `A filter may nest and, or and not at most ${limits.filterDepth} levels deep.`;
+      for (const child of "and" in node ? node.and : "or" in node ? node.or : [node.not]) {
+        const problem = visit(child, depth + 1);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    terms += 1;
+    if (terms > limits.filterTerms) return `A filter may hold at most ${limits.filterTerms} conditions.`;
+    if (node.op === "in" && node.values.length > limits.filterValues) {
+      return `An in() list may hold at most ${limits.filterValues} values.`;
+    }
+    return null;
+  };
+  for (const part of "and" in c ? c.and : [c]) {
+    const problem = visit(part, 0);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * Throws `invalid` unless the condition is within `limits`, every field is allowed and
+ * every value fits its field's type.
+ */
+export function validateCondition(c: Condition, limits: FilterLimits): void {
+  const problem = filterSizeProblem(c, limits);
+  if (problem) throw invalid(problem);
+  validateFields(c);
+}
+
+function validateFields(c: Condition): void {
+  if ("and" in c) return c.and.forEach(validateFields);
+  if ("or" in c) return c.or.forEach(validateFields);
+  if ("not" in c) return validateFields(c.not);
   if ("readableBy" in c) return;
   const type = fieldType(c.field);
   if (!type) throw invalid(`${c.field} cannot be filtered on.`);
   if (type === "membership" && !(c.op === "eq" || c.op === "ne" || c.op === "in")) {
     throw invalid(`${c.field} takes eq, ne or in.`);
   }
-  if (c.op === "like" && type !== "string" && type !== "json") throw invalid(`${c.field} cannot be matched with like.`);
+  if ((c.op === "like" || c.op === "likeCase") && type !== "string" && type !== "json") throw invalid(`${c.field} cannot be matched with like.`);
   if (c.op === "in") {
     if (c.values.length === 0) throw invalid(`in() on ${c.field} needs at least one value.`);
     c.values.forEach((v) => checkValue(c.field, type, v));
@@ -191,7 +256,16 @@ export function validateCondition(c: Condition): void {
 
 export const isAttributeField = (field: string): field is AttributeField => ATTRIBUTE_PATH.test(field);
 
+/** Throws `invalid` unless limit and offset are integers a SQL parameter holds exactly. */
+export function validatePaging(query: Pick<SessionQuery, "limit" | "offset">): void {
+  if (!Number.isSafeInteger(query.limit) || !Number.isSafeInteger(query.offset ?? 0)) throw invalid("limit and offset must be whole numbers.");
+}
+
+/** More keys than any order needs; bounds the keyset condition a cursor compiles to. */
+export const MAX_SORT_KEYS = 16;
+
 export function validateSort(sort: SortKey[]): void {
+  if (sort.length > MAX_SORT_KEYS) throw invalid(`A list may be sorted by at most ${MAX_SORT_KEYS} keys.`);
   for (const key of sort) {
     if (!SORTABLE_FIELDS.includes(key.field as SessionField) && !isAttributeField(key.field)) {
       throw invalid(`${key.field} cannot be sorted on.`);
@@ -199,8 +273,9 @@ export function validateSort(sort: SortKey[]): void {
   }
 }
 
+/** The conjunction of the conditions given; those that are conjunctions themselves are spliced in, not nested. */
 export const and = (...conditions: (Condition | undefined)[]): Condition | undefined => {
-  const present = conditions.filter((c): c is Condition => c !== undefined);
+  const present = conditions.flatMap((c) => (c === undefined ? [] : "and" in c ? c.and : [c]));
   if (present.length === 0) return undefined;
   return present.length === 1 ? present[0] : { and: present };
 };

@@ -1,3 +1,4 @@
+import { timerDelay } from "./bounds.js";
 import type { EventBus, HubEvent } from "./events.js";
 
 /**
@@ -49,7 +50,7 @@ export function waitFor(
     const unsubscribe = bus.subscribe((events) => {
       if (events.some((e) => e.sessionId === sessionId && (opts.relevant?.(e) ?? true))) void run();
     });
-    const timer = setTimeout(() => void check().then(finish, () => finish(false)), Math.max(0, ms));
+    const timer = setTimeout(() => void check().then(finish, () => finish(false)), timerDelay(ms));
     const poll = setInterval(() => void run(), 1000);
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     void run();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CoreError } from "../../src/core/errors.js";
+import { DEFAULTS } from "../../src/config.js";
 import { Hub } from "../../src/core/hub.js";
 import { BUILT_IN_SERVICE_NUMBERS, type Principal, SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
@@ -22,6 +23,7 @@ describe("core over a store: built-in services, service scope, team layouts", ()
       {
         nodeId: NODE,
         clock: Date.now,
+        filterLimits: DEFAULTS.limits,
         maxMembersPerSession: 100,
         closedStatuses: ["closed"],
         idempotencyTtlMs: 60_000,

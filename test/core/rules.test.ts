@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { DEFAULTS } from "../../src/config.js";
 import { CoreError } from "../../src/core/errors.js";
 import { dueEnd, expiryOf } from "../../src/core/expiry.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import * as policy from "../../src/core/policy.js";
-import { decodeCursor, encodeCursor, fieldType, validateCondition, withTieBreak } from "../../src/core/query.js";
+import { type Condition, and, decodeCursor, encodeCursor, fieldType, validateCondition, validateSort, withTieBreak } from "../../src/core/query.js";
 import { canTransition, transition } from "../../src/core/state.js";
 import { layoutCapacity, placeAll, placeInTeam, relayout } from "../../src/core/teams.js";
 import type { Principal, Session } from "../../src/core/types.js";
@@ -67,17 +68,43 @@ describe("core rules", () => {
     assert.equal(fieldType("attributes.game.mode"), "json");
     assert.equal(fieldType("client.port"), "integer");
     for (const field of ["passwordHash", "password_hash", "attributes", "attributes.a.b.c.d.e", "client.secret", "s.id; drop table"]) {
-      assert.throws(() => validateCondition({ field, op: "eq", value: "x" }), is("invalid"), field);
+      assert.throws(() => validateCondition({ field, op: "eq", value: "x" }, DEFAULTS.limits), is("invalid"), field);
     }
-    assert.throws(() => validateCondition({ field: "capacity", op: "eq", value: "4" }), is("invalid"));
-    assert.throws(() => validateCondition({ field: "member", op: "lt", value: "a" }), is("invalid"));
-    assert.throws(() => validateCondition({ field: "status", op: "in", values: [] }), is("invalid"));
-    validateCondition({ and: [{ field: "hasPassword", op: "eq", value: false }, { not: { field: "member", op: "in", values: ["a"] } }] });
+    assert.throws(() => validateCondition({ field: "capacity", op: "eq", value: "4" }, DEFAULTS.limits), is("invalid"));
+    assert.throws(() => validateCondition({ field: "member", op: "lt", value: "a" }, DEFAULTS.limits), is("invalid"));
+    assert.throws(() => validateCondition({ field: "status", op: "in", values: [] }, DEFAULTS.limits), is("invalid"));
+    validateCondition({ and: [{ field: "hasPassword", op: "eq", value: false }, { not: { field: "member", op: "in", values: ["a"] } }] }, DEFAULTS.limits);
     assert.deepEqual(withTieBreak(undefined), [{ field: "createdAt", dir: "asc" }, { field: "id", dir: "asc" }]);
     assert.deepEqual(withTieBreak([{ field: "status", dir: "desc" }]).at(-1), { field: "id", dir: "asc" });
     assert.deepEqual(decodeCursor(encodeCursor(["a", 1, null]), 3), ["a", 1, null]);
     assert.throws(() => decodeCursor("nope", 2), is("invalid"));
     assert.throws(() => decodeCursor(encodeCursor(["a"]), 2), is("invalid"));
+  });
+
+  test("the query model bounds a filter's size: conditions, nesting and in() values, at any depth without recursion trouble", () => {
+    const limits = DEFAULTS.limits;
+    const leaf: Condition = { field: "name", op: "eq", value: "x" };
+    const nest = (levels: number): Condition => {
+      let c: Condition = leaf;
+      for (let i = 0; i < levels; i += 1) c = i % 2 === 0 ? { or: [c, leaf] } : { not: c };
+      return c;
+    };
+    const tooBig = (message: RegExp) => (e: unknown) => is("invalid")(e) && message.test((e as Error).message);
+    validateCondition(nest(limits.filterDepth), limits);
+    assert.throws(() => validateCondition(nest(limits.filterDepth + 1), limits), tooBig(/at most 8 levels/));
+    assert.throws(() => validateCondition(nest(100_000), limits), tooBig(/at most 8 levels/), "a 100,000-deep condition is refused, not a stack overflow");
+    validateCondition({ and: Array.from({ length: limits.filterTerms }, () => leaf) }, limits);
+    assert.throws(() => validateCondition({ and: Array.from({ length: limits.filterTerms + 1 }, () => leaf) }, limits), tooBig(/at most 64 conditions/));
+    const values = (n: number): Condition => ({ field: "name", op: "in", values: Array.from({ length: n }, (_, i) => `v${i}`) });
+    validateCondition(values(limits.filterValues), limits);
+    assert.throws(() => validateCondition(values(limits.filterValues + 1), limits), tooBig(/at most 256 values/));
+    // The parts a family and the core AND together are no level of nesting; the core's access condition is no term.
+    const filter = nest(limits.filterDepth);
+    validateCondition(and(and(filter, leaf), { readableBy: "alice" })!, limits);
+    assert.deepEqual(and(and(leaf, leaf), undefined, leaf), { and: [leaf, leaf, leaf] });
+    assert.throws(() => validateCondition({ field: "number", op: "eq", value: 2 ** 60 }, limits), is("invalid"));
+    assert.throws(() => validateCondition({ field: "createdAt", op: "gt", value: 9e15 }, limits), is("invalid"));
+    assert.throws(() => validateSort(Array.from({ length: 17 }, () => ({ field: "name", dir: "asc" as const }))), is("invalid"));
   });
 
   test("UUIDv7 ids are well-formed, unique and time-ordered", () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { DEFAULTS } from "../../src/config.js";
 import { CoreError } from "../../src/core/errors.js";
 import { Hub } from "../../src/core/hub.js";
 import { SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
@@ -28,7 +29,7 @@ describe("core: guarded changes, log lines with an update, session counts", () =
     await store.migrate();
     hub = new Hub(
       store,
-      { nodeId: "node", clock: () => now, maxMembersPerSession: 100, closedStatuses: [], idempotencyTtlMs: 1000, passwordAttemptsPerMinute: 5,
+      { nodeId: "node", clock: () => now, filterLimits: DEFAULTS.limits, maxMembersPerSession: 100, closedStatuses: [], idempotencyTtlMs: 1000, passwordAttemptsPerMinute: 5,
         defaultInactiveTimeoutSeconds: 600, activityFlushMs: 1000, reaper: { intervalMs: 1000, retentionSeconds: 60, eventRetentionSeconds: 60 } },
       (e) => {
         throw e;

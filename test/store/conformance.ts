@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { DEFAULTS } from "../../src/config.js";
 import { CoreError } from "../../src/core/errors.js";
 import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
-import type { Condition, SessionQuery } from "../../src/core/query.js";
+import { type Condition, type FilterLimits, type SessionQuery, encodeCursor } from "../../src/core/query.js";
 import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Session } from "../../src/core/types.js";
 import type { NewSession, Store } from "../../src/store/store.js";
 
@@ -13,8 +14,8 @@ import type { NewSession, Store } from "../../src/store/store.js";
  */
 export interface StoreFactory {
   name: string;
-  /** Every store it opens works on the same database. */
-  open(nodeId: string, clock: () => number): Promise<Store>;
+  /** Every store it opens works on the same database; `filterLimits` as the config's `limits` when not given. */
+  open(nodeId: string, clock: () => number, filterLimits?: FilterLimits): Promise<Store>;
   /**
    * Stores opened by `open` are separate nodes over one database (separate connections,
    * possibly separate processes), and `listen` brings each the events of the others.
@@ -188,6 +189,73 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(await q({ readableBy: "i1" }), [a.number, b.number, c.number]);
       assert.equal(await store.countSessions(within({ readableBy: "stranger" })), 2);
       await assert.rejects(store.querySessions({ limit: 10, where: { field: "passwordHash", op: "eq", value: "h" } }), (e) => e instanceof CoreError && e.kind === "invalid");
+    });
+
+    test("query: a filter at every size limit at once runs, one beyond any limit is invalid, numbers beyond a column's width are no error", async () => {
+      const svc = (await store.insertService({ id: "limits", kind: "generic", name: "L", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const hit = await insert({ serviceId: svc, status: "lobby", capacity: 4, members: [{ userId: "m1", joinedAt: clock, team: null }] });
+      await insert({ serviceId: svc, status: "lobby" });
+      await insert({ serviceId: svc, status: "other", members: [{ userId: "m1", joinedAt: clock, team: null }] });
+      const { filterTerms, filterDepth, filterValues } = DEFAULTS.limits;
+      const junk = (n: number) => Array.from({ length: n }, (_, i) => `junk-${i}`);
+      // filterDepth levels of and/or, each with one more condition, around an in() of filterValues values.
+      let nested: Condition = { field: "status", op: "in", values: [...junk(filterValues - 1), "lobby"] };
+      for (let level = 0; level < filterDepth; level += 1) {
+        nested = level % 2 === 0 ? { or: [nested, { field: "name", op: "eq", value: `never-${level}` }] } : { and: [nested, { field: "name", op: "ne", value: `never-${level}` }] };
+      }
+      const parts: Condition[] = [
+        { field: "serviceId", op: "eq", value: svc },
+        nested,
+        { field: "member", op: "in", values: [...junk(filterValues - 1), "m1"] },
+        { field: "version", op: "lt", value: Number.MAX_SAFE_INTEGER },
+        { field: "capacity", op: "ne", value: -Number.MAX_SAFE_INTEGER },
+        { field: "memberCount", op: "range", from: 1, to: 2 ** 40 },
+      ];
+      const used = parts.length - 1 + filterDepth + 1;
+      for (let i = used; i < filterTerms; i += 1) parts.push({ field: "number", op: "ne", value: -i });
+      assert.deepEqual(await ids({ where: { and: parts } }), [hit.number]);
+      assert.equal(await store.countSessions({ and: parts }), 1);
+
+      const invalid = (e: unknown) => e instanceof CoreError && e.kind === "invalid";
+      await assert.rejects(store.querySessions({ limit: 10, where: { and: [...parts, { field: "number", op: "ne", value: -1 }] } }), invalid);
+      await assert.rejects(store.countSessions({ and: [...parts.slice(1), { not: nested }] }), invalid);
+      await assert.rejects(store.querySessions({ limit: 10, where: { field: "status", op: "in", values: junk(filterValues + 1) } }), invalid);
+      await assert.rejects(store.querySessions({ limit: 10, where: { field: "version", op: "eq", value: 2 ** 60 } }), invalid);
+      const sort: SessionQuery["sort"] = [{ field: "number", dir: "asc" }];
+      for (const forged of [[1e300, "x"], ["x", "y"], [1.5, "z"]]) {
+        await assert.rejects(store.querySessions({ limit: 10, sort, cursor: encodeCursor(forged) }), invalid, JSON.stringify(forged));
+      }
+    });
+
+    test("query: as many conditions as the limits are raised to compile to SQL the database accepts", async () => {
+      const wide = await factory.open(NODE, () => clock, { filterTerms: 5000, filterDepth: 8, filterValues: 5000 });
+      try {
+        const svc = (await wide.insertService({ id: "wide", kind: "generic", name: "W", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+        const made = await wide.insertSession(newSession(svc, { status: "s-2999" }), () => []);
+        const many = (op: "eq" | "ne") => Array.from({ length: 3000 }, (_, i): Condition => ({ field: "status", op, value: `s-${i}` }));
+        const within = (c: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, c] });
+        assert.deepEqual((await wide.querySessions({ limit: 10, where: within({ or: many("eq") }) })).items.map((s) => s.id), [made.session.id]);
+        assert.equal(await wide.countSessions(within({ and: many("ne") })), 0);
+        assert.equal(await wide.countSessions(within({ field: "member", op: "in", values: Array.from({ length: 3000 }, (_, i) => `u${i}`) })), 0);
+      } finally {
+        await wide.close();
+      }
+    });
+
+    test("query: likeCase tells case apart on every store, and GLOB's special characters are plain text in it", async () => {
+      const svc = (await store.insertService({ id: "case", kind: "generic", name: "C", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const upper = await insert({ serviceId: svc, name: "Alpha*[x]?" });
+      const lower = await insert({ serviceId: svc, name: "alpha_beta 10%", attributes: { tag: "Red" } });
+      const q = (c: Condition) => ids({ where: { and: [{ field: "serviceId", op: "eq", value: svc }, c] } });
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "Alpha%" }), [upper.number]);
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "alpha%" }), [lower.number]);
+      assert.deepEqual(await q({ field: "name", op: "like", value: "alpha%" }), [upper.number, lower.number]);
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "%*[x]?" }), [upper.number]);
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "%[[]x]%" }), []);
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "alpha\\_beta 10\\%" }), [lower.number]);
+      assert.deepEqual(await q({ field: "name", op: "likeCase", value: "alpha_beta _0%" }), [lower.number]);
+      assert.deepEqual(await q({ field: "attributes.tag", op: "likeCase", value: "R%" }), [lower.number]);
+      assert.deepEqual(await q({ field: "attributes.tag", op: "likeCase", value: "r%" }), []);
     });
 
     test("sort with a stable tie-break, offset paging, and cursor paging that returns each row once", async () => {

@@ -15,7 +15,7 @@ after(() => cluster.stop());
 const conformanceUrl = await cluster.createDatabase();
 storeConformance({
   name: "PostgreSQL (embedded server)",
-  open: async (nodeId, clock) => new PostgresStore({ url: conformanceUrl, nodeId, clock }),
+  open: async (nodeId, clock, filterLimits) => new PostgresStore({ url: conformanceUrl, nodeId, clock, filterLimits }),
   spansNodes: true,
 });
 

@@ -8,6 +8,6 @@ const dir = mkdtempSync(join(tmpdir(), "sessionhub-sqlite-"));
 
 storeConformance({
   name: "SQLite (file on disk)",
-  open: async (nodeId, clock) => new SqliteStore({ file: join(dir, "conformance.db"), nodeId, clock }),
+  open: async (nodeId, clock, filterLimits) => new SqliteStore({ file: join(dir, "conformance.db"), nodeId, clock, filterLimits }),
   teardown: async () => rmSync(dir, { recursive: true, force: true }),
 });

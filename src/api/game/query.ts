@@ -1,4 +1,4 @@
-import { type Condition, type Scalar, type SessionQuery, type SortKey, and, likeLiteral } from "../../core/query.js";
+import { type Condition, type FilterLimits, type Scalar, type SessionQuery, type SortKey, and, filterSizeProblem, likeLiteral } from "../../core/query.js";
 import { GameError, badRequest, body } from "./errors.js";
 import { PATHS } from "./model.js";
 
@@ -218,16 +218,28 @@ function parseValue(key: string, filter: Filter, raw: string): Condition {
   return condition(filter, op, op === "like" ? [likePattern(String(args[0]))] : args);
 }
 
-/** The filters of a FindAll or Count query string; reserved and ignored keys are skipped. */
-export function parseFilters(query: QueryString): Condition | undefined {
+const isFilter = (key: string) => !RESERVED.has(key) && key !== "_" && !IGNORED.test(key);
+
+/**
+ * The filters of a FindAll or Count query string; reserved and ignored keys are skipped.
+ * They stay within the filter limits once in the core's query model: more values than
+ * conditions allowed are refused before any is parsed.
+ */
+export function parseFilters(query: QueryString, limits: FilterLimits): Condition | undefined {
+  const given = Object.entries(query).filter(([key]) => isFilter(key));
+  if (given.reduce((n, [, raw]) => n + values(raw).length, 0) > limits.filterTerms) {
+    throw badRequest(`A query may hold at most ${limits.filterTerms} filters.`);
+  }
   const conditions: Condition[] = [];
-  for (const [key, raw] of Object.entries(query)) {
-    if (RESERVED.has(key) || key === "_" || IGNORED.test(key)) continue;
+  for (const [key, raw] of given) {
     const filter = filterOf(key);
     const alternatives = values(raw).map((v) => parseValue(key, filter, v));
     if (alternatives.length > 0) conditions.push(alternatives.length === 1 ? alternatives[0]! : { or: alternatives });
   }
-  return and(...conditions);
+  const where = and(...conditions);
+  const problem = where && filterSizeProblem(where, limits);
+  if (problem) throw badRequest(problem);
+  return where;
 }
 
 /** One value of a query parameter (or header); a repeated one is a client error. */
@@ -274,9 +286,9 @@ export function parseSort(raw: string | undefined): SortKey[] | undefined {
 }
 
 /** FindAll: filters, sort (the core orders by `dateCreated` by default and always ends with `uid`), limit and skip. */
-export function parseList(query: QueryString): SessionQuery {
+export function parseList(query: QueryString, limits: FilterLimits): SessionQuery {
   return {
-    where: parseFilters(query),
+    where: parseFilters(query, limits),
     sort: parseSort(single("sort", query.sort)),
     limit: parseLimit(single("limit", query.limit)),
     offset: parseSkip(single("skip", query.skip)),

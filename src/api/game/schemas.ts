@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "typebox";
+import { MAX_INT32 } from "../../core/bounds.js";
 
 /**
  * The game family's schemas: request validation and response serialisation (which also
@@ -42,10 +43,10 @@ export const RULES = {
   password: "password must be a string of at most 128 characters.",
   serverUid: "serverUid must be a string of at most 255 characters.",
   status: "status must be a string of at most 64 characters.",
-  teams: "teams must be an array of {\"id\": integer, \"members\": [user id, ...]}.",
+  teams: "teams must be an array of {\"id\": integer from 0 to 999, \"members\": [user id, ...]}.",
   teamSize: "teamSize must be an integer from 0 to 10000.",
   users: "users must be an array of user ids (1–255 characters each).",
-  version: "version must be an integer ≥ 0.",
+  version: `version must be an integer from 0 to ${MAX_INT32}.`,
   visibility: "visibility must be \"\", \"public\" or \"private\".",
   team: "team must be an integer.",
 } as const;
@@ -67,7 +68,7 @@ const Fields = {
   serverUid: optional(Type.String({ maxLength: 255 })),
   status: optional(Type.String({ maxLength: 64 })),
   teams: optional(
-    Type.Array(Type.Object({ id: Type.Integer({ minimum: 0 }), members: UserIds }, { additionalProperties: true }), { maxItems: 1000 }),
+    Type.Array(Type.Object({ id: Type.Integer({ minimum: 0, maximum: 999 }), members: UserIds }, { additionalProperties: true }), { maxItems: 1000 }),
   ),
   teamSize: optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
   users: optional(UserIds),
@@ -79,7 +80,7 @@ export const CreateBody = Type.Object(Fields, { additionalProperties: true });
 
 /** Update: as create, plus the required `version` and an optional `uid` that must match the path. */
 export const UpdateBody = Type.Object(
-  { ...Fields, uid: Type.Optional(Type.Unknown()), version: optional(Type.Integer({ minimum: 0 })) },
+  { ...Fields, uid: Type.Optional(Type.Unknown()), version: optional(Type.Integer({ minimum: 0, maximum: MAX_INT32 })) },
   { additionalProperties: true },
 );
 

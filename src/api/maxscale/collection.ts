@@ -1,3 +1,4 @@
+import type { FilterLimits } from "../../core/query.js";
 import { type Fieldset, applyFieldset, fieldset } from "./fields.js";
 import { type RowFilter, requestFilters } from "./filter-parse.js";
 import { keeps } from "./filter-eval.js";
@@ -13,8 +14,8 @@ export interface CollectionQuery {
   fields: Fieldset | null;
 }
 
-export function collectionQuery(query: Query, type: string): CollectionQuery {
-  return { filters: requestFilters(query), page: pageParams(query), fields: fieldset(query, type) };
+export function collectionQuery(query: Query, type: string, limits: FilterLimits): CollectionQuery {
+  return { filters: requestFilters(query, limits), page: pageParams(query), fields: fieldset(query, type) };
 }
 
 export const filterRows = (rows: Resource[], filters: RowFilter[]) =>

@@ -1,3 +1,4 @@
+import type { FilterLimits } from "../../core/query.js";
 import type { Json } from "../../core/types.js";
 import { failure } from "./errors.js";
 
@@ -24,13 +25,29 @@ export interface RowFilter {
 }
 
 const COMPARE = new Set<string>(["eq", "ne", "lt", "le", "gt", "ge"]);
-/** Deeper nesting than any person writes; bounds the parser's recursion. */
-const MAX_DEPTH = 32;
 const LOGIC = new Set<string>(["and", "or", "not"]);
+
+/** The filter limits' nesting and comparison count, shared by every filter of one request. */
+class Budget {
+  private comparisons = 0;
+  constructor(readonly limits: FilterLimits) {}
+
+  comparison(): void {
+    this.comparisons += 1;
+    if (this.comparisons > this.limits.filterTerms) throw failure(400, `A request's filters may hold at most ${this.limits.filterTerms} comparisons`);
+  }
+
+  level(depth: number): void {
+    if (depth > this.limits.filterDepth) throw failure(400, `Filter expressions may nest and, or and not at most ${this.limits.filterDepth} deep`);
+  }
+}
 
 class ExpressionParser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly budget: Budget,
+  ) {}
 
   private ws(): void {
     while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos += 1;
@@ -51,14 +68,18 @@ class ExpressionParser {
   private expression(depth = 0): FilterExpr {
     this.ws();
     const start = this.pos;
-    if (depth > MAX_DEPTH) throw failure(400, `Not a valid filter expression: ${this.rest(start)}`);
+    this.budget.level(depth);
     const call = /[A-Za-z_][A-Za-z0-9_]*\(/y;
     call.lastIndex = this.pos;
     const m = call.exec(this.text);
-    if (!m) return { op: "eq", value: this.json() };
+    if (!m) {
+      this.budget.comparison();
+      return { op: "eq", value: this.json() };
+    }
     const name = m[0].slice(0, -1);
     this.pos = call.lastIndex;
     if (COMPARE.has(name)) {
+      this.budget.comparison();
       const value = this.json();
       this.close(start);
       return { op: name as CompareOp, value };
@@ -133,7 +154,7 @@ class ExpressionParser {
   }
 }
 
-export const parseExpression = (text: string): FilterExpr => new ExpressionParser(text).parse();
+const parseExpression = (text: string, budget: Budget): FilterExpr => new ExpressionParser(text, budget).parse();
 
 /** RFC 6901: "" is the whole resource; otherwise `/`-separated tokens with ~1 and ~0 escapes. */
 function parsePointer(pointer: string): Step[] | null {
@@ -160,28 +181,33 @@ function parseDotPath(path: string): Step[] | null {
 }
 
 /** `filter=<pointer>=<expr>`: split at the first `=`. */
-export function parsePointerFilter(raw: string): RowFilter {
+function parsePointerFilter(raw: string, budget: Budget): RowFilter {
   const eq = raw.indexOf("=");
   const path = eq < 0 ? null : parsePointer(raw.slice(0, eq));
   if (path === null) throw failure(400, `Invalid filter expression: ${raw}`);
-  return { path, expr: parseExpression(raw.slice(eq + 1)) };
+  return { path, expr: parseExpression(raw.slice(eq + 1), budget) };
 }
 
 /** `filter[<path>]=<expr>`. */
-export function parseDotFilter(path: string, expr: string): RowFilter {
+function parseDotFilter(path: string, expr: string, budget: Budget): RowFilter {
   const steps = parseDotPath(path);
   if (steps === null) throw failure(400, `Invalid filter expression: filter[${path}]=${expr}`);
-  return { path: steps, expr: parseExpression(expr) };
+  return { path: steps, expr: parseExpression(expr, budget) };
 }
 
-/** Every filter of a request: `filter` and each `filter[...]`, all of which must hold. */
-export function requestFilters(query: Record<string, string | string[] | undefined>): RowFilter[] {
+/**
+ * Every filter of a request: `filter` and each `filter[...]`, all of which must hold.
+ * Together they stay within the filter limits (comparisons, nesting), checked while
+ * parsing, so no input runs the parser or the evaluator out of stack.
+ */
+export function requestFilters(query: Record<string, string | string[] | undefined>, limits: FilterLimits): RowFilter[] {
+  const budget = new Budget(limits);
   const filters: RowFilter[] = [];
   for (const [key, value] of Object.entries(query)) {
     const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-    if (key === "filter") for (const v of values) filters.push(parsePointerFilter(v));
+    if (key === "filter") for (const v of values) filters.push(parsePointerFilter(v, budget));
     const dot = /^filter\[(.*)\]$/s.exec(key);
-    if (dot) for (const v of values) filters.push(parseDotFilter(dot[1]!, v));
+    if (dot) for (const v of values) filters.push(parseDotFilter(dot[1]!, v, budget));
   }
   return filters;
 }

@@ -1,4 +1,4 @@
-import type { Condition } from "../../core/query.js";
+import { type Condition, and } from "../../core/query.js";
 import type { Json } from "../../core/types.js";
 import type { CompareOp, FilterExpr, RowFilter, Step } from "./filter-parse.js";
 
@@ -79,7 +79,7 @@ function push(target: Target, expr: FilterExpr): Pushdown | null {
   const allExact = known.length === parts.length && known.every((p) => p.exact);
   switch (expr.op) {
     case "and":
-      return known.length === 0 ? null : { where: { and: known.map((p) => p.where!) }, exact: allExact };
+      return known.length === 0 ? null : { where: and(...known.map((p) => p.where)), exact: allExact };
     case "or":
       return known.length === parts.length ? { where: { or: known.map((p) => p.where!) }, exact: allExact } : null;
     case "not":
@@ -87,7 +87,12 @@ function push(target: Target, expr: FilterExpr): Pushdown | null {
   }
 }
 
-export function pushdown(filters: RowFilter[]): Pushdown {
+/**
+ * The filters as one condition. Translation can nest deeper than the filters do (`ne`,
+ * `not`, `state`), so a condition that does not `fit` the store's query is not pushed:
+ * the rows decide.
+ */
+export function pushdown(filters: RowFilter[], fits: (where: Condition) => boolean): Pushdown {
   const conditions: Condition[] = [];
   let exact = true;
   for (const f of filters) {
@@ -96,5 +101,6 @@ export function pushdown(filters: RowFilter[]): Pushdown {
     if (pushed) conditions.push(pushed.where!);
     exact &&= pushed?.exact ?? false;
   }
-  return { where: conditions.length === 0 ? undefined : { and: conditions }, exact };
+  const where = and(...conditions);
+  return where === undefined || fits(where) ? { where, exact } : { where: undefined, exact: false };
 }

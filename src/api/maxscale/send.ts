@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { tagMatches } from "../../http/conditional.js";
+import { matchesWeakly } from "../../http/conditional.js";
 import { booleanParam, queryParam } from "./params.js";
 import { sortedJson, sortedWriter } from "./sorted-json.js";
 import { httpDate, parseHttpDate } from "./time-format.js";
@@ -51,7 +51,7 @@ export function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: unkn
 
 function notModified(req: FastifyRequest, tag: string, lastModified: number | undefined): boolean {
   const inm = req.headers["if-none-match"];
-  if (inm !== undefined) return tagMatches(inm, tag);
+  if (inm !== undefined) return matchesWeakly(inm, tag);
   const ims = parseHttpDate(req.headers["if-modified-since"]);
   return lastModified !== undefined && ims !== null && Math.floor(lastModified / 1000) * 1000 <= ims;
 }

@@ -1,6 +1,6 @@
 import { isCoreError } from "../../core/errors.js";
 import type { Hub } from "../../core/hub.js";
-import type { Condition } from "../../core/query.js";
+import { type Condition, and, filterSizeProblem } from "../../core/query.js";
 import type { Principal, Session } from "../../core/types.js";
 import type { MaxscaleConfig } from "./config.js";
 import { type Fieldset, fieldsetAttributes } from "./fields.js";
@@ -63,7 +63,12 @@ export class SessionReader {
     }
   }
 
-  readonly liveWhere = (where?: Condition): Condition => (where ? { and: [LIVE, where] } : LIVE);
+  readonly liveWhere = (where?: Condition): Condition => and(LIVE, where)!;
+
+  /** Whether `where` is within the filter limits once this reader's own condition is added. */
+  fits(where: Condition): boolean {
+    return filterSizeProblem(this.liveWhere(where), this.hub.filterLimits) === null;
+  }
 
   /** Every live session matching `where`, ascending by number, one batch at a time. */
   async *batches(p: Principal, where?: Condition): AsyncGenerator<Session[]> {

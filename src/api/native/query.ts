@@ -1,5 +1,5 @@
 import { invalid } from "../../core/errors.js";
-import { type Condition, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and } from "../../core/query.js";
+import { type Condition, type FilterLimits, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and } from "../../core/query.js";
 
 const STATES = new Set(["pending", "idle", "running", "ended"]);
 const ATTRIBUTE_KEY = /^attributes\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
@@ -41,8 +41,15 @@ export interface ListQuery {
   [key: string]: unknown;
 }
 
-/** The native list parameters as a core query. */
-export function toSessionQuery(q: ListQuery): SessionQuery {
+/**
+ * The native list parameters as a core query. More attribute values than the filter
+ * limits allow conditions are refused before any is parsed; the core checks the rest.
+ */
+export function toSessionQuery(q: ListQuery, limits: FilterLimits): SessionQuery {
+  const attributes = Object.entries(q).filter(([key]) => key.startsWith("attributes."));
+  if (attributes.reduce((n, [, value]) => n + (Array.isArray(value) ? value.length : 1), 0) > limits.filterTerms) {
+    throw invalid(`A filter may hold at most ${limits.filterTerms} conditions.`, [{ pointer: "/query", detail: "too many attribute filters" }]);
+  }
   const conditions: (Condition | undefined)[] = [];
   if (q.service) conditions.push({ field: "serviceId", op: "eq", value: q.service });
   if (q.state) {
@@ -57,8 +64,7 @@ export function toSessionQuery(q: ListQuery): SessionQuery {
   if (q.status) conditions.push({ field: "status", op: "eq", value: q.status });
   if (q.createdAfter) conditions.push({ field: "createdAt", op: "gt", value: Date.parse(q.createdAfter) });
   if (q.createdBefore) conditions.push({ field: "createdAt", op: "lt", value: Date.parse(q.createdBefore) });
-  for (const [key, value] of Object.entries(q)) {
-    if (!key.startsWith("attributes.")) continue;
+  for (const [key, value] of attributes) {
     if (!ATTRIBUTE_KEY.test(key)) throw invalid(`Cannot filter on ${key}.`, [{ pointer: `/query/${key}`, detail: "not a valid attribute path" }]);
     for (const v of Array.isArray(value) ? value : [value]) conditions.push(attributeCondition(key, String(v)));
   }

@@ -4,7 +4,14 @@ import type { PublicSession } from "../../core/views.js";
 
 /** Core models in the native wire format: camelCase, RFC 3339 UTC times with milliseconds. */
 
-const iso = (t: number) => new Date(t).toISOString();
+/**
+ * RFC 3339 has four-digit years: a time beyond them renders at their edge. Times are
+ * bounded where they are made, but a row written before (a token with a huge expiry)
+ * must not make a read fail.
+ */
+const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+const iso = (t: number) => new Date(Math.min(Math.max(t, EARLIEST), LATEST)).toISOString();
 const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
 export function renderSession(s: Session | PublicSession) {

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "typebox";
+import { MAX_INT32, MAX_TIMEOUT_SECONDS, MAX_TOKEN_SECONDS } from "../../core/bounds.js";
 
 /**
  * The native API's schemas: the single source of request validation, response
@@ -102,7 +103,7 @@ const MutableSessionFields = {
   visibility: Type.Optional(Visibility),
   password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }), { writeOnly: true })),
   capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
-  inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 31_536_000 }))),
+  inactiveTimeoutSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_TIMEOUT_SECONDS }))),
   status: Type.Optional(Nullable(Status)),
   invited: Type.Optional(Type.Array(UserId, { maxItems: 1000 })),
   client: Type.Optional(Client),
@@ -124,7 +125,7 @@ export const PatchSession = Type.Object(
     ...MutableSessionFields,
     attributes: Type.Optional(Nullable(AnyObject)),
     owner: Type.Optional(Nullable(UserId)),
-    version: Type.Optional(Type.Integer({ minimum: 0, description: "compare-and-set against this version" })),
+    version: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32, description: "compare-and-set against this version" })),
   },
   { additionalProperties: false, description: "JSON merge patch (RFC 7396) of the mutable fields" },
 );
@@ -163,7 +164,7 @@ export const EndSession = Type.Object(
 export const Heartbeat = Type.Object({ id: Type.String(), lastActivityAt: Time, expiresAt: NullableTime });
 
 export const Join = Type.Object(
-  { password: Type.Optional(Type.String({ maxLength: 128, writeOnly: true })), team: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { password: Type.Optional(Type.String({ maxLength: 128, writeOnly: true })), team: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32 })) },
   { additionalProperties: false },
 );
 
@@ -184,7 +185,7 @@ export const LogLine = Type.Object({
 
 export const LogQuery = Type.Object({
   stream: Type.Optional(Stream),
-  from: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  from: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32, default: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 
@@ -229,8 +230,8 @@ export const CreateService = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Nullable(Description)),
     settings: Type.Optional(AnyObject),
-    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
-    number: Type.Optional(Type.Integer({ minimum: 1 })),
+    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIMEOUT_SECONDS })),
+    number: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
   },
   { additionalProperties: false },
 );
@@ -240,8 +241,8 @@ export const PatchService = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Nullable(Description)),
     settings: Type.Optional(AnyObject),
-    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
-    version: Type.Optional(Type.Integer({ minimum: 0 })),
+    defaultInactiveTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIMEOUT_SECONDS })),
+    version: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32 })),
   },
   { additionalProperties: false },
 );
@@ -269,7 +270,7 @@ export const CreateToken = Type.Object(
   {
     name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     userId: Type.Optional(UserId),
-    expiresInSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    expiresInSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_TOKEN_SECONDS }))),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import { type Condition, type Scalar } from "../../core/query.js";
 import { compareScalars, matches } from "../../core/match.js";
 import { type Fields, compileFilter, parseSortBy } from "./filter.js";
 import type { Session } from "../../core/types.js";
+import type { Kit } from "./kit.js";
 import { type Link, link } from "./links.js";
 import { T } from "./media.js";
 import { sessionHref } from "./render.js";
@@ -73,15 +74,16 @@ export function collection<I>(c: CollectionInput<I>) {
 
 /** Filters, sorts and pages an in-memory list by the request's `filter`, `sortBy`, `start` and `limit`. */
 export function select<I>(
+  kit: Kit,
   req: FastifyRequest,
   all: I[],
   fields: Fields,
   value: (item: I, field: string) => Scalar,
-  opts: { defaultSort: string; defaultLimit: number; maxLimit: number; where?: Condition },
+  opts: { defaultSort: string; defaultLimit: number; where?: Condition },
 ): { items: I[]; count: number; paging: Paging } {
   const query = req.query as Record<string, unknown>;
   const filter = param(query, "filter");
-  const conditions = [opts.where, filter !== undefined && filter !== "" ? compileFilter(filter, fields) : undefined].filter(
+  const conditions = [opts.where, filter !== undefined && filter !== "" ? compileFilter(filter, fields, kit.hub.filterLimits) : undefined].filter(
     (c): c is Condition => c !== undefined,
   );
   const sortBy = param(query, "sortBy");
@@ -95,7 +97,7 @@ export function select<I>(
     }
     return 0;
   });
-  const p = paging(query, opts.defaultLimit, opts.maxLimit);
+  const p = paging(query, opts.defaultLimit, kit.limits.maxLimit);
   return { items: kept.slice(p.start, p.start + p.limit), count: kept.length, paging: p };
 }
 

@@ -1,5 +1,6 @@
 import type { JsonObject, Service } from "../../core/types.js";
-import { DEFAULT_LIMITS, type Limits } from "../../compute/types.js";
+import { MAX_TIMEOUT_SECONDS } from "../../core/bounds.js";
+import { DEFAULT_LIMITS, LIMIT_MAXIMUMS, type Limits } from "../../compute/types.js";
 import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /** The `sasCompute` section of the config (contract §2, §9.4). */
@@ -71,11 +72,15 @@ export function contextSettings(service: Service): ContextSettings {
   return { executor, sessionInactiveTimeout: timeout, options: strings(s.options), autoExecLines: strings(s.autoExecLines), limits };
 }
 
-/** The limits in force for a context: the configured ones with the context's overrides. */
+/** Whether a value is one `key` may be set to (see LIMIT_MAXIMUMS). */
+const isLimit = (key: keyof Limits, value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= LIMIT_MAXIMUMS[key];
+
+/** The limits in force for a context: the configured ones with the context's overrides (out-of-range ones stored earlier are ignored). */
 export function limitsOf(global: Limits, settings: ContextSettings): Limits {
   const out: Limits = { ...global };
   for (const [key, value] of Object.entries(settings.limits)) {
-    if (key in out && typeof value === "number" && Number.isFinite(value) && value >= 0) out[key as keyof Limits] = value;
+    if (key in out && isLimit(key as keyof Limits, value)) out[key as keyof Limits] = value;
   }
   return out;
 }
@@ -87,8 +92,9 @@ export function validateSettings(settings: JsonObject): { pointer: string; detai
   if (executor !== undefined && !["none", "script", "quickjs"].includes(executor as string)) {
     errors.push({ pointer: "/settings/executor", detail: "none, script or quickjs" });
   }
-  if (sessionInactiveTimeout !== undefined && !(Number.isInteger(sessionInactiveTimeout) && (sessionInactiveTimeout as number) >= 0)) {
-    errors.push({ pointer: "/settings/sessionInactiveTimeout", detail: "an integer ≥ 0" });
+  const timeout = sessionInactiveTimeout as number;
+  if (sessionInactiveTimeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
+    errors.push({ pointer: "/settings/sessionInactiveTimeout", detail: `an integer from 0 to ${MAX_TIMEOUT_SECONDS}` });
   }
   for (const [name, value] of [["options", options], ["autoExecLines", autoExecLines]] as const) {
     if (value !== undefined && !(Array.isArray(value) && value.length <= 100 && value.every((x) => typeof x === "string" && x.length <= 1024))) {
@@ -100,8 +106,8 @@ export function validateSettings(settings: JsonObject): { pointer: string; detai
     else {
       for (const [key, value] of Object.entries(limits)) {
         if (!(key in DEFAULT_LIMITS)) errors.push({ pointer: `/settings/limits/${key}`, detail: "not a known limit" });
-        else if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-          errors.push({ pointer: `/settings/limits/${key}`, detail: "a number ≥ 0" });
+        else if (!isLimit(key as keyof Limits, value)) {
+          errors.push({ pointer: `/settings/limits/${key}`, detail: `a number from 0 to ${LIMIT_MAXIMUMS[key as keyof Limits]}` });
         }
       }
     }

@@ -1,11 +1,12 @@
-import { type Condition, type Scalar, likeLiteral } from "../../core/query.js";
+import { type Condition, type FilterLimits, type Scalar, MAX_SORT_KEYS, filterSizeProblem, likeLiteral } from "../../core/query.js";
 import { badRequest } from "./errors.js";
 
 /**
  * SAS's `filter` syntax (contract §4): `fn(arg, …)` with nested expressions, fields and
  * values bare, '…' or "…" (a doubled quote is one quote), blanks around arguments
  * ignored. Parsed to a small tree, then compiled against a field list into the core
- * query model.
+ * query model. Nesting is bounded while parsing (see compileFilter), so no input can
+ * run the parser out of stack.
  */
 
 interface Expr {
@@ -16,19 +17,25 @@ type Arg = Expr | { text: string; quoted: boolean };
 
 const isExpr = (a: Arg): a is Expr => "fn" in a;
 
+export const invalidFilter = (reason: string) => badRequest(1104, `Invalid filter: ${reason}`);
+
 class Parser {
   private i = 0;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly maxDepth: number,
+  ) {}
 
   fail(): never {
-    throw badRequest(1104, `Invalid filter: ${this.src}`);
+    throw invalidFilter(this.src);
   }
 
   private blanks(): void {
     while (this.i < this.src.length && /\s/.test(this.src[this.i]!)) this.i += 1;
   }
 
-  expr(): Expr {
+  expr(depth: number): Expr {
+    if (depth > this.maxDepth) throw invalidFilter(`expressions may nest at most ${this.maxDepth} deep.`);
     this.blanks();
     const m = /^[A-Za-z]+/.exec(this.src.slice(this.i));
     if (!m) this.fail();
@@ -38,7 +45,7 @@ class Parser {
     this.i += 1;
     const args: Arg[] = [];
     for (;;) {
-      args.push(this.arg());
+      args.push(this.arg(depth));
       this.blanks();
       const c = this.src[this.i];
       this.i += 1;
@@ -48,7 +55,7 @@ class Parser {
     return { fn: m[0].toLowerCase(), args };
   }
 
-  private arg(): Arg {
+  private arg(depth: number): Arg {
     this.blanks();
     const c = this.src[this.i];
     if (c === "'" || c === '"') {
@@ -66,7 +73,7 @@ class Parser {
       }
       this.fail();
     }
-    if (/^[A-Za-z]+\s*\(/.test(this.src.slice(this.i))) return this.expr();
+    if (/^[A-Za-z]+\s*\(/.test(this.src.slice(this.i))) return this.expr(depth + 1);
     const m = /^[^,)\s]+/.exec(this.src.slice(this.i));
     if (!m) this.fail();
     this.i += m[0].length;
@@ -74,7 +81,7 @@ class Parser {
   }
 
   parse(): Expr {
-    const e = this.expr();
+    const e = this.expr(1);
     this.blanks();
     if (this.i !== this.src.length) this.fail();
     return e;
@@ -86,16 +93,28 @@ export type FieldKind = "string" | "integer" | "time";
 export interface FieldSpec {
   kind: FieldKind;
   /** Builds the condition for one comparison (field renames, special values); the default compares the field itself. */
-  compile?: (op: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "like", value: Scalar) => Condition;
+  compile?: (op: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "likeCase", value: Scalar) => Condition;
 }
 
 export type Fields = Record<string, FieldSpec>;
 
 const COMPARE = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
 
-/** Parses a filter and compiles it against `fields`; 400 1104 for anything not understood. */
-export function compileFilter(src: string, fields: Fields): Condition {
-  const parser: Parser = new Parser(src);
+/** `in`'s equalities as one `in` condition when they compare one field plainly, else as their `or`. */
+function anyOf(equalities: Condition[]): Condition {
+  const [first] = equalities;
+  const field = first && "op" in first && first.op === "eq" ? first.field : undefined;
+  const plain = equalities.every((c) => "op" in c && c.op === "eq" && c.field === field);
+  return field !== undefined && plain ? { field, op: "in", values: equalities.map((c) => ("value" in c ? c.value : null)) } : { or: equalities };
+}
+
+/**
+ * Parses a filter and compiles it against `fields`; 400 1104 for anything not
+ * understood, and for a filter larger than `limits` allow.
+ */
+export function compileFilter(src: string, fields: Fields, limits: FilterLimits): Condition {
+  // Calls nest the logical levels the limits allow, plus a top-level and() (no level in the core) and the comparisons.
+  const parser: Parser = new Parser(src, limits.filterDepth + 2);
   const field = (a: Arg | undefined): [string, FieldSpec] => {
     if (!a || isExpr(a) || a.quoted) parser.fail();
     const spec = fields[a.text];
@@ -106,11 +125,11 @@ export function compileFilter(src: string, fields: Fields): Condition {
     if (!a || isExpr(a)) parser.fail();
     if (spec.kind === "string") return a.text;
     const n = spec.kind === "integer" ? Number(a.text) : Date.parse(a.text);
-    if (a.text.trim() === "" || !Number.isFinite(n)) parser.fail();
+    if (a.text.trim() === "" || !Number.isSafeInteger(n)) parser.fail();
     return n;
   };
   const one = (name: string, spec: FieldSpec, op: Parameters<NonNullable<FieldSpec["compile"]>>[0], v: Scalar): Condition =>
-    spec.compile ? spec.compile(op, v) : op === "like" ? { field: name, op: "like", value: v } : { field: name, op, value: v };
+    spec.compile ? spec.compile(op, v) : { field: name, op, value: v };
   const build = (e: Expr): Condition => {
     const { fn, args } = e;
     if (COMPARE.has(fn)) {
@@ -124,12 +143,13 @@ export function compileFilter(src: string, fields: Fields): Condition {
       if (spec.kind !== "string") parser.fail();
       const text = likeLiteral(String(value(args[1], spec)));
       const pattern = fn === "contains" ? `%${text}%` : fn === "startswith" ? `${text}%` : `%${text}`;
-      return one(name, spec, "like", pattern);
+      return one(name, spec, "likeCase", pattern);
     }
     if (fn === "in") {
       if (args.length < 2) parser.fail();
+      if (args.length - 1 > limits.filterValues) throw invalidFilter(`in() may list at most ${limits.filterValues} values.`);
       const [name, spec] = field(args[0]);
-      return { or: args.slice(1).map((a) => one(name, spec, "eq", value(a, spec))) };
+      return anyOf(args.slice(1).map((a) => one(name, spec, "eq", value(a, spec))));
     }
     if (fn === "isnull") {
       if (args.length !== 1) parser.fail();
@@ -141,7 +161,10 @@ export function compileFilter(src: string, fields: Fields): Condition {
     if (fn === "not" && nested.length === 1) return { not: nested[0]! };
     return parser.fail();
   };
-  return build(parser.parse());
+  const condition = build(parser.parse());
+  const problem = filterSizeProblem(condition, limits);
+  if (problem) throw invalidFilter(problem);
+  return condition;
 }
 
 export interface SortSpec {
@@ -152,7 +175,9 @@ export interface SortSpec {
 /** `field[:ascending|:descending]`, comma-separated; 400 5028 for unknown fields or directions. */
 export function parseSortBy(src: string, fields: readonly string[]): SortSpec[] {
   const fail = () => badRequest(5028, `Invalid sortBy: ${src}`);
-  return src.split(",").map((part) => {
+  const parts = src.split(",");
+  if (parts.length > MAX_SORT_KEYS) throw badRequest(5028, `Invalid sortBy: at most ${MAX_SORT_KEYS} keys.`);
+  return parts.map((part) => {
     const [name, direction, extra] = part.trim().split(":");
     if (!name || extra !== undefined || !fields.includes(name)) throw fail();
     if (direction === undefined || direction.toLowerCase() === "ascending") return { field: name, dir: "asc" as const };

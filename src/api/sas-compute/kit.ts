@@ -3,7 +3,7 @@ import { isCoreError } from "../../core/errors.js";
 import type { Hub } from "../../core/hub.js";
 import * as policy from "../../core/policy.js";
 import type { Job, Session } from "../../core/types.js";
-import { tagMatches } from "../../http/conditional.js";
+import { matchesStrongly, matchesWeakly } from "../../http/conditional.js";
 import { type SasCompute, KIND } from "./compute.js";
 import { SasError, badRequest, ifMatchRequired, invalidBody, notFound, notOwner, sessionNotFound, stale } from "./errors.js";
 import { coreId } from "./ids.js";
@@ -107,17 +107,17 @@ export function text(body: Record<string, unknown>, key: string, max: number): s
   return v === "" ? null : v;
 }
 
-/** `If-Match` for a PUT: 428 when absent, 412 unless it names the current tag (`*` matches). */
+/** `If-Match` for a PUT: 428 when absent, 412 unless it names the current tag (`*` matches; a weak tag never does). */
 export function requireIfMatch(req: FastifyRequest, currentTag: string): void {
   const header = req.headers["if-match"];
   if (header === undefined || header.trim() === "") throw ifMatchRequired();
-  if (!tagMatches(header, currentTag.slice(1, -1))) throw stale();
+  if (!matchesStrongly(header, currentTag.slice(1, -1))) throw stale();
 }
 
-/** Whether `If-None-Match` names the current tag. */
+/** Whether `If-None-Match` names the current tag (weak comparison). */
 export function noneMatch(req: FastifyRequest, currentTag: string): boolean {
   const header = req.headers["if-none-match"];
-  return header !== undefined && tagMatches(header, currentTag.slice(1, -1));
+  return matchesWeakly(header, currentTag.slice(1, -1));
 }
 
 /** A lenient whole number of seconds (`wait`, `timeout`): bad or negative → 0, clamped to `max`. */

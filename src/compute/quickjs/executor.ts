@@ -48,7 +48,7 @@ class QuickJsSession implements ExecutorSession {
     this.flags = new Int32Array(control);
     const { port1, port2 } = new MessageChannel();
     const worker = spawnWorker({
-      workerData: { control, files: port2 },
+      workerData: { control, files: port2, memoryMb: this.limits.memoryMb },
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       env: {},

@@ -1,5 +1,5 @@
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { type QuickJSHandle, getQuickJS } from "quickjs-emscripten";
+import { type QuickJSHandle, RELEASE_SYNC, newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten";
 import { JobContext } from "../job-context.js";
 import { splitLines } from "../lines.js";
 import type { Limits, OutLine } from "../types.js";
@@ -13,11 +13,37 @@ import { CANCEL, type FileReply, type FileRequest, MAX_ARGUMENT, REPLY, type Run
  * the guest runs out of memory, or when a job does not stop in time.
  */
 
-const { control, files } = workerData as { control: SharedArrayBuffer; files: MessagePort };
+const { control, files, memoryMb } = workerData as { control: SharedArrayBuffer; files: MessagePort; memoryMb: number };
 const flags = new Int32Array(control);
 const port = parentPort!;
 
-const QuickJS = await getQuickJS();
+/**
+ * The guest's memory fence. QuickJS's own limit (`setMemoryLimit`) does not hold in this
+ * build (array buffers and even plain objects grow past it), so the WebAssembly memory
+ * itself is capped: the engine's start-up memory (static data, its 5 MB C stack, the
+ * first heap) plus `memoryMb`. An allocation beyond it fails inside QuickJS; the failed
+ * growth is noted, and the job is stopped at the next interrupt check (a guest that
+ * catches the out-of-memory error does not get to go on).
+ */
+// Node has the global; the TypeScript setup here (ES2023, @types/node 20) declares none.
+declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { grow(pages: number): number } };
+const PAGE = 64 * 1024;
+const STARTUP_BYTES = 16 * 1024 * 1024;
+let exhausted = false;
+
+class FencedMemory extends WebAssembly.Memory {
+  override grow(pages: number): number {
+    try {
+      return super.grow(pages);
+    } catch (e) {
+      exhausted = true;
+      throw e;
+    }
+  }
+}
+
+const memory = new FencedMemory({ initial: STARTUP_BYTES / PAGE, maximum: (STARTUP_BYTES + memoryMb * 1024 * 1024) / PAGE });
+const QuickJS = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
 const runtime = QuickJS.newRuntime();
 const vm = runtime.newContext();
 
@@ -122,7 +148,7 @@ const BOOTSTRAP = `(function (h) {
 delete globalThis.__host;`;
 vm.unwrapResult(vm.evalCode(BOOTSTRAP, "bootstrap.js")).dispose();
 
-runtime.setInterruptHandler(() => job !== null && (job.stop || Atomics.load(flags, CANCEL) !== 0));
+runtime.setInterruptHandler(() => job !== null && (job.stop || exhausted || Atomics.load(flags, CANCEL) !== 0));
 
 interface Thrown {
   name: string;
@@ -146,7 +172,7 @@ function thrown(handle: QuickJSHandle): Thrown | null {
 }
 
 function run(message: RunMessage): void {
-  const limits: Pick<Limits, "maxLines" | "maxVariables" | "maxVariableBytes" | "memoryMb"> = message.limits;
+  const limits: Pick<Limits, "maxLines" | "maxVariables" | "maxVariableBytes"> = message.limits;
   const current: Job = { ctx: null as unknown as JobContext, lines: 0, maxLines: limits.maxLines, batch: [], stop: false };
   current.ctx = new JobContext({ variables: message.variables, automatic: message.automatic, limits: message.limits as Limits }, (line) => {
     current.lines += splitLines(line.text).length;
@@ -156,7 +182,8 @@ function run(message: RunMessage): void {
     if (current.batch.length >= 500) flushLines();
   });
   job = current;
-  runtime.setMemoryLimit(limits.memoryMb * 1024 * 1024);
+  exhausted = false;
+  runtime.setMemoryLimit(memoryMb * 1024 * 1024);
   runtime.setMaxStackSize(message.limits.stackKb * 1024);
   let outOfMemory = false;
   let error: Thrown | null = null;
@@ -179,8 +206,9 @@ function run(message: RunMessage): void {
     error = { name: "InternalError", message: e instanceof Error ? e.message : String(e) };
   }
   const interrupted = current.stop || Atomics.load(flags, CANCEL) !== 0;
+  outOfMemory ||= exhausted;
   if (outOfMemory) {
-    current.ctx.error(`The job exceeded its memory limit of ${limits.memoryMb} MB.`);
+    current.ctx.error(`The job exceeded its memory limit of ${memoryMb} MB.`);
     current.ctx.raise(1016);
   } else if (error !== null && !(interrupted && (error as Thrown).message === "interrupted")) {
     current.ctx.error(`Uncaught ${(error as Thrown).name}: ${(error as Thrown).message}`);

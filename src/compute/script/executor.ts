@@ -1,3 +1,4 @@
+import { timerDelay } from "../../core/bounds.js";
 import { assignFile, writeFile } from "../files.js";
 import { JobContext } from "../job-context.js";
 import type { Executor, ExecutorSession, JobInput, JobOutcome, OutLine, WorkArea } from "../types.js";
@@ -17,7 +18,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     signal.addEventListener("abort", done, { once: true });
   });
 }

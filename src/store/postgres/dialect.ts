@@ -23,6 +23,10 @@ export const postgresDialect: Dialect = {
   jsonArrayContains: (column, param) => `${column} @> jsonb_build_array(${param}::text)`,
   // SQLite's LIKE ignores ASCII case only; so does ILIKE under the "C" collation of the columns.
   likeOperator: "ILIKE",
+  likeCase: (expression, param) => `${expression} LIKE ${param} ESCAPE '\\'`,
+  likeCasePattern: (pattern) => pattern,
+  // Some integer columns are 4 bytes; a bigint parameter compares with them and holds any safe integer.
+  integer: (param) => `${param}::bigint`,
   bool: (value) => value,
 };
 

@@ -1,7 +1,8 @@
 import pg from "pg";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
-import { type Condition, type Page, type SessionQuery, likeLiteral } from "../../core/query.js";
+import { DEFAULTS } from "../../config.js";
+import { type Condition, type FilterLimits, type Page, type SessionQuery, likeLiteral } from "../../core/query.js";
 import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
@@ -55,6 +56,8 @@ export interface PostgresStoreOptions {
   nodeId: string;
   migrations?: Migration[];
   clock?: () => number;
+  /** How large a session filter may be (`config.limits`); the default config's when not given. */
+  filterLimits?: FilterLimits;
   /** Connections this node keeps at most. */
   poolSize?: number;
   /** How long to wait for a connection before a call fails as `unavailable`. */
@@ -113,6 +116,7 @@ export class PostgresStore implements Store {
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
+  private readonly filterLimits: FilterLimits;
   private readonly connectTimeoutMs: number;
   private readonly feeds = new Set<EventFeed>();
   private closed = false;
@@ -122,6 +126,7 @@ export class PostgresStore implements Store {
     this.nodeId = options.nodeId;
     this.clock = options.clock ?? Date.now;
     this.migrations = [...CORE_MIGRATIONS, ...(options.migrations ?? [])];
+    this.filterLimits = options.filterLimits ?? DEFAULTS.limits;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
     this.db = new Database(
@@ -401,14 +406,14 @@ export class PostgresStore implements Store {
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const compiled = compileSessionPage(postgresDialect, SELECT_SESSION, query);
+    const compiled = compileSessionPage(postgresDialect, SELECT_SESSION, query, this.filterLimits);
     const page = compiled.page((await this.db.rows(compiled.sql, compiled.params)).map(sessionFromRow));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
 
   async countSessions(where?: Condition): Promise<number> {
-    const { sql, params } = compileSessionCount(postgresDialect, where);
+    const { sql, params } = compileSessionCount(postgresDialect, where, this.filterLimits);
     return Number((await this.db.one(sql, params))?.n ?? 0);
   }
 

@@ -30,6 +30,11 @@ export interface Dialect {
   /** "the JSON array column contains this string". */
   jsonArrayContains(column: string, param: string): string;
   likeOperator: string;
+  /** `like` that tells case apart: the condition, and the bind form of its pattern. */
+  likeCase(expression: string, param: string): string;
+  likeCasePattern(pattern: string): string;
+  /** A parameter compared with an integer column, typed so that any safe integer fits. */
+  integer(param: string): string;
   /** Bind form of a boolean. */
   bool(value: boolean): unknown;
 }
@@ -85,7 +90,18 @@ function bindFor(b: SqlBuilder, field: string, value: Scalar): string {
   const type = fieldType(field);
   if (type === "json") return b.bind(b.dialect.jsonValue(value));
   if (type === "boolean" && typeof value === "boolean") return b.bind(b.dialect.bool(value));
+  if (type === "integer" && typeof value === "number") return b.dialect.integer(b.bind(Math.trunc(value)));
   return b.bind(value);
+}
+
+/**
+ * Conditions joined by AND or OR as a balanced tree of parentheses: SQL parsers nest a
+ * chain of N operators N deep, and SQLite refuses expressions deeper than 1000.
+ */
+function join(parts: string[], operator: "AND" | "OR"): string {
+  if (parts.length <= 4) return `(${parts.join(` ${operator} `)})`;
+  const half = Math.ceil(parts.length / 2);
+  return `(${join(parts.slice(0, half), operator)} ${operator} ${join(parts.slice(half), operator)})`;
 }
 
 function expression(b: SqlBuilder, field: string, sample: Scalar): string {
@@ -102,9 +118,10 @@ function expression(b: SqlBuilder, field: string, sample: Scalar): string {
   return column;
 }
 
+/** The SQL of a condition already checked by `validateCondition`. */
 export function compileCondition(b: SqlBuilder, c: Condition): string {
-  if ("and" in c) return c.and.length === 0 ? "1=1" : `(${c.and.map((x) => compileCondition(b, x)).join(" AND ")})`;
-  if ("or" in c) return c.or.length === 0 ? "1=0" : `(${c.or.map((x) => compileCondition(b, x)).join(" OR ")})`;
+  if ("and" in c) return c.and.length === 0 ? "1=1" : join(c.and.map((x) => compileCondition(b, x)), "AND");
+  if ("or" in c) return c.or.length === 0 ? "1=0" : join(c.or.map((x) => compileCondition(b, x)), "OR");
   if ("not" in c) return `NOT (${compileCondition(b, c.not)})`;
   if ("readableBy" in c) {
     const user = c.readableBy;
@@ -114,7 +131,7 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
   if (field === "member" || field === "invited") {
     if (c.op === "eq") return membership(b, field, c.value);
     if (c.op === "ne") return `NOT ${membership(b, field, c.value)}`;
-    if (c.op === "in") return `(${c.values.map((v) => membership(b, field, v)).join(" OR ")})`;
+    if (c.op === "in") return join(c.values.map((v) => membership(b, field, v)), "OR");
     throw invalid(`${field} takes eq, ne or in.`);
   }
   switch (c.op) {
@@ -135,6 +152,10 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
       // The pattern is text, so the field is read as text too (typed dialects care).
       const pattern = String(c.value);
       return `${expression(b, field, pattern)} ${b.dialect.likeOperator} ${b.bind(pattern)} ESCAPE '\\'`;
+    }
+    case "likeCase": {
+      const pattern = String(c.value);
+      return b.dialect.likeCase(expression(b, field, pattern), b.bind(b.dialect.likeCasePattern(pattern)));
     }
     default: {
       const column = expression(b, field, c.value);
@@ -161,6 +182,12 @@ export function compileOrder(sort: SortKey[], dialect: Dialect): string {
   return sort.map((k) => `${sortColumn(dialect, k)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`).join(", ");
 }
 
+/** Whether a cursor's value has the type of the sort column (clients can forge cursors). */
+function fitsColumn(field: string, v: Scalar): boolean {
+  const type = fieldType(field);
+  return type === "integer" || type === "time" ? Number.isSafeInteger(v) : typeof v === "string";
+}
+
 /** "Rows after the cursor row" for the given order (NULLs first ascending, last descending). */
 export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): string {
   const values = decodeCursor(cursor, sort.length);
@@ -169,8 +196,8 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
     const v = values[i] ?? null;
     const column = sortColumn(b.dialect, key);
     const attribute = isAttributeField(key.field);
-    if (attribute && v !== null && typeof v !== typeOf(key)) throw invalid("The cursor is not valid for this query.");
-    const value = () => (attribute ? b.bind(b.dialect.jsonValue(v)) : b.bind(v));
+    if (v !== null && !(attribute ? typeof v === typeOf(key) : fitsColumn(key.field, v))) throw invalid("The cursor is not valid for this query.");
+    const value = () => (attribute ? b.bind(b.dialect.jsonValue(v)) : bindFor(b, key.field, v));
     // Parameters are positional: bind in the order they appear in the text, so the
     // rest of the key is built only where it is written.
     const rest = () => (i === sort.length - 1 ? "1=0" : build(i + 1));

@@ -1,4 +1,4 @@
-import { type Condition, type Page, type SessionQuery, encodeCursor, validateCondition, validateSort, withTieBreak } from "../../core/query.js";
+import { type Condition, type FilterLimits, type Page, type SessionQuery, encodeCursor, validateCondition, validatePaging, validateSort, withTieBreak } from "../../core/query.js";
 import type { Session } from "../../core/types.js";
 import { type Dialect, SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "./compile.js";
 
@@ -17,13 +17,14 @@ export interface CompiledPage {
  * their members folded in, are then built for the page alone. Sorting full rows would
  * build them (member aggregates included) for every match before the limit applies.
  */
-export function compileSessionPage(dialect: Dialect, select: string, query: SessionQuery): CompiledPage {
+export function compileSessionPage(dialect: Dialect, select: string, query: SessionQuery, limits: FilterLimits): CompiledPage {
+  validatePaging(query);
+  validateSort(query.sort ?? []);
   const sort = withTieBreak(query.sort);
-  validateSort(sort);
   const b = new SqlBuilder(dialect);
   const parts: string[] = [];
   if (query.where) {
-    validateCondition(query.where);
+    validateCondition(query.where, limits);
     parts.push(compileCondition(b, query.where));
   }
   if (query.cursor) parts.push(compileKeyset(b, sort, query.cursor));
@@ -45,11 +46,11 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
 }
 
 /** COUNT(*) of the sessions matching `where`, as one statement. */
-export function compileSessionCount(dialect: Dialect, where: Condition | undefined): { sql: string; params: unknown[] } {
+export function compileSessionCount(dialect: Dialect, where: Condition | undefined, limits: FilterLimits): { sql: string; params: unknown[] } {
   const b = new SqlBuilder(dialect);
   let whereSql = "";
   if (where) {
-    validateCondition(where);
+    validateCondition(where, limits);
     whereSql = ` WHERE ${compileCondition(b, where)}`;
   }
   return { sql: `SELECT COUNT(*) AS n FROM sessions s${whereSql}`, params: b.params };

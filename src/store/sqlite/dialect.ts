@@ -3,6 +3,23 @@ import type { Dialect } from "../sql/compile.js";
 
 const jsonPathLiteral = (path: string[]) => `'$.${path.map((p) => `"${p}"`).join(".")}'`;
 
+const GLOB_SPECIAL: Record<string, string> = { "*": "[*]", "?": "[?]", "[": "[[]" };
+
+/** A `like` pattern (`%`, `_`, `\` escapes) in GLOB's syntax, where `*`, `?` and `[` are the special ones. */
+function globPattern(like: string): string {
+  let out = "";
+  for (let i = 0; i < like.length; i += 1) {
+    const c = like[i]!;
+    if (c === "\\" && i + 1 < like.length) {
+      const literal = like[++i]!;
+      out += GLOB_SPECIAL[literal] ?? literal;
+    } else if (c === "%") out += "*";
+    else if (c === "_") out += "?";
+    else out += GLOB_SPECIAL[c] ?? c;
+  }
+  return out;
+}
+
 export const sqliteDialect: Dialect = {
   param: () => "?",
   jsonPath: (column, path) => `json_extract(${column}, ${jsonPathLiteral(path)})`,
@@ -12,6 +29,10 @@ export const sqliteDialect: Dialect = {
   jsonInteger: (column, key) => `json_extract(${column}, '$.${key}')`,
   jsonArrayContains: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
   likeOperator: "LIKE",
+  // SQLite's LIKE ignores ASCII case (a connection-wide pragma aside); GLOB does not.
+  likeCase: (expression, param) => `${expression} GLOB ${param}`,
+  likeCasePattern: globPattern,
+  integer: (param) => param,
   bool: (value) => (value ? 1 : 0),
 };
 

@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
 import type { EventDraft, HubEvent } from "../../core/events.js";
-import type { Condition, Page, SessionQuery } from "../../core/query.js";
+import { DEFAULTS } from "../../config.js";
+import { type Condition, type FilterLimits, type Page, type SessionQuery } from "../../core/query.js";
 import { type ApiToken, BUILT_IN_SERVICE_NUMBERS, type FamilyRecord, type Job, type JobState, type LogLine, type LogStream, type Service, type Session, type User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
@@ -57,6 +58,8 @@ export interface SqliteStoreOptions {
   synchronous?: "NORMAL" | "FULL";
   migrations?: Migration[];
   clock?: () => number;
+  /** How large a session filter may be (`config.limits`); the default config's when not given. */
+  filterLimits?: FilterLimits;
 }
 
 type Row = Record<string, unknown>;
@@ -83,6 +86,7 @@ export class SqliteStore implements Store {
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
+  private readonly filterLimits: FilterLimits;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
@@ -94,6 +98,7 @@ export class SqliteStore implements Store {
     this.nodeId = options.nodeId;
     this.clock = options.clock ?? Date.now;
     this.migrations = [...CORE_MIGRATIONS, ...(options.migrations ?? [])];
+    this.filterLimits = options.filterLimits ?? DEFAULTS.limits;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -376,14 +381,14 @@ export class SqliteStore implements Store {
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query);
+    const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query, this.filterLimits);
     const page = compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
 
   async countSessions(where?: Condition): Promise<number> {
-    const { sql, params } = compileSessionCount(sqliteDialect, where);
+    const { sql, params } = compileSessionCount(sqliteDialect, where, this.filterLimits);
     return Number((this.stmt(sql).get(...params) as Row).n);
   }
 

@@ -46,6 +46,9 @@ describe("game API: update", () => {
     assertError(await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b", version: 1 }, headers: { "if-match": '"0"' } }), 409, "api-012");
     assertError(await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b" }, headers: { "if-match": "*" } }), 409, "api-012");
     assertError(await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b" }, headers: { "if-match": "garbage" } }), 409, "api-012");
+    // If-Match compares strongly: a weak tag of the current version never matches.
+    assertError(await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b" }, headers: { "if-match": 'W/"1"' } }), 409, "api-012");
+    assertError(await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b", version: 1 }, headers: { "if-match": 'W/"1"' } }), 409, "api-012");
     const ok = await g.a("PUT", `/sessions/${s.uid}`, { body: { status: "b" }, headers: { "if-match": '"1"' } });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.body.version, 2);

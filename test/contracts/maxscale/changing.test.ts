@@ -71,6 +71,11 @@ describe("maxscale: changing sessions", () => {
       assert.ok(scheduled.endAt! >= before + seconds * 1000 && scheduled.endAt! <= t.clock.now() + seconds * 1000, `ttl=${raw}: ${scheduled.endAt! - before} ms`);
       await t.server.hub.sessions.end(SYSTEM_PRINCIPAL, s.id, "closed");
     }
+    const far = await fresh();
+    assertNoBody(await t.call("DELETE", `/v1/sessions/${far.number}?ttl=2147483647`), 204);
+    const shown = await t.call("GET", `/v1/sessions/${far.number}`);
+    assert.equal(shown.status, 200, "the largest ttl schedules an end that renders");
+    assert.equal(shown.body.data.attributes.state, "Session started");
   });
 
   test("20. DELETE of an unknown id → body-less 404; of a malformed one → 404 with its detail", async () => {

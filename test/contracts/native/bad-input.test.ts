@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { SignJWT } from "jose";
+import type { Principal } from "../../../src/core/types.js";
 import { ADMIN_TOKEN, JWT_SECRET, type TestServer, client, http, startServer } from "../../helpers/server.js";
 
 const PROBLEM = "application/problem+json; charset=utf-8";
@@ -127,6 +128,64 @@ describe("native API: bad input and credentials", () => {
     assertProblem(await admin("GET", "/api/v1/sessions?state=sleeping"), 400);
     assertProblem(await admin("GET", "/api/v1/sessions?createdAfter=yesterday"), 400);
     assertProblem(await admin("GET", "/api/v1/sessions?attributes.a..b=1"), 400);
+  });
+
+  test("a token lifetime past the bound → 400; a token stored earlier with a huge expiry still lists", async () => {
+    await admin("POST", "/api/v1/users", { body: { id: "longlived" } });
+    const user = (await admin("POST", "/api/v1/tokens", { body: { userId: "longlived" } })).body.secret;
+    const asUser = client(t.url, user);
+    const huge = await asUser("POST", "/api/v1/tokens", { body: { expiresInSeconds: 8_640_000_000_000 } });
+    assertProblem(huge, 400, "invalid-request");
+    assert.deepEqual(huge.body.errors.map((e: { pointer: string }) => e.pointer), ["/expiresInSeconds"]);
+    assert.equal((await asUser("POST", "/api/v1/tokens", { body: { expiresInSeconds: 315_360_000 } })).status, 201, "ten years is allowed");
+    // What the defect stored: a token whose expiry no Date can hold.
+    const principal: Principal = { userId: "longlived", roles: [], isAdmin: false, method: "token" };
+    const stored = await t.server.users.createToken(principal, { expiresInSeconds: 8_640_000_000_000 });
+    for (const who of [admin, asUser]) {
+      const listed = await who("GET", "/api/v1/tokens");
+      assert.equal(listed.status, 200, listed.text);
+      assert.equal(listed.body.items.find((tk: { id: string }) => tk.id === stored.token.id).expiresAt, "9999-12-31T23:59:59.999Z");
+    }
+  });
+
+  test("every number a client sends is bounded: out of range → 400 naming it, never a 500", async () => {
+    const s = (await admin("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
+    const cases: [string, string, unknown, string][] = [
+      ["POST", "/api/v1/sessions", { serviceId: "lobby", inactiveTimeoutSeconds: 1e12 }, "/inactiveTimeoutSeconds"],
+      ["POST", "/api/v1/sessions", { serviceId: "lobby", capacity: 2 ** 53 }, "/capacity"],
+      ["PATCH", `/api/v1/sessions/${s.id}`, { version: 2 ** 31 }, "/version"],
+      ["PATCH", `/api/v1/sessions/${s.id}`, { version: 1e300 }, "/version"],
+      ["POST", `/api/v1/sessions/${s.id}/members`, { team: 2 ** 31 }, "/team"],
+      ["POST", "/api/v1/services", { id: "far", number: 2 ** 31 }, "/number"],
+      ["POST", "/api/v1/services", { id: "far", defaultInactiveTimeoutSeconds: 1e10 }, "/defaultInactiveTimeoutSeconds"],
+      ["PATCH", "/api/v1/services/lobby", { version: 1e20 }, "/version"],
+      ["POST", "/api/v1/tokens", { expiresInSeconds: 0 }, "/expiresInSeconds"],
+    ];
+    for (const [method, path, body, pointer] of cases) {
+      const r = await admin(method, path, { body });
+      assertProblem(r, 400, "invalid-request");
+      assert.ok(r.body.errors.some((e: { pointer: string }) => e.pointer === pointer), `${method} ${path} ${JSON.stringify(body)}: ${r.text}`);
+    }
+    for (const query of ["limit=1001", "limit=1e400", `from=${2 ** 31}`, "from=-1"]) {
+      const path = query.startsWith("from") ? `/api/v1/sessions/${s.id}/log?${query}` : `/api/v1/sessions?${query}`;
+      assertProblem(await admin("GET", path), 400, "invalid-request");
+    }
+    for (const cursor of [[1e300, "x"], ["text", "x"], [1.5, "x"]]) {
+      const forged = Buffer.from(JSON.stringify(cursor)).toString("base64url");
+      assertProblem(await admin("GET", `/api/v1/sessions?sort=number&cursor=${forged}`), 400, "invalid-request");
+    }
+  });
+
+  test("filters beyond the filter limits → 400; at the limits they run", async () => {
+    const repeated = (n: number) => Array.from({ length: n }, (_, i) => `attributes.x=${i}`).join("&");
+    const tooMany = await admin("GET", `/api/v1/sessions?${repeated(300)}`);
+    assertProblem(tooMany, 400, "invalid-request");
+    assert.match(tooMany.body.detail, /at most 64 conditions/);
+    // Each number-like value is one condition per form it may be stored in (string, number): 64 in all with the service.
+    const within = await admin("GET", `/api/v1/sessions?service=lobby&${repeated(31)}`);
+    assert.equal(within.status, 200, within.text);
+    const sorted = await admin("GET", `/api/v1/sessions?sort=${Array.from({ length: 17 }, () => "name").join(",")}`);
+    assertProblem(sorted, 400, "invalid-request");
   });
 
   test("random bytes, methods and paths never give a 5xx", async () => {

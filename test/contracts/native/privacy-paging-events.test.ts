@@ -110,4 +110,28 @@ describe("native API: privacy, paging, events", () => {
     assert.deepEqual(replay.map((e) => e.event), ["member.joined", "session.ended"]);
     assert.deepEqual(replay.map((e) => Number(e.id)), ids.slice(2));
   });
+
+  test("HEAD /events answers at once with the stream's headers, no body and no stream left open; refusals as for GET", async () => {
+    const alice = client(t.url, tokens.alice!);
+    const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", visibility: "private" } })).body;
+    const listening = t.server.hub.bus.size;
+    const head = (path: string, token: string, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}${path}`, { method: "HEAD", headers: { authorization: `Bearer ${token}`, ...headers }, signal: AbortSignal.timeout(10_000) });
+    const stream = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!);
+    const get = stream.headers;
+    stream.close();
+    while (t.server.hub.bus.size !== listening) await new Promise((r) => setTimeout(r, 10));
+    for (const path of ["/api/v1/events", `/api/v1/events?session=${s.id}`, "/api/v1/events?service=lobby"]) {
+      const r = await head(path, tokens.alice!, { "last-event-id": "1" });
+      assert.equal(r.status, 200, path);
+      for (const name of ["content-type", "cache-control", "x-accel-buffering"]) assert.equal(r.headers.get(name), get.get(name), `${path}: ${name}`);
+      assert.equal(await r.text(), "");
+    }
+    assert.equal(t.server.hub.bus.size, listening, "no subscriber is left behind");
+    assert.equal((await head(`/api/v1/events?session=${s.id}`, tokens.bob!)).status, 404, "a session bob may not read");
+    assert.equal((await head("/api/v1/events", tokens.alice!, { "last-event-id": "x" })).status, 404);
+    const noAuth = await fetch(`${t.url}/api/v1/events`, { method: "HEAD", signal: AbortSignal.timeout(10_000) });
+    assert.equal(noAuth.status, 401);
+    assert.equal(noAuth.headers.get("content-type"), "application/problem+json; charset=utf-8");
+  });
 });

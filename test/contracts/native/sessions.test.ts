@@ -73,6 +73,20 @@ describe("native API: sessions", () => {
     assert.deepEqual(merged2.body.attributes, { nested: { x: 1, y: 3 } });
   });
 
+  test("If-Match compares strongly: a weak tag never matches (412); If-None-Match weakly (304)", async () => {
+    const alice = client(t.url, tokens.alice!);
+    const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
+    for (const ifMatch of ['W/"0"', 'W/"0", W/"1"']) {
+      const weak = await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "x" }, headers: { "if-match": ifMatch } });
+      assert.equal(weak.status, 412, ifMatch);
+      assert.equal(weak.headers.get("content-type"), "application/problem+json; charset=utf-8");
+      assert.equal(weak.body.status, 412);
+    }
+    assert.equal((await alice("GET", `/api/v1/sessions/${s.id}`)).body.version, 0, "nothing changed");
+    const notModified = await alice("GET", `/api/v1/sessions/${s.id}`, { headers: { "if-none-match": 'W/"0"' } });
+    assert.equal(notModified.status, 304);
+  });
+
   test("3. 50 concurrent joins on a capacity-10 session → exactly 10 members and 40 × 409 session-full", async () => {
     const alice = client(t.url, tokens.alice!);
     const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", capacity: 10 } })).body;

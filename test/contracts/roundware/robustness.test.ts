@@ -47,6 +47,26 @@ describe("roundware: secrets, nodes, streaming and configuration", () => {
     for (const s of secrets) assert.ok(!events.includes(s), "an event carries a secret");
   });
 
+  test("numbers beyond the integer range: ids are 404, body pks do not exist, filters match nothing, a chosen language id is bounded", async () => {
+    const huge = "99999999999999999999";
+    for (const path of [`sessions/${huge}/`, `users/${huge}/`, `languages/${huge}/`, `projects/${huge}/`]) {
+      assert.equal((await f.call("GET", path, { auth: f.T1 })).status, 404, path);
+    }
+    for (const [body, key, raw] of [[{ project_id: 1e300 }, "project", "1e+300"], [{ project_id: huge }, "project", huge], [{ language_id: huge }, "language", huge]] as const) {
+      const r = await f.call("POST", "sessions/", { auth: f.T1, body: { ...SESSION_BODY, ...body } });
+      assert.equal(r.status, 400, r.text);
+      assert.deepEqual(r.body[key], [`Invalid pk "${raw}" - object does not exist.`]);
+    }
+    for (const query of [`project_id=${huge}`, `language_id=${huge}`, "project_id=1.5"]) {
+      const r = await f.call("GET", `sessions/?${query}`, { auth: f.T1 });
+      assert.equal(r.status, 200, `${query}: ${r.text}`);
+      assert.deepEqual(r.body, [], query);
+    }
+    const far = await f.call("POST", "languages/", { body: { id: 2 ** 31, name: "Far", language_code: "zz" } });
+    assert.equal(far.status, 400, far.text);
+    assert.deepEqual(far.body, { id: ["Ensure this value is less than or equal to 2147483647."] });
+  });
+
   test("42. the 21st failed login from one address within a minute → 429 with Retry-After; it lifts after the window", async () => {
     const t = await startServer();
     try {

@@ -132,4 +132,19 @@ describe("sas-compute: state, ETags, cancel, delete", () => {
     assert.equal((await sas.alice("GET", third)).status, 404);
     assert.equal((await sas.alice("GET", `${third}/log`)).status, 404);
   });
+
+  test("If-Match compares strongly (a weak tag never matches); If-None-Match weakly", async () => {
+    const { href } = await sas.create({});
+    const tag = (await sas.alice("GET", `${href}/state`)).headers.get("etag")!;
+    const weak = await sas.alice("PUT", `${href}/state?value=deleted`, { headers: { "if-match": `W/${tag}` } });
+    assert.equal(weak.status, 412);
+    assert.equal(weak.headers.get("content-type"), "application/vnd.sas.error+json;charset=utf-8;version=2");
+    assert.equal(weak.body.errorCode, 9412);
+    assert.equal((await sas.alice("GET", `${href}/state`)).text, "idle", "the session is still there");
+    const listed = await sas.alice("PUT", `${href}/state?value=canceled`, { headers: { "if-match": `W/${tag}, ${tag}` } });
+    assert.equal(listed.status, 200, "a strong tag in the list matches");
+    const held = await sas.alice("GET", `${href}/state?wait=0`, { headers: { "if-none-match": `W/${tag}` } });
+    assert.equal(held.status, 304, "If-None-Match: a weak tag matches");
+    await sas.alice("DELETE", href);
+  });
 });

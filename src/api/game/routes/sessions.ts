@@ -19,14 +19,14 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
   const { sessions } = ctx.hub;
 
   app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req) => {
-    const query = parseList(req.query as QueryString);
+    const query = parseList(req.query as QueryString, ctx.hub.filterLimits);
     const page = await sessions.list(req.principal, { ...query, where: service.where(query.where) });
     return page.items.map(renderSession);
   });
 
   // Count applies the filters only: limit, skip and sort are ignored, not even validated.
   app.get("/count", { schema: { response: { 200: S.Count } } }, async (req) => ({
-    count: await sessions.count(req.principal, service.where(parseFilters(req.query as QueryString))),
+    count: await sessions.count(req.principal, service.where(parseFilters(req.query as QueryString, ctx.hub.filterLimits))),
   }));
 
   // A body that fails its schema goes to the plugin's error handler, which names the field.

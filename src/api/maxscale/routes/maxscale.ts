@@ -24,7 +24,7 @@ export function maxscaleRoutes(app: FastifyInstance, api: Api): void {
     return renderThread(api.load, sessions, linksFor(req, api.config));
   }
 
-  app.get("/maxscale/threads", async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("maxscale", "threads"), "threads", [await thread(req)]));
+  app.get("/maxscale/threads", async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("maxscale", "threads"), "threads", [await thread(req)], api.hub.filterLimits));
 
   app.get("/maxscale/threads/:thread", async (req, reply) => {
     const segment = (req.params as { thread: string }).thread;
@@ -39,7 +39,7 @@ export function maxscaleRoutes(app: FastifyInstance, api: Api): void {
   // `?load=all` (`show modules --load-all`) changes nothing: every module is always loaded.
   app.get("/maxscale/modules", async (req, reply) => {
     const links = linksFor(req, api.config);
-    return sendCollection(req, reply, links.to("maxscale", "modules"), "modules", modules(links));
+    return sendCollection(req, reply, links.to("maxscale", "modules"), "modules", modules(links), api.hub.filterLimits);
   });
 
   app.get("/maxscale/modules/:module", async (req, reply) => {

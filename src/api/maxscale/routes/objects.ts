@@ -17,7 +17,7 @@ const NONE: [collection: string, kind: string][] = [
 
 export function objectRoutes(app: FastifyInstance, api: Api): void {
   for (const [collection, kind] of NONE) {
-    app.get(`/${collection}`, async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to(collection), collection, []));
+    app.get(`/${collection}`, async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to(collection), collection, [], api.hub.filterLimits));
     app.get(`/${collection}/:name`, async (req) => {
       throw notA(kind, (req.params as { name: string }).name);
     });
@@ -26,7 +26,7 @@ export function objectRoutes(app: FastifyInstance, api: Api): void {
   app.get("/services/:name/listeners", async (req, reply) => {
     const { name } = req.params as { name: string };
     if (!(await api.hub.services.get(name))) throw notA("service", name);
-    return sendCollection(req, reply, linksFor(req, api.config).to("services", name, "listeners"), "listeners", []);
+    return sendCollection(req, reply, linksFor(req, api.config).to("services", name, "listeners"), "listeners", [], api.hub.filterLimits);
   });
 
   app.get("/services/:name/listeners/:listener", async (req) => {
@@ -36,6 +36,6 @@ export function objectRoutes(app: FastifyInstance, api: Api): void {
 
   // No query classifier, so nothing in its cache (`show qc_cache`).
   app.get("/maxscale/query_classifier/cache", async (req, reply) =>
-    sendCollection(req, reply, linksFor(req, api.config).to("maxscale", "query_classifier", "cache"), "cache", []),
+    sendCollection(req, reply, linksFor(req, api.config).to("maxscale", "query_classifier", "cache"), "cache", [], api.hub.filterLimits),
   );
 }

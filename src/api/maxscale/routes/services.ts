@@ -26,7 +26,7 @@ export function serviceRoutes(app: FastifyInstance, api: Api): void {
 
   app.get("/services", async (req, reply) => {
     const links = linksFor(req, api.config);
-    const q = collectionQuery(req.query as Query, "services");
+    const q = collectionQuery(req.query as Query, "services", hub.filterLimits);
     const render = await rendering(links);
     const rows = (await hub.services.list()).map(render);
     return sendDocument(req, reply, inMemoryCollection(links.services(), rows, q));

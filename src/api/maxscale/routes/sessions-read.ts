@@ -25,7 +25,7 @@ export async function sessionsDocument(api: Api, req: FastifyRequest, p: Princip
   const { reader } = api;
   const r = { now: api.hub.clock(), links: linksFor(req, api.config) };
   const needs = needsOf(q.fields, q.filters, rdnsDeadline(req));
-  const pushed = pushdown(q.filters);
+  const pushed = pushdown(q.filters, (where) => reader.fits(where));
   const self = r.links.sessions();
   if (q.page && pushed.exact) {
     const total = await reader.count(p, pushed.where);
@@ -40,7 +40,7 @@ export async function sessionsDocument(api: Api, req: FastifyRequest, p: Princip
 
 export function sessionReadRoutes(app: FastifyInstance, api: Api): void {
   app.get("/sessions", async (req, reply) => {
-    const doc = await sessionsDocument(api, req, req.principal, collectionQuery(req.query as Query, "sessions"));
+    const doc = await sessionsDocument(api, req, req.principal, collectionQuery(req.query as Query, "sessions", api.hub.filterLimits));
     return sendDocument(req, reply, doc);
   });
 

@@ -16,11 +16,11 @@ import { sessionsDocument } from "./sessions-read.js";
  * session.
  */
 async function collectionPreconditions(api: Api, req: FastifyRequest): Promise<void> {
-  const { tags, unmodifiedSince } = conditions(req);
+  const { tagMatches, unmodifiedSince } = conditions(req);
   const p = req.principal;
-  if (tags !== null && tags !== "*") {
-    const doc = await sessionsDocument(api, req, p, collectionQuery({}, "sessions"));
-    if (!tags.includes(entityTag(doc))) throw new CoreError("precondition-failed", "If-Match does not match.");
+  if (tagMatches !== null) {
+    const doc = await sessionsDocument(api, req, p, collectionQuery({}, "sessions", api.hub.filterLimits));
+    if (!tagMatches(entityTag(doc))) throw new CoreError("precondition-failed", "If-Match does not match.");
   }
   if (unmodifiedSince !== null) {
     const changed = await api.reader.count(p, { field: "updatedAt", op: "ge", value: modifiedFrom(unmodifiedSince) });

@@ -24,7 +24,7 @@ export function userRoutes(app: FastifyInstance, api: Api): void {
   }
 
   for (const path of ["/users", "/users/inet"]) {
-    app.get(path, async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("users", "inet"), "inet", await users(req)));
+    app.get(path, async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("users", "inet"), "inet", await users(req), api.hub.filterLimits));
   }
 
   app.get("/users/inet/:user", async (req, reply) => {
@@ -35,5 +35,5 @@ export function userRoutes(app: FastifyInstance, api: Api): void {
     return sendResource(req, reply, r);
   });
 
-  app.get("/users/unix", async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("users", "unix"), "unix", []));
+  app.get("/users/unix", async (req, reply) => sendCollection(req, reply, linksFor(req, api.config).to("users", "unix"), "unix", [], api.hub.filterLimits));
 }

@@ -69,6 +69,11 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       "x-accel-buffering": "no",
       "x-request-id": req.id,
     });
+    // HEAD (Fastify routes it here): the stream's headers, checked as for GET, and no stream.
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
     res.write(": sessionhub events\n\n");
 
     // Events are sent at most once each. With several nodes an event can commit after

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { CoreError, invalid } from "../../../core/errors.js";
 import type { SessionPatch } from "../../../core/sessions.js";
 import type { JsonObject, Session as SessionModel } from "../../../core/types.js";
-import { quoteTag, tagMatches, versionFromIfMatch } from "../../../http/conditional.js";
+import { matchesWeakly, quoteTag, versionFromIfMatch } from "../../../http/conditional.js";
 import type { FamilyContext } from "../../context.js";
 import type { NativeApp } from "../index.js";
 import { type ListQuery, toSessionQuery } from "../query.js";
@@ -59,7 +59,7 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
   const { sessions } = ctx.hub;
 
   app.get("/sessions", { schema: { tags: ["sessions"], summary: "List the sessions the caller may read", querystring: S.ListSessionsQuery, response: { 200: S.SessionList, ...errors } } }, async (req) => {
-    const page = await sessions.list(req.principal, toSessionQuery(req.query as ListQuery));
+    const page = await sessions.list(req.principal, toSessionQuery(req.query as ListQuery, ctx.hub.filterLimits));
     return { items: page.items.map(renderSession), nextCursor: page.nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) };
   });
 
@@ -94,7 +94,7 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
 
   app.get("/sessions/:id", { schema: { tags: ["sessions"], summary: "One session, by id or number", params: S.SessionParams, response: { 200: S.Session, 304: S.Empty, ...errors } } }, async (req, reply) => {
     const s = await sessions.get(req.principal, req.params.id);
-    if (tagMatches(req.headers["if-none-match"], String(s.version))) return reply.code(304).header("etag", quoteTag(s.version)).send(null);
+    if (matchesWeakly(req.headers["if-none-match"], String(s.version))) return reply.code(304).header("etag", quoteTag(s.version)).send(null);
     return sendSession(reply, s);
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { MAX_INT32 } from "../../../core/bounds.js";
 import { type Body, has, readBody } from "../body.js";
 import type { Roundware } from "../context.js";
 import { type FieldErrors, RoundwareError, failIfAny, notFound, permissionDenied, validation } from "../errors.js";
@@ -23,6 +24,7 @@ function languageFields(body: Body, creating: boolean): LanguageFields {
     const id = typeof body.id === "string" && /^\s*[0-9]+\s*$/.test(body.id) ? Number(body.id) : body.id;
     if (typeof id !== "number" || !Number.isSafeInteger(id)) errors.id = ["A valid integer is required."];
     else if (id < 1) errors.id = ["Ensure this value is greater than or equal to 1."];
+    else if (id > MAX_INT32) errors.id = [`Ensure this value is less than or equal to ${MAX_INT32}.`];
     else out.id = id;
   }
   if (has(body, "name")) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Condition, Scalar } from "../../../core/query.js";
+import { MAX_TIMEOUT_SECONDS } from "../../../core/bounds.js";
 import { isCoreError } from "../../../core/errors.js";
 import { waitFor } from "../../../core/wait.js";
 import type { JsonObject, Service, Session } from "../../../core/types.js";
@@ -64,10 +65,13 @@ function sessionRequest(body: Record<string, unknown>): SessionRequest {
   };
 }
 
-/** The effective timeout: the request's, else the context's default; 0 and larger values become the cap (cap 0 = none). */
+/**
+ * The effective timeout: the request's, else the context's default; 0 and larger values
+ * become the cap (cap 0 = none but the core's: a timeout of a year at most).
+ */
 function effectiveTimeout(requested: number | null, contextDefault: number, max: number): number {
   const t = requested ?? contextDefault;
-  return max > 0 && (t === 0 || t > max) ? max : t;
+  return Math.min(max > 0 && (t === 0 || t > max) ? max : t, MAX_TIMEOUT_SECONDS);
 }
 
 async function findContext(kit: Kit, req: FastifyRequest): Promise<Service> {
@@ -86,7 +90,7 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
       const full = acceptsItem(req, T.context);
       // A copy: the context list is the core's shared cache.
       const all = [...(await kit.compute.contexts())].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const page = select(req, all, FIELDS, (c, f) => contextField(c, f) as Scalar, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
+      const page = select(kit, req, all, FIELDS, (c, f) => contextField(c, f) as Scalar, { defaultSort: "name", defaultLimit: 10 });
       const items = page.items.map((c) => (full ? context(c, defaultTimeout(c)) : contextSummary(c)));
       const body = collection({
         name: "contexts",

@@ -16,7 +16,7 @@ export function dataRoutes(app: FastifyInstance, kit: Kit): void {
     GET: async (req, reply) => {
       const form = negotiate(req, T.collection);
       const s = await kit.session(req);
-      const page = select(req, [WORK], FIELDS, (lib) => lib, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
+      const page = select(kit, req, [WORK], FIELDS, (lib) => lib, { defaultSort: "name", defaultLimit: 10 });
       const body = sessionCollection(req, s, "libraries", T.librarySummary, page, page.items.map(() => librarySummary(s)));
       return sendJson(reply, 200, T.collection, form, body);
     },
@@ -31,10 +31,9 @@ export function dataRoutes(app: FastifyInstance, kit: Kit): void {
       if (lib !== WORK) throw notFound(`Library ${lib} is not assigned.`);
       if (!tables) return sendJson(reply, 200, T.library, form, library(s));
       const href = `${sessionHref(s)}/data/${WORK}`;
-      const page = select(req, [] as string[], { id: { kind: "string" }, name: { kind: "string" } }, () => null, {
+      const page = select(kit, req, [] as string[], { id: { kind: "string" }, name: { kind: "string" } }, () => null, {
         defaultSort: "name",
         defaultLimit: 10,
-        maxLimit: kit.limits.maxLimit,
       });
       const body = collection({
         name: "tables",

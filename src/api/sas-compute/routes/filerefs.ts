@@ -65,7 +65,7 @@ export function filerefRoutes(app: FastifyInstance, kit: Kit): void {
       const form = negotiate(req, T.collection);
       const s = await kit.session(req);
       const refs = await (await area(kit, s)).filerefs();
-      const page = select(req, refs, FIELDS, field, { defaultSort: "name", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
+      const page = select(kit, req, refs, FIELDS, field, { defaultSort: "name", defaultLimit: 10 });
       const body = sessionCollection(req, s, "filerefs", T.filerefSummary, page, page.items.map((f) => filerefSummary(s, f)));
       return sendJson(reply, 200, T.collection, form, body);
     },

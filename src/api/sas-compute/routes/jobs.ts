@@ -126,7 +126,7 @@ export function jobRoutes(app: FastifyInstance, kit: Kit): void {
       const form = negotiate(req, T.collection);
       const s = await kit.session(req);
       const all = await kit.hub.jobs.ofSession(s.id);
-      const page = select(req, all, FIELDS, field, { defaultSort: "seq", defaultLimit: 10, maxLimit: kit.limits.maxLimit });
+      const page = select(kit, req, all, FIELDS, field, { defaultSort: "seq", defaultLimit: 10 });
       const now = kit.hub.clock();
       const items = [];
       for (const j of page.items) items.push(renderJob(s, j, await kit.jobStats(req, s, j), now));

@@ -36,7 +36,7 @@ async function list(kit: Kit, req: FastifyRequest, reply: FastifyReply, scope: "
   const data = kit.compute.data(s.id, await kit.compute.limitsOfSession(s));
   const all = (await data.results()).filter((r) => !job || r.jobId === job.id);
   const query = req.query as Record<string, unknown>;
-  const page = select(req, all, FIELDS, field, { defaultSort: "createdAt", defaultLimit: 100, maxLimit: kit.limits.maxLimit, where: typeCondition(query) });
+  const page = select(kit, req, all, FIELDS, field, { defaultSort: "createdAt", defaultLimit: 100, where: typeCondition(query) });
   const body = collection({
     name: "results",
     accept: T.result,

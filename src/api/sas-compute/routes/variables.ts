@@ -35,10 +35,9 @@ export function variableRoutes(app: FastifyInstance, kit: Kit): void {
       const s = await kit.session(req);
       const vars = await all(kit, s);
       if (text) return sendText(reply, 200, vars.map((v) => `${v.name}=${v.value}\r\n`).join(""));
-      const page = select(req, vars, FIELDS, (v, f) => (f === "value" ? v.value : f === "scope" ? v.scope : v.name), {
+      const page = select(kit, req, vars, FIELDS, (v, f) => (f === "value" ? v.value : f === "scope" ? v.scope : v.name), {
         defaultSort: "name",
         defaultLimit: 10,
-        maxLimit: kit.limits.maxLimit,
       });
       const body = sessionCollection(req, s, "variables", T.variable, page, page.items.map((v) => variable(s, v)));
       return sendJson(reply, 200, T.collection, form, body);
