@@ -4,7 +4,7 @@ import { singleDocument } from "../collection.js";
 import { fieldset } from "../fields.js";
 import { sendDocument, sendNoBody } from "../send.js";
 import { httpDate } from "../time-format.js";
-import { SESSIONHUB_VERSION } from "../version.js";
+import { SESSIONHUB_VERSION } from "../../../version.js";
 
 /** `GET /v1/` (maxctrl's ping of several hosts) and the `maxscale` resource. */
 export function rootRoutes(app: FastifyInstance, api: Api): void {

@@ -1,0 +1,26 @@
+import { accountCommands } from "./commands/login.js";
+import { tokens, users } from "./commands/accounts.js";
+import { roundware } from "./commands/roundware.js";
+import { admin, serve } from "./commands/server.js";
+import { services } from "./commands/services.js";
+import { sessions } from "./commands/sessions.js";
+import { type Group, command, group } from "./spec.js";
+
+/** `sessionhub help [command…]`: answered by main, which knows the tree; declared here for help and suggestions. */
+const help = command({
+  summary: "Help for sessionhub or one of its commands",
+  args: ["<command…>?"],
+  examples: ["sessionhub help", "sessionhub help sessions list"],
+  run: async () => {},
+});
+
+export const ROOT: Group = group({
+  summary: "sessionhub — one session service, every session API",
+  children: { serve, admin, ...accountCommands, sessions, services, users, tokens, roundware, help },
+  sections: [
+    ["Server", ["serve", "admin"]],
+    ["Sign in", ["login", "logout", "whoami"]],
+    ["Resources", ["sessions", "services", "users", "tokens", "roundware"]],
+    ["More", ["help"]],
+  ],
+});
