@@ -1,4 +1,3 @@
-import { SESSIONHUB_VERSION } from "../version.js";
 import { checkArgs, outputFormatOf, parse } from "./args.js";
 import { clientFor, connection } from "./connection.js";
 import { EXIT, asCliError } from "./exit.js";
@@ -16,6 +15,7 @@ type Write = (line: string) => void;
 export async function main(argv: string[], env: NodeJS.ProcessEnv, stdout: Write, stderr: Write): Promise<number> {
   const parsed = parse(argv, ROOT);
   if (parsed.flags.version) {
+    const { SESSIONHUB_VERSION } = await import("../version.js");
     stdout(`sessionhub ${SESSIONHUB_VERSION}`);
     return EXIT.ok;
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,9 @@ export function ensureBuilt(): Promise<void> {
     try {
       if (newestSource(join(ROOT, "src")) > builtAt()) {
         await promisify(execFile)(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT });
+        // tsc leaves its build info alone when nothing changed; the time says "checked against src/ now".
+        const now = new Date();
+        utimesSync(join(ROOT, "dist", ".tsbuildinfo"), now, now);
       }
     } finally {
       rmSync(lock, { recursive: true, force: true });
