@@ -12,6 +12,8 @@ export interface Column<T> {
   text?: (row: T) => string;
   /** Only in `-o wide`. */
   wide?: boolean;
+  /** Its width in a list printed row by row, where the widest value cannot be known. */
+  width?: number;
 }
 
 export interface Field<T> {
@@ -117,6 +119,13 @@ export class Output {
     const widths = shown.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
     const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("   ").trimEnd();
     this.stdout([line(shown.map((c) => c.header)), ...cells.map(line)].join("\n"));
+  }
+
+  /** One row of an endless list, printed as it comes: no header, fixed-width for people, one JSON object per line for programs. */
+  row<T>(row: T, columns: Column<T>[]): void {
+    if (this.format === "json") return this.stdout(JSON.stringify(row));
+    if (this.format === "tsv") return this.stdout(columns.map((c) => raw(c.value(row))).join("\t"));
+    this.stdout(columns.map((c) => (c.text ? c.text(row) : human(c.value(row))).padEnd(c.width ?? 0)).join("   ").trimEnd());
   }
 
   /** One resource: labelled lines for people, one tsv row like the list's, or the API's JSON. */

@@ -1,5 +1,6 @@
 import { accountCommands } from "./commands/login.js";
 import { tokens, users } from "./commands/accounts.js";
+import { events } from "./commands/events.js";
 import { roundware } from "./commands/roundware.js";
 import { admin, serve } from "./commands/server.js";
 import { services } from "./commands/services.js";
@@ -16,11 +17,11 @@ const help = command({
 
 export const ROOT: Group = group({
   summary: "sessionhub — one session service, every session API",
-  children: { serve, admin, ...accountCommands, sessions, services, users, tokens, roundware, help },
+  children: { serve, admin, ...accountCommands, sessions, services, users, tokens, events, roundware, help },
   sections: [
     ["Server", ["serve", "admin"]],
     ["Sign in", ["login", "logout", "whoami"]],
-    ["Resources", ["sessions", "services", "users", "tokens", "roundware"]],
+    ["Resources", ["sessions", "services", "users", "tokens", "events", "roundware"]],
     ["More", ["help"]],
   ],
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runCli } from "../helpers/process.js";
+import { ROOT, cliEnv, ensureBuilt, runCli } from "../helpers/process.js";
 import { ADMIN_TOKEN, type TestServer, client, startServer } from "../helpers/server.js";
 
 describe("CLI against a running server", () => {
@@ -198,5 +200,37 @@ describe("CLI against a running server", () => {
     assert.deepEqual([error.error.exitCode, error.error.status, error.error.problem.title], [3, 404, "Not found"]);
     const usage = await runCli(["sessions", "lst", "--json"], env);
     assert.equal((JSON.parse(usage.stderr) as { error: { exitCode: number } }).error.exitCode, 2);
+  });
+});
+
+describe("CLI: events", () => {
+  test("events follows changes as they happen and stops on Ctrl-C", async () => {
+    const t = await startServer();
+    try {
+      await ensureBuilt();
+      const child = spawn(process.execPath, [join(ROOT, "bin", "sessionhub.js"), "events"], {
+        env: cliEnv({ SESSIONHUB_URL: t.url, SESSIONHUB_TOKEN: ADMIN_TOKEN }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      const following = new Promise<void>((resolve) => child.stderr.on("data", (c: Buffer) => ((stderr += c.toString()), stderr.includes("Following") && resolve())));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      await following;
+      const admin = client(t.url);
+      await admin("POST", "/api/v1/services", { body: { id: "live" } });
+      const made = await admin("POST", "/api/v1/sessions", { body: { serviceId: "live", name: "watched" } });
+      for (const deadline = Date.now() + 30_000; !/session\.created/.test(stdout); ) {
+        assert.ok(Date.now() < deadline, `no session.created in:\n${stdout}\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.match(stdout, /^\d\d:\d\d:\d\d\s+\d+\s+service\.created\s+-\s+live\s+live$/m);
+      assert.match(stdout, new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\s+\\d+\\s+session\\.created\\s+#${made.body.number}\\s+live\\s+watched$`, "m"));
+      child.kill("SIGINT");
+      assert.equal(await exited, 0);
+    } finally {
+      await t.stop();
+    }
   });
 });
