@@ -84,7 +84,8 @@ export function checkArgs(path: string[], command: Command, args: string[]): voi
   if (args.length < required.length) {
     throw usage(`"${commandLine(path)}" needs ${required.slice(args.length).join(" ")}\nUsage: ${commandLine(path)} ${spec.join(" ")}`.trimEnd());
   }
-  if (args.length > spec.length) {
+  // A last argument spelt `<name…>` takes any number of words.
+  if (args.length > spec.length && !spec.at(-1)?.includes("…")) {
     throw usage(`unexpected argument "${args[spec.length]}" for "${commandLine(path)}"\nRun "${commandLine(path)} --help" for its usage.`);
   }
 }

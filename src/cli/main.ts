@@ -19,11 +19,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, stdout: Write
     stdout(`sessionhub ${SESSIONHUB_VERSION}`);
     return EXIT.ok;
   }
-  if (parsed.path.length === 1 && parsed.path[0] === "help") {
-    const topic = parse(parsed.args, ROOT);
-    stdout(helpFor(topic.path, topic.node));
-    return EXIT.ok;
-  }
   if (parsed.flags.help || parsed.node.kind === "group") {
     stdout(helpFor(parsed.path, parsed.node));
     return EXIT.ok;

@@ -5,14 +5,18 @@ import { roundware } from "./commands/roundware.js";
 import { admin, serve } from "./commands/server.js";
 import { services } from "./commands/services.js";
 import { sessions } from "./commands/sessions.js";
+import { parse } from "./args.js";
+import { helpFor } from "./help.js";
 import { type Group, command, group } from "./spec.js";
 
-/** `sessionhub help [command…]`: answered by main, which knows the tree; declared here for help and suggestions. */
 const help = command({
   summary: "Help for sessionhub or one of its commands",
   args: ["<command…>?"],
   examples: ["sessionhub help", "sessionhub help sessions list"],
-  run: async () => {},
+  async run({ args, out }) {
+    const topic = parse(args, ROOT);
+    out.line(helpFor(topic.path, topic.node));
+  },
 });
 
 export const ROOT: Group = group({
