@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { JwtConfig } from "./auth/jwt.js";
 import { NO_TLS, type TlsSettings } from "./http/tls.js";
+import { nearest } from "./nearest.js";
 
 /**
  * One config object, from defaults < config file < environment (SESSIONHUB_*) <
@@ -138,6 +139,18 @@ export const FLAGS: Record<string, string> = {
   "reaper-interval-ms": "reaper.intervalMs",
 };
 
+/** Environment variables sessionhub reads outside the server's config: the CLI's and the config file's. */
+export const OTHER_ENVIRONMENT = ["SESSIONHUB_CONFIG", "SESSIONHUB_URL", "SESSIONHUB_TOKEN"];
+
+/** Settings that take one of a few words; the first spelling listed is the one kept. */
+const CHOICES: Record<string, string[]> = {
+  logLevel: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+  "sqlite.synchronous": ["NORMAL", "FULL"],
+};
+
+/** A setting that cannot be used, named in the message; `sessionhub serve` exits 2 with it. */
+export class ConfigError extends Error {}
+
 type Tree = Record<string, unknown>;
 
 function isTree(v: unknown): v is Tree {
@@ -154,15 +167,32 @@ function lookup(tree: Tree, path: string): unknown {
   return path.split(".").reduce<unknown>((node, key) => (isTree(node) ? node[key] : undefined), tree);
 }
 
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (isTree(v)) return "an object";
+  return typeof v === "number" ? "a number" : typeof v === "boolean" ? "true or false" : "a string";
+}
+
+/** The spelling kept for a setting that takes one of a few words. */
+function choose(path: string, value: unknown): unknown {
+  const choices = CHOICES[path];
+  if (!choices) return value;
+  const choice = choices.find((c) => typeof value === "string" && c.toLowerCase() === value.toLowerCase());
+  if (!choice) throw new ConfigError(`${path} must be ${choices.join(", ")}; got ${JSON.stringify(value)}`);
+  return choice;
+}
+
 /** A string from the environment or a flag, converted to the type of the setting it sets. */
 function convert(path: string, raw: string, like: unknown): unknown {
+  if (CHOICES[path]) return choose(path, raw);
   if (typeof like === "number") {
     const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n)) throw new Error(`${path} must be a number, got "${raw}"`);
+    if (raw.trim() === "" || !Number.isFinite(n)) throw new ConfigError(`${path} must be a number, got "${raw}"`);
     return n;
   }
   if (typeof like === "boolean") {
-    if (!/^(true|false|1|0|yes|no|on|off)$/i.test(raw)) throw new Error(`${path} must be true or false, got "${raw}"`);
+    if (!/^(true|false|1|0|yes|no|on|off)$/i.test(raw)) throw new ConfigError(`${path} must be true or false, got "${raw}"`);
     return /^(true|1|yes|on)$/i.test(raw);
   }
   if (Array.isArray(like)) return raw.split(",").map((s) => s.trim()).filter(Boolean);
@@ -175,6 +205,35 @@ function setPath(tree: Tree, path: string, value: unknown): Tree {
   return { ...tree, [head]: rest.length === 0 ? value : setPath(isTree(tree[head]) ? (tree[head] as Tree) : {}, rest.join("."), value) };
 }
 
+const didYouMean = (word: string, candidates: Iterable<string>) => {
+  const near = nearest(word, candidates);
+  return near ? ` (did you mean ${near}?)` : "";
+};
+
+/**
+ * Refuses what a config file sets that sessionhub does not know, or sets to the wrong
+ * type: a misspelt key would otherwise be ignored without a word. `known` holds the
+ * paths the environment and flags can set (some settings have no default).
+ */
+function checkFile(file: string, given: Tree, defaults: Tree, known: Set<string>, prefix = ""): void {
+  for (const [key, value] of Object.entries(given)) {
+    const path = prefix + key;
+    const like = defaults[key];
+    if (isTree(like) && isTree(value)) checkFile(file, value, like, known, `${path}.`);
+    else if (like !== undefined && like !== null && kindOf(like) !== kindOf(value)) {
+      throw new ConfigError(`config file ${file}: ${path} must be ${kindOf(like)}, got ${JSON.stringify(value)}`);
+    } else if (like === undefined && !known.has(path)) {
+      if (isTree(value) && [...known].some((k) => k.startsWith(`${path}.`))) checkFile(file, value, {}, known, `${path}.`);
+      else throw new ConfigError(`config file ${file}: unknown setting ${path}${didYouMean(path, settingPaths(defaults, known, prefix))}`);
+    }
+  }
+}
+
+/** Every setting path under a prefix, for suggestions. */
+function settingPaths(defaults: Tree, known: Set<string>, prefix: string): string[] {
+  return [...Object.keys(defaults).map((k) => prefix + k), ...known];
+}
+
 export interface ConfigSources {
   file?: string;
   env?: NodeJS.ProcessEnv;
@@ -185,31 +244,52 @@ export interface ConfigSources {
   defaults?: Tree;
 }
 
+/** Throws a ConfigError naming the setting (and where it came from) when one cannot be used. */
 export function loadConfig(sources: ConfigSources = {}): Config {
   let tree: Tree = merge(DEFAULTS as unknown as Tree, sources.defaults ?? {});
   const env = sources.env ?? {};
+  const environment = { ...ENVIRONMENT, ...sources.environment };
+  const flagNames = { ...FLAGS, ...sources.flagNames };
+  const known = new Set([...Object.values(environment), ...Object.values(flagNames)]);
   const file = sources.flags?.config ?? env.SESSIONHUB_CONFIG ?? sources.file;
   if (file) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(file, "utf8"));
     } catch (e) {
-      throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
+      throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
     }
-    if (!isTree(parsed)) throw new Error(`config file ${file} must hold a JSON object`);
+    if (!isTree(parsed)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+    checkFile(file, parsed, tree, known);
     tree = merge(tree, parsed);
   }
-  const environment = { ...ENVIRONMENT, ...sources.environment };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("SESSIONHUB_") && !(name in environment) && !OTHER_ENVIRONMENT.includes(name)) {
+      throw new ConfigError(`unknown environment variable ${name}${didYouMean(name, [...Object.keys(environment), ...OTHER_ENVIRONMENT])}`);
+    }
+  }
   for (const [name, path] of Object.entries(environment)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== "") tree = setPath(tree, path, convert(path, raw, lookup(tree, path)));
+    if (raw === undefined || raw === "") continue;
+    tree = setPath(tree, path, named(name, () => convert(path, raw, lookup(tree, path))));
   }
-  const flagNames = { ...FLAGS, ...sources.flagNames };
   for (const [flag, raw] of Object.entries(sources.flags ?? {})) {
+    if (flag === "config") continue;
     const path = flagNames[flag];
-    if (path) tree = setPath(tree, path, convert(path, raw, lookup(tree, path)));
+    if (!path) throw new ConfigError(`unknown flag --${flag}${didYouMean(`--${flag}`, Object.keys(flagNames).map((f) => `--${f}`))}`);
+    tree = setPath(tree, path, named(`--${flag}`, () => convert(path, raw, lookup(tree, path))));
   }
+  for (const path of Object.keys(CHOICES)) tree = setPath(tree, path, choose(path, lookup(tree, path)));
   const config = tree as unknown as Config;
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0–65535, got ${config.port}`);
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new ConfigError(`port must be 0–65535, got ${config.port}`);
   return config;
+}
+
+/** Prefixes a conversion's error with where the text came from (an environment variable or a flag). */
+function named<T>(source: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (e) {
+    throw new ConfigError(`${source}: ${(e as Error).message}`);
+  }
 }

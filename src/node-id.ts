@@ -14,8 +14,9 @@ export function loadNodeId(dataDir: string): string {
   } catch {
     /* first start */
   }
-  mkdirSync(dataDir, { recursive: true });
+  // The data directory holds the database: readable by the server's user only.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const id = uuidv7();
-  writeFileSync(file, `${id}\n`, { mode: 0o644 });
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
   return id;
 }

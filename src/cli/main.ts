@@ -1,93 +1,50 @@
-import { parseArgs } from "node:util";
-import { CliError, NativeClient } from "./client.js";
-import * as admin from "./commands/admin.js";
-import { roundware } from "./commands/roundware.js";
-import { serve } from "./commands/serve.js";
+import { checkArgs, outputFormatOf, parse } from "./args.js";
+import { clientFor, connection } from "./connection.js";
+import { EXIT, asCliError } from "./exit.js";
+import { helpFor } from "./help.js";
+import { type Format, Output } from "./output.js";
+import type { SessionHub } from "../client/index.js";
+import { ROOT } from "./tree.js";
 
-const HELP = `sessionhub — one session service, every session API
+type Write = (line: string) => void;
 
-  sessionhub serve [--host H] [--port P] [--data-dir D] [--database-url URL] [--config FILE]
-  sessionhub users add <id> [--role admin] [--password-stdin] | users list
-  sessionhub tokens create [--name N] [--user U] [--expires-in S] | tokens list | tokens revoke <id>
-  sessionhub services list | services create <id> [--kind K] [--number N] [--name N] [--settings JSON] [--timeout S] | services update <id> ...
-  sessionhub sessions list [--service S] [--state S] [--all] | sessions show <id> | sessions end <id> | sessions delete <id>
-  sessionhub roundware languages list | add <code> <name> [--id N] | update <id> [--code C] [--name N] | remove <id>
-
-Client commands talk to a running server: --url (or SESSIONHUB_URL, default http://127.0.0.1:8080)
-and --token (or SESSIONHUB_TOKEN). --json prints JSON for scripts.`;
-
-const OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  json: { type: "boolean" },
-  all: { type: "boolean" },
-  url: { type: "string" },
-  token: { type: "string" },
-  config: { type: "string" },
-  host: { type: "string" },
-  port: { type: "string" },
-  "data-dir": { type: "string" },
-  "database-url": { type: "string" },
-  "log-level": { type: "string" },
-  "reaper-interval-ms": { type: "string" },
-  "maxscale-port": { type: "string" },
-  "roundware-port": { type: "string" },
-  role: { type: "string" },
-  password: { type: "string" },
-  "password-stdin": { type: "boolean" },
-  "device-id": { type: "string" },
-  name: { type: "string" },
-  user: { type: "string" },
-  "expires-in": { type: "string" },
-  kind: { type: "string" },
-  number: { type: "string" },
-  description: { type: "string" },
-  settings: { type: "string" },
-  timeout: { type: "string" },
-  service: { type: "string" },
-  state: { type: "string" },
-  owner: { type: "string" },
-  limit: { type: "string" },
-  reason: { type: "string" },
-  id: { type: "string" },
-  code: { type: "string" },
-} as const;
-
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}\n\n${HELP}`, 2);
+/**
+ * The `sessionhub` command. It loads only what it needs: a client command reads its
+ * flags and talks HTTP; `serve` and `admin token` load the server's modules when run.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, stdout: Write, stderr: Write): Promise<number> {
+  const parsed = parse(argv, ROOT);
+  if (parsed.flags.version) {
+    const { SESSIONHUB_VERSION } = await import("../version.js");
+    stdout(`sessionhub ${SESSIONHUB_VERSION}`);
+    return EXIT.ok;
   }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command) return out(HELP);
-  const flags = values as Record<string, string | boolean>;
-  if (command === "serve") {
-    const serveFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-    return serve(serveFlags);
+  if (parsed.flags.help || parsed.node.kind === "group") {
+    stdout(helpFor(parsed.path, parsed.node));
+    return EXIT.ok;
   }
-  const client = new NativeClient({
-    url: (values.url ?? process.env.SESSIONHUB_URL ?? "http://127.0.0.1:8080").replace(/\/$/, ""),
-    token: values.token ?? process.env.SESSIONHUB_TOKEN,
+  checkArgs(parsed.path, parsed.node, parsed.args);
+  const out = new Output((parsed.flags.output as Format | undefined) ?? "table", stdout, stderr);
+  let hub: SessionHub | undefined;
+  await parsed.node.run({
+    args: parsed.args,
+    flags: parsed.flags,
+    out,
+    env,
+    hub: () => (hub ??= clientFor(connection(parsed.flags, env))),
   });
-  switch (command) {
-    case "users":
-      return admin.users(client, rest, flags, out);
-    case "tokens":
-      return admin.tokens(client, rest, flags, out);
-    case "services":
-      return admin.services(client, rest, flags, out);
-    case "sessions":
-      return admin.sessions(client, rest, flags, out);
-    case "roundware":
-      return roundware(client.options, rest, flags, out);
-    default:
-      throw new CliError(`unknown command ${command}\n\n${HELP}`, 2);
-  }
+  return EXIT.ok;
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`sessionhub: ${(e as Error).message}\n`);
-  process.exit(e instanceof CliError ? e.exitCode : 1);
-});
+const argv = process.argv.slice(2);
+const write = (stream: NodeJS.WriteStream) => (line: string) => void stream.write(`${line}\n`);
+main(argv, process.env, write(process.stdout), write(process.stderr)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    const error = asCliError(e);
+    if (outputFormatOf(argv) === "json") {
+      process.stderr.write(`${JSON.stringify({ error: { message: error.message, exitCode: error.exitCode, ...error.details } })}\n`);
+    } else process.stderr.write(`sessionhub: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  },
+);

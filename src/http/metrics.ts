@@ -72,13 +72,19 @@ class RequestMetrics {
   }
 }
 
-/** Prometheus metrics: requests and latency per listener and route, sessions by state. */
+const STATES = ["pending", "idle", "running", "ended"];
+
+/** Prometheus metrics: requests and latency per listener and route, sessions by state and by service. */
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests = new RequestMetrics();
 
-  constructor(sessionCounts: () => Promise<{ state: string; count: number }[]>) {
-    collectDefaultMetrics({ register: this.registry, prefix: "sessionhub_process_" });
+  constructor(sessionCounts: () => Promise<{ serviceId: string; state: string; count: number }[]>) {
+    // prom-client's own names already start with process_ and nodejs_.
+    collectDefaultMetrics({ register: this.registry, prefix: "sessionhub_" });
+    // Both gauges are collected at once on a scrape; they share one query.
+    let inFlight: ReturnType<typeof sessionCounts> | null = null;
+    const counts = () => (inFlight ??= sessionCounts().finally(() => (inFlight = null)));
     this.requests.register(this.registry);
     new Gauge({
       name: "sessionhub_sessions",
@@ -86,9 +92,22 @@ export class Metrics {
       labelNames: ["state"],
       registers: [this.registry],
       async collect() {
-        const totals = new Map<string, number>([["pending", 0], ["idle", 0], ["running", 0], ["ended", 0]]);
-        for (const row of await sessionCounts()) totals.set(row.state, (totals.get(row.state) ?? 0) + row.count);
+        const totals = new Map<string, number>(STATES.map((s) => [s, 0]));
+        for (const row of await counts()) totals.set(row.state, (totals.get(row.state) ?? 0) + row.count);
         for (const [state, count] of totals) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: "sessionhub_service_sessions",
+      help: "Stored sessions by service and state.",
+      labelNames: ["service", "state"],
+      registers: [this.registry],
+      async collect() {
+        // A service whose sessions all went away drops out rather than sticking at its last count.
+        this.reset();
+        const rows = await counts();
+        for (const service of new Set(rows.map((r) => r.serviceId))) for (const state of STATES) this.set({ service, state }, 0);
+        for (const row of rows) this.inc({ service: row.serviceId, state: row.state }, row.count);
       },
     });
   }

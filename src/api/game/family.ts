@@ -1,3 +1,4 @@
+import { ConfigError } from "../../config.js";
 import type { Family } from "../family.js";
 import { GAME_DEFAULTS, GAME_ENVIRONMENT, GAME_FLAGS, gameConfig } from "./config.js";
 import { gameEdge } from "./edge.js";
@@ -17,7 +18,7 @@ export const gameFamily: Family = {
   serviceKinds: [GAME_KIND],
   init: async ({ config, hub, log }) => {
     const { maxUsersPerSession, inactiveTimeoutSeconds, serviceId } = gameConfig(config);
-    if (!Number.isInteger(maxUsersPerSession) || maxUsersPerSession < 1) throw new Error("game.maxUsersPerSession must be an integer ≥ 1");
+    if (!Number.isInteger(maxUsersPerSession) || maxUsersPerSession < 1) throw new ConfigError("game.maxUsersPerSession must be an integer ≥ 1");
     const service = await hub.services.ensure({
       id: serviceId,
       kind: GAME_KIND.kind,

@@ -1,4 +1,4 @@
-import type { Config } from "../../config.js";
+import { ConfigError, type Config } from "../../config.js";
 import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /**
@@ -70,11 +70,11 @@ const wholeAtLeast = (value: unknown, min: number) => Number.isInteger(value) &&
 
 /** Refuses settings the family cannot run with, naming the setting. */
 export function checkMaxscaleConfig(c: MaxscaleConfig): void {
-  if (!wholeAtLeast(c.port, -1) || c.port > 65535) throw new Error(`maxscale.port must be -1 (no listener), 0 (any free port) or 1–65535, got ${c.port}`);
-  if (!wholeAtLeast(c.retainLastStatements, 0)) throw new Error(`maxscale.retainLastStatements must be an integer ≥ 0, got ${c.retainLastStatements}`);
-  if (!wholeAtLeast(c.sessionLogLines, 0)) throw new Error(`maxscale.sessionLogLines must be an integer ≥ 0, got ${c.sessionLogLines}`);
-  if (!wholeAtLeast(c.authFailuresPerMinute, 0)) throw new Error(`maxscale.authFailuresPerMinute must be an integer ≥ 0, got ${c.authFailuresPerMinute}`);
+  if (!wholeAtLeast(c.port, -1) || c.port > 65535) throw new ConfigError(`maxscale.port must be -1 (no listener), 0 (any free port) or 1–65535, got ${c.port}`);
+  if (!wholeAtLeast(c.retainLastStatements, 0)) throw new ConfigError(`maxscale.retainLastStatements must be an integer ≥ 0, got ${c.retainLastStatements}`);
+  if (!wholeAtLeast(c.sessionLogLines, 0)) throw new ConfigError(`maxscale.sessionLogLines must be an integer ≥ 0, got ${c.sessionLogLines}`);
+  if (!wholeAtLeast(c.authFailuresPerMinute, 0)) throw new ConfigError(`maxscale.authFailuresPerMinute must be an integer ≥ 0, got ${c.authFailuresPerMinute}`);
   if (c.publicUrl !== "" && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(c.publicUrl)) {
-    throw new Error(`maxscale.publicUrl must be an http(s) URL without query or fragment, got ${c.publicUrl}`);
+    throw new ConfigError(`maxscale.publicUrl must be an http(s) URL without query or fragment, got ${c.publicUrl}`);
   }
 }

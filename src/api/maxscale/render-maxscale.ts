@@ -2,7 +2,7 @@ import os from "node:os";
 import type { Links } from "./links.js";
 import type { Resource } from "./resource.js";
 import { httpDate } from "./time-format.js";
-import { SESSIONHUB_VERSION } from "./version.js";
+import { SESSIONHUB_VERSION } from "../../version.js";
 
 export interface MaxscaleRendering {
   links: Links;

@@ -1,7 +1,7 @@
 import type { Json, JsonObject } from "../../core/types.js";
 import type { Links } from "./links.js";
 import type { Resource } from "./resource.js";
-import { SESSIONHUB_VERSION } from "./version.js";
+import { SESSIONHUB_VERSION } from "../../version.js";
 
 /** The core's own module, whose parameters are those `GET /maxscale` shows. */
 export const CORE_MODULE = "maxscale";

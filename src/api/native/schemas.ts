@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from "typebox";
 import { MAX_INT32, MAX_TIMEOUT_SECONDS, MAX_TOKEN_SECONDS } from "../../core/bounds.js";
+import type { EventType as CoreEventType } from "../../core/events.js";
 
 /**
  * The native API's schemas: the single source of request validation, response
@@ -303,6 +304,44 @@ const UserFields = {
 
 export const CreateUser = Type.Object({ id: UserId, ...UserFields }, { additionalProperties: false });
 export const PatchUser = Type.Object(UserFields, { additionalProperties: false });
+
+/** The event types /events streams: the core's, less activity records. */
+export const EventType = Enum([
+  "session.created",
+  "session.updated",
+  "session.ended",
+  "session.deleted",
+  "member.joined",
+  "member.left",
+  "log.appended",
+  "job.created",
+  "job.started",
+  "job.updated",
+  "job.ended",
+  "job.deleted",
+  "service.created",
+  "service.updated",
+  "service.deleted",
+  "token.revoked",
+  "user.changed",
+]);
+
+// Fails to compile when the core gains or loses an event type that this list does not follow.
+type Streamed = Exclude<CoreEventType, "session.activity">;
+const _sameEventTypes: [Streamed] extends [Static<typeof EventType>] ? ([Static<typeof EventType>] extends [Streamed] ? true : never) : never = true;
+
+export const Event = Type.Object(
+  {
+    seq: Type.Integer({ description: "also the event's SSE id, for Last-Event-ID" }),
+    type: EventType,
+    at: Time,
+    sessionId: NullableString(),
+    serviceId: NullableString(),
+    nodeId: Type.String(),
+    data: Type.Object({ session: Type.Optional(Session), service: Type.Optional(Service) }, { additionalProperties: true }),
+  },
+  { description: "The data of one Server-Sent Event; its SSE event name is its type" },
+);
 
 export const EventsQuery = Type.Object({
   service: Type.Optional(Type.String()),

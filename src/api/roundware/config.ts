@@ -1,4 +1,4 @@
-import type { Config } from "../../config.js";
+import { ConfigError, type Config } from "../../config.js";
 import { NO_TLS, type TlsSettings } from "../../http/tls.js";
 
 /** The `roundware` section of the config (contract §8). */
@@ -60,6 +60,6 @@ export function listenerPort(config: RoundwareConfig): number | null {
   const raw = config.port;
   if (raw === null || raw === undefined || raw === "") return null;
   const port = typeof raw === "number" ? raw : /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`roundware.port must be 0–65535, got ${String(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`roundware.port must be 0–65535, got ${String(raw)}`);
   return port;
 }

@@ -1,7 +1,10 @@
 import { familyConfigSources } from "../../api/families.js";
-import { loadConfig } from "../../config.js";
+import { ConfigError, loadConfig } from "../../config.js";
 import { createLogger, createServer } from "../../server.js";
-import { CliError } from "../client.js";
+import { CliError, EXIT } from "../exit.js";
+
+/** A failure to start: a setting that cannot be used is a usage error (2), anything else 1. */
+const startError = (what: string, e: unknown) => new CliError(`${what}: ${(e as Error).message}`, e instanceof ConfigError ? EXIT.usage : EXIT.error);
 
 /**
  * `sessionhub serve`: config from defaults < file < environment < flags, then listen
@@ -12,21 +15,21 @@ export async function serve(flags: Record<string, string>): Promise<void> {
   try {
     config = loadConfig({ env: process.env, flags, ...familyConfigSources() });
   } catch (e) {
-    throw new CliError(`configuration: ${(e as Error).message}`, 2);
+    throw startError("configuration", e);
   }
   const logger = createLogger(config);
   let server;
   try {
     server = await createServer(config, { logger });
   } catch (e) {
-    throw new CliError(`cannot start: ${(e as Error).message}`);
+    throw startError("cannot start", e);
   }
   let listening;
   try {
     listening = await server.start();
   } catch (e) {
     await server.stop().catch(() => {});
-    throw new CliError(`cannot listen: ${(e as Error).message}`);
+    throw startError("cannot listen", e);
   }
   for (const l of listening) logger.info({ listener: l.name, url: l.url, nodeId: server.nodeId }, "listening");
   // The log stream is buffered; operators (and supervisors watching for readiness) see this now.

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
@@ -89,7 +89,12 @@ export class SqliteStore implements Store {
   private readonly filterLimits: FilterLimits;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
+    if (options.file !== ":memory:") {
+      // Sessions, users and token digests: the server's user only. SQLite gives its -wal
+      // and -shm files the database file's mode.
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(options.file, "a", 0o600));
+    }
     this.db = new Database(options.file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);

@@ -83,6 +83,10 @@ describe("native API: OpenAPI and operation", () => {
     assert.match(metrics.text, /sessionhub_http_request_duration_seconds_bucket\{le="0\.005",listener="main",method="POST",route="\/api\/v1\/sessions"\}/);
     assert.match(metrics.text, /sessionhub_sessions\{state="idle"\} 1/);
     assert.match(metrics.text, /sessionhub_sessions\{state="ended"\} 0/);
+    assert.match(metrics.text, /sessionhub_service_sessions\{service="m",state="idle"\} 1/);
+    assert.match(metrics.text, /sessionhub_service_sessions\{service="m",state="running"\} 0/);
+    assert.match(metrics.text, /^sessionhub_process_cpu_seconds_total /m);
+    assert.doesNotMatch(metrics.text, /sessionhub_process_process_/);
   });
 
   test("request ids: a well-formed X-Request-Id is kept, others are replaced, and every log line carries one", async () => {

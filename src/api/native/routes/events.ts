@@ -48,7 +48,15 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     done();
   });
 
-  app.get("/events", { schema: { tags: ["events"], summary: "Server-Sent Events of changes the caller may read", querystring: S.EventsQuery, produces: ["text/event-stream"] } }, async (req, reply) => {
+  app.get("/events", {
+      schema: {
+        tags: ["events"],
+        summary: "Server-Sent Events of changes the caller may read",
+        querystring: S.EventsQuery,
+        produces: ["text/event-stream"],
+        response: { 200: { description: "One event per SSE message", content: { "text/event-stream": { schema: S.Event } } } },
+      },
+    }, async (req, reply) => {
     const p = req.principal;
     const filter = { service: req.query.service, session: req.query.session };
     let watched = null as Awaited<ReturnType<typeof hub.sessions.get>> | null;
