@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { pino, type Logger } from "pino";
@@ -15,8 +14,7 @@ import { HOUSE_PREFIXES, houseEdge } from "./http/house.js";
 import { isLoopback, loadTls } from "./http/tls.js";
 import { Metrics } from "./http/metrics.js";
 import { loadNodeId } from "./node-id.js";
-import type { Migration } from "./store/migrations.js";
-import { SqliteStore } from "./store/sqlite/index.js";
+import { openStore } from "./store/open.js";
 import { adminUi } from "./ui.js";
 import type { Store } from "./store/store.js";
 
@@ -62,16 +60,6 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
     // of the throughput of a fast route. Flushed on shutdown (and by pino on exit).
     pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   );
-}
-
-async function openStore(config: Config, nodeId: string, migrations: Migration[], clock: () => number): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
-    // Loaded only when asked for: the embedded default needs no pg.
-    const { PostgresStore } = await import("./store/postgres/index.js");
-    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock, filterLimits: config.limits });
-  }
-  if (config.databaseUrl !== "") throw new Error(`SESSIONHUB_DATABASE_URL must be a postgres:// URL, got ${config.databaseUrl.split(":")[0]}:…`);
-  return new SqliteStore({ file: join(config.dataDir, "sessionhub.db"), nodeId, migrations, clock, synchronous: config.sqlite.synchronous, filterLimits: config.limits });
 }
 
 function healthRoutes(app: App, store: Store, metrics: Metrics): void {
