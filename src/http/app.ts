@@ -33,7 +33,7 @@ export interface AppOptions {
 
 function sendAnswer(reply: FastifyReply, answer: EdgeAnswer): FastifyReply {
   reply.code(answer.status).headers(answer.headers);
-  if (answer.body === "" || reply.request.method === "HEAD") {
+  if (answer.body === "") {
     reply.removeHeader("content-type");
     return reply.send();
   }

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticator } from "../../auth/authenticate.js";
 import type { App } from "../app.js";
-import { type ApiEdge, type EdgeAnswer, type EdgeRequest, withoutBodyForHead } from "./api.js";
+import type { ApiEdge, EdgeAnswer, EdgeRequest } from "./api.js";
 import { drainBody } from "./drain.js";
 import { JsonDepthGuard, isJsonMedia } from "./json-depth.js";
 import { edgeOf } from "./listener.js";
@@ -32,6 +32,7 @@ function edgeRequest(req: FastifyRequest): EdgeRequest {
   return { method: req.method, path, query: question < 0 ? "" : req.url.slice(question + 1), headers: req.headers, requestId: req.id };
 }
 
+/** An answer sent through Fastify (a HEAD request gets its headers, and Node leaves out the body). */
 function send(reply: FastifyReply, answer: EdgeAnswer): FastifyReply {
   reply.code(answer.status).headers(answer.headers);
   if (answer.body === "") {
@@ -77,7 +78,7 @@ export function edgeHooks(app: App, options: EdgeHookOptions): void {
       const wait = limiter.blocked(req.ip);
       if (wait !== null) {
         const answer = api.error(429, "Too many failed authentication attempts.", edgeRequest(req));
-        send(reply.header("retry-after", String(wait)), withoutBodyForHead(answer, req.method));
+        send(reply.header("retry-after", String(wait)), answer);
         return true;
       }
     }
@@ -87,7 +88,7 @@ export function edgeHooks(app: App, options: EdgeHookOptions): void {
       return false;
     }
     if (limiter && header !== undefined) limiter.hit(req.ip);
-    send(reply, withoutBodyForHead(api.unauthenticated(outcome.failure, edgeRequest(req)), req.method));
+    send(reply, api.unauthenticated(outcome.failure, edgeRequest(req)));
     return true;
   };
 

@@ -104,7 +104,7 @@ export function frontDoor(options: FrontDoorOptions) {
     const url = req.url ?? "";
     const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
     const edgeReq: EdgeRequest = { method: req.method ?? "GET", path, query, headers: req.headers, requestId };
-    const answer = withoutBodyForHead(api.error(status, message, edgeReq), edgeReq.method);
+    const answer = api.error(status, message, edgeReq);
     void drainBody(req, limits.drainBytes).then((drained) => {
       writeAnswer(res, answer, requestId, !drained);
       const ms = performance.now() - started;
