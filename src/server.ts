@@ -24,6 +24,8 @@ export interface ServerOptions {
   families?: Family[];
   /** Where the one-time admin token is printed (stdout by default). */
   announce?: (line: string) => void;
+  /** false: listeners without the house hooks (the benchmark's comparison, see http/app.ts). */
+  houseHooks?: boolean;
 }
 
 export interface Listening {
@@ -150,7 +152,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   }
 
   const metrics = new Metrics(() => store.sessionCounts());
-  const app = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: "main" });
+  const app = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: "main", houseHooks: options.houseHooks });
   const ctx: FamilyContext = { hub, auth, users, config, log: logger, startedAt: clock() };
   for (const family of families) for (const kind of family.serviceKinds ?? []) hub.services.registerKind(kind);
 
@@ -164,7 +166,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   for (const family of families) {
     const listener = family.ownListener?.(ctx);
     if (!listener) continue;
-    const familyApp = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: family.name });
+    const familyApp = createApp({ logger, bodyLimit: config.bodyLimitBytes, metrics, listener: family.name, houseHooks: options.houseHooks });
     await listener.register(familyApp);
     own.push({ name: family.name, app: familyApp, host: listener.host, port: listener.port });
   }
