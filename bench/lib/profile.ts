@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ROOT } from "./procs.js";
 
 /** A V8 CPU profile (.cpuprofile, as `node --cpu-prof` writes it). */
 interface CpuProfile {
@@ -37,10 +38,11 @@ function packageOf(url: string): string | null {
   return m.at(-1)!.replace(/^node_modules\//, "").replace(/\/$/, "");
 }
 
+const DIST = `file://${ROOT}dist/`;
+
 /** sessionhub's own code: the built files under dist/, named by their source path. */
 function ourFile(url: string): string | null {
-  const m = url.match(/\/dist\/(.+)\.js$/);
-  return m ? `src/${m[1]}.ts` : null;
+  return url.startsWith(DIST) && url.endsWith(".js") ? `src/${url.slice(DIST.length, -3)}.ts` : null;
 }
 
 function area(f: Frame): string {
@@ -50,7 +52,11 @@ function area(f: Frame): string {
   if (pkg) return pkg === "better-sqlite3" ? "SQLite (better-sqlite3)" : pkg;
   const ours = ourFile(f.url);
   if (ours) return `sessionhub ${ours.split("/").slice(1, -1).join("/") || "src"}`;
-  if (f.url === "") return SOCKET.test(f.functionName) ? "socket writes (syscalls)" : "native";
+  if (f.url === "") {
+    if (SOCKET.test(f.functionName)) return "socket writes (syscalls)";
+    // fast-json-stringify compiles each response schema into a function without a file.
+    return /^anonymous\d*$/.test(f.functionName) ? "fast-json-stringify (compiled serialisers)" : "native";
+  }
   return "other";
 }
 

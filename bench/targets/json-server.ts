@@ -78,7 +78,9 @@ export async function jsonServerTarget(ctx: Ctx, hub: Hub): Promise<Target> {
         { name: "json-server", url: jsUrl, load: op.theirs, pid: js.pid },
         { name: "sessionhub", url: hub.url, load: op.ours, pid: hub.pid },
       ];
-      const r = await ctx.budget.run(`json-server: ${op.name}`, 30, () => interleave(contestants, { ...ctx.pairs, timeoutSeconds: 30 }));
+      // json-server takes seconds per list or write: longer runs, so that some of them finish inside each.
+      const seconds = Math.max(ctx.pairs.seconds, op.goal === null ? 0 : 8);
+      const r = await ctx.budget.run(`json-server: ${op.name}`, 6 * seconds, () => interleave(contestants, { ...ctx.pairs, seconds, timeoutSeconds: 30 }));
       const theirs = r.result.get("json-server")!.median;
       const ours = r.result.get("sessionhub")!.median;
       const x = ours.rps / theirs.rps;
