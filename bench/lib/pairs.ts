@@ -52,12 +52,35 @@ function medianRun(runs: Run[]): Run {
   };
 }
 
+/** A run measured by the bench itself (not wrk): the latency of every request and the time it all took. */
+export function runFromLatencies(latencies: number[], seconds: number, failures = 0): Run {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return { rps: sorted.length / seconds, requests: sorted.length, non2xx: failures, errors: 0, seconds, p50ms: at(0.5), p99ms: at(0.99), maxms: sorted.at(-1) ?? NaN, serverCores: NaN, rssBytes: NaN };
+}
+
+/**
+ * Waits until the server has finished what the last run left queued: wrk counts only the
+ * answers inside its window, but the server still works through every request sent, and
+ * that work must not land in the next contestant's run.
+ */
+export async function settle(pid: number, maxMs = 30_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const cpu0 = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 200));
+    if ((cpuSeconds(pid) - cpu0) / 0.2 < 0.15) return;
+  }
+}
+
 /** One wrk run against one contestant, with its server's CPU and memory. */
 export async function runOnce(c: Contestant, opts: PairOptions & { until?: Promise<unknown> }): Promise<Run> {
   const cpu0 = c.pid ? cpuSeconds(c.pid) : NaN;
   const run = nextRun();
   const m = await measure(c.url, c.load, { ...opts, run, name: `${c.name}-${run}` });
-  return { ...m, serverCores: c.pid ? (cpuSeconds(c.pid) - cpu0) / m.seconds : NaN, rssBytes: c.pid ? rssBytes(c.pid) : NaN };
+  const measured = { ...m, serverCores: c.pid ? (cpuSeconds(c.pid) - cpu0) / m.seconds : NaN, rssBytes: c.pid ? rssBytes(c.pid) : NaN };
+  if (c.pid) await settle(c.pid);
+  return measured;
 }
 
 /**

@@ -10,18 +10,14 @@ export interface Conditions extends Contention {
 }
 
 /**
- * Runs the bench's scenarios inside one time budget. Each scenario waits a little for the
+ * Runs the bench's scenarios, each bounded in time. Each scenario waits a little for the
  * machine to be quiet, records the load average and what others used while it ran, and
- * is run again (once) when others used more than BUSY_CORES, if the budget allows; the
- * quieter attempt is kept.
+ * is run again (once) when others used more than BUSY_CORES, while the run's allowance
+ * for reruns lasts; the quieter attempt is kept.
  */
 export class Budget {
   readonly log: { name: string; conditions: Conditions }[] = [];
-  constructor(private readonly deadline: number) {}
-
-  remainingSeconds(): number {
-    return (this.deadline - Date.now()) / 1000;
-  }
+  constructor(private rerunSeconds: number) {}
 
   private async quiet(maxWaitMs: number): Promise<void> {
     const until = Date.now() + maxWaitMs;
@@ -31,14 +27,15 @@ export class Budget {
   }
 
   /** `repeatable: false` for a scenario that consumes its own setup (it is never run again). */
-  async run<T>(name: string, estimateSeconds: number, fn: () => Promise<T>, { repeatable = true } = {}): Promise<{ result: T; conditions: Conditions }> {
+  async run<T>(name: string, fn: () => Promise<T>, { repeatable = true } = {}): Promise<{ result: T; conditions: Conditions }> {
     let best: { result: T; conditions: Conditions } | null = null;
     for (let attempt = 1; attempt <= (repeatable ? 2 : 1); attempt += 1) {
-      await this.quiet(Math.min(5_000, Math.max(0, (this.remainingSeconds() - estimateSeconds) * 100)));
+      await this.quiet(3_000);
       const meter = contentionMeter();
-      console.log(`▶ ${name} (attempt ${attempt}, load average ${meter.load1.toFixed(2)}, ${this.remainingSeconds().toFixed(0)} s of budget left)`);
+      console.log(`▶ ${name} (attempt ${attempt}, load average ${meter.load1.toFixed(2)}, ${this.rerunSeconds.toFixed(0)} s left for reruns)`);
       const result = await fn();
       const conditions: Conditions = { ...meter.stop(), attempts: attempt };
+      if (attempt > 1) this.rerunSeconds -= conditions.seconds;
       console.log(`  others used ${conditions.foreignCores.toFixed(2)} cores, the bench ${conditions.ownCores.toFixed(2)} over ${conditions.seconds.toFixed(0)} s`);
       if (!best || conditions.foreignCores < best.conditions.foreignCores) best = { result, conditions };
       best.conditions.attempts = attempt;
@@ -47,8 +44,8 @@ export class Budget {
         best.conditions.note = "machine busy; this scenario cannot be repeated on the same data";
         break;
       }
-      if (this.remainingSeconds() < estimateSeconds * 1.5) {
-        best.conditions.note = "machine busy; no budget left to run it again";
+      if (this.rerunSeconds < conditions.seconds) {
+        best.conditions.note = "machine busy; no time left to run it again";
         break;
       }
     }

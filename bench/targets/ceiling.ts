@@ -94,7 +94,7 @@ async function houseHooks(ctx: Ctx): Promise<Figure> {
 
 export async function ceilingTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<CeilingResults> {
   const figures: Figure[] = [];
-  const run = <T>(name: string, fn: () => Promise<T>) => ctx.budget.run(name, 40, fn);
+  const run = <T>(name: string, fn: () => Promise<T>) => ctx.budget.run(name, fn);
 
   const oneId = (await hub.api<{ items: { id: string }[] }>("GET", `/api/v1/sessions?service=${serviceId(0)}&limit=1`)).items[0]!.id;
   const getOne: Load = { method: "GET", path: `/api/v1/sessions/${oneId}`, headers: admin };

@@ -44,7 +44,7 @@ export async function eventsTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<T
   const sse = new Commands(client);
   const figures: Figure[] = [];
   try {
-    const r = await ctx.budget.run("10,000 live streams", 90, async () => {
+    const r = await ctx.budget.run("10,000 live streams", async () => {
       await hub.gc();
       const rss0 = rssBytes(hub.pid);
       const opened = await sse.send<{ opened: number; failed: number; ms: number }>("open", { port, path, token: data.tokens.reader, count: STREAMS });
@@ -97,7 +97,7 @@ export async function eventsTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<T
       },
     );
 
-    const s = await ctx.budget.run("streams that stop reading", 60, async () => {
+    const s = await ctx.budget.run("streams that stop reading", async () => {
       await sse.send("reset");
       const opened = await sse.send<{ opened: number }>("open", { port, path, token: data.tokens.reader, count: SLOW, paused: true });
       await hub.gc();

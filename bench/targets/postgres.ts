@@ -3,7 +3,7 @@ import pg from "pg";
 import { startPostgres } from "../../test/helpers/postgres.js";
 import { ADMIN_TOKEN, Hub, parallel } from "../lib/hub.js";
 import { rotateLua } from "../lib/lua.js";
-import { type Contestant, type Run, interleave, runOnce } from "../lib/pairs.js";
+import { type Contestant, type Run, interleave, runFromLatencies, runOnce } from "../lib/pairs.js";
 import { cpuByCommand, cpuSplit } from "../lib/procs.js";
 import { type Figure, type Target, int, ms, ratio } from "../report/types.js";
 import { type Ctx, profiled } from "./context.js";
@@ -28,9 +28,7 @@ async function rawSelects(url: string, ids: string[], seconds: number, width: nu
   );
   const elapsed = (performance.now() - t0) / 1000;
   await pool.end();
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { rps: latencies.length / elapsed, requests: latencies.length, non2xx: 0, errors: 0, seconds: elapsed, p50ms: at(0.5), p99ms: at(0.99), maxms: latencies.at(-1) ?? NaN, serverCores: NaN, rssBytes: NaN };
+  return runFromLatencies(latencies, elapsed);
 }
 
 /** One node on an embedded PostgreSQL: GET one against raw primary-key selects at the same concurrency. */
@@ -49,7 +47,7 @@ export async function postgresTarget(ctx: Ctx): Promise<Target> {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         lua: rotateLua(ids, `wrk.format("GET", "/api/v1/sessions/" .. s, { ["Authorization"] = "Bearer ${ADMIN_TOKEN}" })`),
       };
-      const r = await ctx.budget.run("PostgreSQL", 50, async () => {
+      const r = await ctx.budget.run("PostgreSQL", async () => {
         const splits: string[] = [];
         const node: Contestant = { name: "GET one", url: hub.url, load, pid: hub.pid };
         const series = await interleave(
