@@ -114,10 +114,17 @@ export function summarise(file: string, n = 8): ProfileSummary {
 
 const pct = (s: Share) => `${s.name} ${s.pct.toFixed(0)} %`;
 
+/** How the server spent the run: saturated, waiting for requests, or held back by the machine. */
+export function busyLine(serverCores: number, idlePct: number): string {
+  const used = `server ${(serverCores * 100).toFixed(0)} % of a core, its event loop idle ${idlePct.toFixed(0)} % of the samples`;
+  if (serverCores >= 0.9) return `${used}: CPU-bound`;
+  if (idlePct >= 15) return `${used}: it waited on I/O — for requests (the load generator, itself short of CPU on this machine, set the pace) or for its database`;
+  return `${used}: busy whenever it ran, so held back by the machine's other load`;
+}
+
 /** One line for a results table: where the server's time went. */
 export function limitingLine(s: ProfileSummary, serverCores: number): string {
-  const busy = serverCores >= 0.9 ? `server CPU-bound (${(serverCores * 100).toFixed(0)} % of a core)` : `server ${(serverCores * 100).toFixed(0)} % of a core, so not CPU-bound`;
   const areas = s.areas.filter((a) => a.name !== "idle" && a.pct >= 4).slice(0, 4).map(pct).join(", ");
   const ours = s.ours.slice(0, 2).map(pct).join(", ");
-  return `${busy}; ${areas}${ours ? `; top sessionhub: ${ours}` : ""}`;
+  return `${busyLine(serverCores, s.idlePct)}; ${areas}${ours ? `; top sessionhub: ${ours}` : ""}`;
 }
