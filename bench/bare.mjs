@@ -1,20 +1,16 @@
-// The ceiling: a bare node:http server answering every request with a fixed JSON body.
+// The ceiling: a bare node:http server that answers every request with the bytes
+// sessionhub answered to the same request, captured by the bench just before (status,
+// headers, body). What sessionhub does beyond this is the cost of its own code.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
-const body = JSON.stringify({
-  id: "0193a6f2-7c4e-7b1a-9f3d-5e2c8a1b4d60",
-  number: 1,
-  serviceId: "bench",
-  owner: "admin",
-  state: "idle",
-  name: "fixed",
-  version: 0,
-});
+const { status, headers, body } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const bytes = Buffer.from(body, "base64");
+const head = { ...headers, "content-length": String(bytes.length) };
 const server = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
-  res.end(body);
+  res.writeHead(status, head);
+  res.end(bytes);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
-  process.stdout.write(`listening ${server.address().port}\n`);
-});
+server.listen(0, "127.0.0.1", () => process.stdout.write(`listening ${server.address().port}\n`));
+process.on("SIGTERM", () => process.exit(0));

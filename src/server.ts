@@ -25,6 +25,8 @@ export interface ServerOptions {
   families?: Family[];
   /** Where the one-time admin token is printed (stdout by default). */
   announce?: (line: string) => void;
+  /** false: listeners without the house hooks (the benchmark's comparison, see http/app.ts). */
+  houseHooks?: boolean;
 }
 
 export interface Listening {
@@ -162,7 +164,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const users = new Users(store, hub.bus, clock);
 
   const metrics = new Metrics(() => store.sessionCounts());
-  const listenerOptions = { logger, bodyLimit: config.bodyLimitBytes, limits: config.limits, metrics, auth };
+  const listenerOptions = { logger, bodyLimit: config.bodyLimitBytes, limits: config.limits, metrics, auth, houseHooks: options.houseHooks };
   const mainTable = new ApiTable(houseEdge);
   for (const prefix of HOUSE_PREFIXES) mainTable.add(prefix, houseEdge);
   const app = createApp({ ...listenerOptions, listener: "main", table: mainTable, tls: loadTls(config.tls, "tls") });
