@@ -23,7 +23,8 @@ async function stopProfiler(session, file) {
 const startProfile = process.env.BENCH_PROFILE_START ? await startProfiler() : null;
 const { familyConfigSources } = await import("../dist/api/families.js");
 const { loadConfig } = await import("../dist/config.js");
-const { createLogger, createServer } = await import("../dist/server.js");
+const { createServer } = await import("../dist/server.js");
+const { createLogger } = await import("../dist/log/logger.js");
 const config = loadConfig({ env: process.env, flags: {}, ...familyConfigSources() });
 const logger = createLogger(config);
 const server = await createServer(config, { logger, houseHooks: process.env.BENCH_HOUSE_HOOKS !== "0" });

@@ -18,6 +18,8 @@ export interface Config {
   /** Used as the admin token on first start (automation); never printed. */
   adminToken: string;
   logLevel: string;
+  /** `pretty` lines for people, `json` for machines; `auto`: pretty on a terminal, JSON otherwise. */
+  logFormat: "auto" | "json" | "pretty";
   bodyLimitBytes: number;
   /** What one request may carry, enforced at the edge of every API and again by the core. */
   limits: Limits;
@@ -67,6 +69,7 @@ export const DEFAULTS: Config = {
   databaseUrl: "",
   adminToken: "",
   logLevel: "info",
+  logFormat: "auto",
   bodyLimitBytes: 1024 * 1024,
   limits: {
     jsonDepth: 32,
@@ -105,6 +108,7 @@ export const ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_DATABASE_URL: "databaseUrl",
   SESSIONHUB_ADMIN_TOKEN: "adminToken",
   SESSIONHUB_LOG_LEVEL: "logLevel",
+  SESSIONHUB_LOG_FORMAT: "logFormat",
   SESSIONHUB_CORS_ORIGINS: "corsOrigins",
   SESSIONHUB_PUBLIC_URL: "publicUrl",
   SESSIONHUB_JWT_SECRET: "jwt.secret",
@@ -136,6 +140,7 @@ export const FLAGS: Record<string, string> = {
   "data-dir": "dataDir",
   "database-url": "databaseUrl",
   "log-level": "logLevel",
+  "log-format": "logFormat",
   "reaper-interval-ms": "reaper.intervalMs",
 };
 
@@ -145,6 +150,7 @@ export const OTHER_ENVIRONMENT = ["SESSIONHUB_CONFIG", "SESSIONHUB_URL", "SESSIO
 /** Settings that take one of a few words; the first spelling listed is the one kept. */
 const CHOICES: Record<string, string[]> = {
   logLevel: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+  logFormat: ["auto", "json", "pretty"],
   "sqlite.synchronous": ["NORMAL", "FULL"],
 };
 

@@ -1,6 +1,4 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 import { FAMILIES, familyConfigSources } from "./api/families.js";
 import type { Family } from "./api/family.js";
 import type { FamilyContext } from "./api/context.js";
@@ -10,9 +8,14 @@ import { type Config, ENVIRONMENT, FLAGS } from "./config.js";
 import { Hub } from "./core/hub.js";
 import { type App, createApp } from "./http/app.js";
 import { ApiTable } from "./http/edge/table.js";
-import { HOUSE_PREFIXES, houseEdge } from "./http/house.js";
+import { documentation } from "./house/docs.js";
+import { HOUSE_PREFIXES, houseEdge } from "./house/edge.js";
+import { rootRoute } from "./house/root.js";
+import { SESSIONHUB_VERSION } from "./version.js";
+import { healthRoutes } from "./house/health.js";
 import { isLoopback, loadTls } from "./http/tls.js";
 import { Metrics } from "./http/metrics.js";
+import { createLogger } from "./log/logger.js";
 import { loadNodeId } from "./node-id.js";
 import { openStore } from "./store/open.js";
 import { adminUi } from "./ui.js";
@@ -32,6 +35,8 @@ export interface ServerOptions {
 export interface Listening {
   name: string;
   url: string;
+  /** The APIs served there, each with its URL. */
+  apis: { name: string; url: string }[];
 }
 
 export interface Server {
@@ -49,63 +54,11 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino(
-    {
-      level: config.logLevel,
-      redact: {
-        paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.passwordHash", "*.secret", "*.token", "headers.authorization"],
-        censor: "[REDACTED]",
-      },
-    },
-    // Buffered, asynchronous writes: a synchronous write per request line costs a third
-    // of the throughput of a fast route. Flushed on shutdown (and by pino on exit).
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
-  );
-}
-
-function healthRoutes(app: App, store: Store, metrics: Metrics): void {
-  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
-  app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await store.ping();
-      return { status: "ready" };
-    } catch {
-      return reply.code(503).send({ status: "unavailable", detail: "the database does not answer" });
-    }
-  });
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
-}
-
-async function documentation(app: App): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "sessionhub native API",
-        version: "1",
-        description: "Sessions, members, presence, logs and live events over one core. Errors are RFC 9457 problem details.",
-      },
-      servers: [{ url: "/" }],
-      components: {
-        securitySchemes: {
-          bearer: { type: "http", scheme: "bearer", description: "An API token or a JWT" },
-          basic: { type: "http", scheme: "basic" },
-        },
-      },
-      security: [{ bearer: [] }, { basic: [] }],
-    },
-    // Only the native API is described here; the other families follow documents of their own.
-    transform: ({ schema, url }) => ({ schema: url.startsWith("/api/v1/") ? schema : { ...schema, hide: true }, url }),
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true, uiConfig: { validatorUrl: null, deepLinking: true } });
-  app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
-}
 
 interface Listener {
   name: string;
+  /** Each API on it and the prefix its routes are registered under. */
+  mounts: { name: string; path: string }[];
   /** The config section of its settings: "" for the main listener's top-level `port`, `host`, `tls`. */
   section: string;
   app: App;
@@ -176,24 +129,28 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
 
-  const listeners: Listener[] = [{ name: "main", section: "", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" }];
+  const main: Listener = { name: "main", mounts: [], section: "", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" };
+  const listeners: Listener[] = [main];
+  rootRoute(app, { version: SESSIONHUB_VERSION, console: config.ui.enabled ? "/admin/" : null, apis: () => main.mounts });
   for (const family of families) {
     const api = family.api?.(ctx);
     if (!api) continue;
     if (family.claimsSharedRoot) mainTable.add("", api.edge);
     for (const prefix of family.sharedPrefixes?.(ctx) ?? []) {
       mainTable.add(prefix, api.edge);
+      main.mounts.push({ name: family.name, path: prefix });
       await app.register((scope) => api.routes(scope), { prefix });
     }
     const own = family.ownListener?.(ctx);
     if (!own) continue;
     const table = new ApiTable(api.edge);
     const familyApp = createApp({ ...listenerOptions, listener: family.name, table, tls: loadTls(own.tls, `${family.name}.tls`) });
+    const mounts = own.prefixes.map((prefix) => ({ name: family.name, path: prefix }));
     for (const prefix of own.prefixes) {
       table.add(prefix, api.edge);
       await familyApp.register((scope) => api.routes(scope), { prefix });
     }
-    listeners.push({ name: family.name, section: own.section, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
+    listeners.push({ name: family.name, mounts, section: own.section, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
   }
   for (const l of listeners) {
     if (!l.tls && !isLoopback(l.host) && l.table.apis().some((api) => api.takesPasswords)) {
@@ -235,7 +192,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       const urls: Listening[] = [];
       for (const l of listeners) {
         try {
-          urls.push({ name: l.name, url: await l.app.listen({ host: l.host, port: l.port }) });
+          const url = await l.app.listen({ host: l.host, port: l.port });
+          urls.push({ name: l.name, url, apis: l.mounts.map((m) => ({ name: m.name, url: url + m.path })) });
         } catch (e) {
           // Nothing stays open: the same process may try again, on another port.
           await server.stop();

@@ -37,7 +37,7 @@ describe("the edge: one path, one authentication, one error format per API", () 
       assert.equal(reached.status, 200, `${encoded} with credentials`);
       assert.equal(reached.status, spelled.status);
     }
-    for (const path of ["/api/2/%70rojects/", "/api/2/%6Canguages/1/", "/api/2/%75sers/1/", "/api/2/projects/%2e%2e/%73essions/"]) {
+    for (const path of ["/api/2/%70rojects/", "/api/2/%6Canguages/1/", "/api/2/%75sers/1/"]) {
       assertErrorFormat("roundware", await raw(t.url, "GET", path), 401, `GET ${path}`);
       assertErrorFormat("roundware", await raw(t.urls.roundware!, "GET", path), 401, `GET ${path} on Roundware's own listener`);
     }
@@ -50,6 +50,9 @@ describe("the edge: one path, one authentication, one error format per API", () 
         [`${plain}/%G1`, 400],
         [`${plain}/%ff`, 400],
         [`${plain}/1/#x`, 400],
+        [`${plain}/../x`, 400],
+        [`${plain}/%2e%2E/x`, 400],
+        [`${plain}/./x`, 400],
         [`${plain}/${"a".repeat(513)}`, 414],
         [`${plain}?q=${"a".repeat(9000)}`, 414],
         [Buffer.concat([Buffer.from(`${plain}/`), Buffer.from([0xc3, 0xa9])]), 400],

@@ -1,7 +1,14 @@
 import { familyConfigSources } from "../../api/families.js";
 import { ConfigError, loadConfig } from "../../config.js";
-import { createLogger, createServer } from "../../server.js";
+import { createLogger, isPretty } from "../../log/logger.js";
+import { SESSIONHUB_VERSION } from "../../version.js";
+import { banner } from "../banner.js";
+import { createServer } from "../../server.js";
 import { CliError, EXIT } from "../exit.js";
+
+/** Which database the server keeps its data in, as people name it. */
+const storeName = (config: { databaseUrl: string; dataDir: string }) =>
+  config.databaseUrl ? `PostgreSQL at ${new URL(config.databaseUrl).host}` : `SQLite in ${config.dataDir}`;
 
 /** A failure to start: a setting that cannot be used is a usage error (2), anything else 1. */
 const startError = (what: string, e: unknown) => new CliError(`${what}: ${(e as Error).message}`, e instanceof ConfigError ? EXIT.usage : EXIT.error);
@@ -31,7 +38,8 @@ export async function serve(flags: Record<string, string>): Promise<void> {
     await server.stop().catch(() => {});
     throw startError("cannot listen", e);
   }
-  for (const l of listening) logger.info({ listener: l.name, url: l.url, nodeId: server.nodeId }, "listening");
+  for (const l of listening) logger.info({ listener: l.name, url: l.url, apis: l.apis, nodeId: server.nodeId }, "listening");
+  if (isPretty(config)) process.stdout.write(banner(SESSIONHUB_VERSION, server.nodeId, storeName(config), listening));
   // The log stream is buffered; operators (and supervisors watching for readiness) see this now.
   logger.flush();
 

@@ -5,8 +5,10 @@
  *
  * Normalisation follows RFC 3986 §6.2.2: percent-encoded unreserved characters are
  * decoded (`/%70rojects` is `/projects`), other escapes are kept with upper-case hex
- * (`%2f` stays an encoded slash, never a separator), and dot segments are removed. The
- * query string is left to each API's parser: clients send bare `%` in filters there.
+ * (`%2f` stays an encoded slash, never a separator). Dot segments (`.`, `..`, however
+ * encoded) are refused rather than resolved: no client sends them, and a path that
+ * resolves elsewhere than it reads invites mistakes. The query string is left to each
+ * API's parser: clients send bare `%` in filters there.
  */
 
 export interface TargetLimits {
@@ -56,17 +58,6 @@ function decodesAsUtf8(segment: string): boolean {
   }
 }
 
-/** RFC 3986 §5.2.4 on a list of segments. */
-function withoutDotSegments(segments: string[]): string[] {
-  const out: string[] = [];
-  for (const s of segments) {
-    if (s === ".") continue;
-    if (s === "..") out.pop();
-    else out.push(s);
-  }
-  return out;
-}
-
 /**
  * The path a request will be answered for, even when the target is refused (to pick its
  * API's error format): its whole segments up to the first byte that cannot stand in a
@@ -105,8 +96,9 @@ export function normaliseTarget(raw: string, limits: TargetLimits): Target {
     const normal = normaliseEscapes(segment);
     if (normal === null) return fail(400, "The path has a malformed percent-escape.", rough);
     if (!decodesAsUtf8(normal)) return fail(400, "The path's percent-escapes do not decode to UTF-8.", rough);
+    if (normal === "." || normal === "..") return fail(400, "The path must not have '.' or '..' segments.", rough);
     segments.push(normal);
   }
-  const path = `/${withoutDotSegments(segments).join("/")}`;
+  const path = `/${segments.join("/")}`;
   return { ok: true, url: path + query, path };
 }

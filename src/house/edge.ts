@@ -1,5 +1,5 @@
-import type { ApiEdge } from "./edge/api.js";
-import { problem, problemAnswer } from "./problem.js";
+import type { ApiEdge } from "../http/edge/api.js";
+import { problem, problemAnswer } from "../http/problem.js";
 
 /** Where the house's own routes live on the shared listener. */
 export const HOUSE_PREFIXES = ["/healthz", "/readyz", "/metrics", "/docs", "/admin"];
