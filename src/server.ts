@@ -130,6 +130,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       closedStatuses: config.sessions.closedStatuses.map((s) => s.toLowerCase()),
       idempotencyTtlMs: config.sessions.idempotencyTtlSeconds * 1000,
       passwordAttemptsPerMinute: config.sessions.passwordAttemptsPerMinute,
+      jsonDepth: config.limits.jsonDepth,
       defaultInactiveTimeoutSeconds: config.sessions.defaultInactiveTimeoutSeconds,
       activityFlushMs: config.reaper.activityFlushMs,
       reaper: {
@@ -141,7 +142,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     (e) => logger.error({ err: e }, "background work failed"),
   );
   const auth = new Authenticator(store, hub.bus, config.jwt, clock);
-  const users = new Users(store, hub.bus, clock);
+  const users = new Users(store, hub.bus, clock, config.limits.jsonDepth);
   const bootstrap = await users.bootstrap(config.adminToken || undefined);
   if (bootstrap.secret) {
     (options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(

@@ -1,6 +1,7 @@
 import { CoreError, forbidden, invalid, isCoreError, notFound } from "../core/errors.js";
 import type { EventBus, EventDraft } from "../core/events.js";
 import { newApiToken, uuidv7 } from "../core/ids.js";
+import { checkDepth } from "../core/json-depth.js";
 import { digest, hashPassword } from "../core/secrets.js";
 import type { ApiToken, JsonObject, Principal, User } from "../core/types.js";
 import type { Store } from "../store/store.js";
@@ -70,6 +71,8 @@ export class Users {
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly clock: () => number,
+    /** How deep a user's attributes may nest. */
+    private readonly jsonDepth: number,
   ) {
     bus.subscribe((events) => {
       for (const e of events) if (e.type === "user.changed") this.cache.delete(String(e.data.userId));
@@ -80,7 +83,7 @@ export class Users {
     this.bus.publish(await this.store.insertEvents(events));
   }
 
-  private static validate(input: UserUpdate & { id?: string }): void {
+  private validate(input: UserUpdate & { id?: string }): void {
     if (input.id !== undefined && !USER_ID.test(input.id)) {
       throw invalid("A user id is 1–255 characters: letters, digits, '.', '_', '@', '+' or '-'.", [{ pointer: "/id", detail: "not a valid user id" }]);
     }
@@ -90,11 +93,12 @@ export class Users {
     if (typeof input.password === "string" && (input.password.length < 1 || input.password.length > 1024)) {
       throw invalid("A password is 1–1024 characters.", [{ pointer: "/password", detail: "1–1024 characters" }]);
     }
+    if (input.attributes !== undefined) checkDepth(input.attributes, this.jsonDepth, "/attributes");
   }
 
   async create(p: Principal, input: UserInput): Promise<User> {
     if (!p.isAdmin) throw forbidden("Only administrators create users.");
-    Users.validate(input);
+    this.validate(input);
     const user = await this.store.insertUser(
       {
         id: input.id,
@@ -145,7 +149,7 @@ export class Users {
 
   async update(p: Principal, id: string, patch: UserUpdate): Promise<User> {
     if (!p.isAdmin) throw forbidden("Only administrators change users.");
-    Users.validate(patch);
+    this.validate(patch);
     const { password, ...given } = patch;
     const rest = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Omit<UserUpdate, "password">;
     const passwordHash = password === undefined ? undefined : password === null ? null : await hashPassword(password);
@@ -182,7 +186,7 @@ export class Users {
       }
       if (!reg.allowCreate) throw forbidden("Registration of new devices is switched off.");
       const id = reg.newId(attempt);
-      Users.validate({ id });
+      this.validate({ id, attributes: reg.attributes });
       try {
         const user = await this.store.insertUser(
           {

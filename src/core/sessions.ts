@@ -4,6 +4,7 @@ import { CoreError, forbidden, invalid, notFound } from "./errors.js";
 import { type EventDraft, type EventBus, sessionEvent } from "./events.js";
 import { dueEnd, expiryOf, withActivity } from "./expiry.js";
 import { uuidv7 } from "./ids.js";
+import { checkDepth } from "./json-depth.js";
 import * as policy from "./policy.js";
 import { type Condition, type Page, type SessionQuery, and } from "./query.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
@@ -35,6 +36,8 @@ export interface SessionRules {
   idempotencyTtlMs: number;
   /** Wrong join passwords per user and session within a minute before 429. */
   passwordAttemptsPerMinute: number;
+  /** How deep a stored JSON document (attributes, client) may nest. */
+  jsonDepth: number;
 }
 
 export interface CreateSessionInput {
@@ -225,6 +228,7 @@ export class Sessions {
     if (!policy.canAddMembers(p) && initial.some((m) => m.userId !== p.userId)) throw forbidden("Only administrators add other users.");
     validCapacity(input.capacity);
     validTimeout(input.inactiveTimeoutSeconds);
+    this.checkDocuments(input);
     const unique = [...new Map(initial.map((m) => [m.userId, m])).values()];
     const capacity = input.capacity ?? null;
     if (capacity !== null && unique.length > capacity) {
@@ -297,6 +301,12 @@ export class Sessions {
     }
   }
 
+  /** The JSON documents a create or a patch would store, before anything serialises them. */
+  private checkDocuments(given: { attributes?: JsonObject; client?: ClientInfo }): void {
+    if (given.attributes !== undefined) checkDepth(given.attributes, this.rules.jsonDepth, "/attributes");
+    if (given.client !== undefined) checkDepth(given.client, this.rules.jsonDepth, "/client");
+  }
+
   // Changing -----------------------------------------------------------------
 
   /** Runs a mutator on the locked session; `not-found` when it does not exist. */
@@ -332,6 +342,7 @@ export class Sessions {
       }
       opts.guard?.(current);
       const patch = typeof change === "function" ? change(current) : change;
+      this.checkDocuments(patch);
       const now = this.now();
       let next: Session = { ...current };
       const changed = new Set<string>();

@@ -26,6 +26,7 @@ describe("core over a store: built-in services, service scope, team layouts", ()
         closedStatuses: ["closed"],
         idempotencyTtlMs: 60_000,
         passwordAttemptsPerMinute: 10,
+        jsonDepth: 32,
         defaultInactiveTimeoutSeconds: 0,
         activityFlushMs: 1000,
         reaper: { intervalMs: 60_000, retentionSeconds: 60, eventRetentionSeconds: 60 },

@@ -249,6 +249,19 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.querySessions({ where, sort: [{ field: "attributes.a b" as "attributes.x", dir: "asc" }], limit: 1 }), (e) => e instanceof CoreError && e.kind === "invalid");
     });
 
+    test("a stored document nested 1,001 levels deep (from before the core refused them) fails no query and still reads", async () => {
+      const svc = (await store.insertService({ id: "deep", kind: "generic", name: "D", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const deep = JSON.parse(`${'{"x":'.repeat(1001)}1${"}".repeat(1001)}`) as JsonObject;
+      const plain = await insert({ serviceId: svc, attributes: { x: 1 }, client: { system: "os" } });
+      const stored = await insert({ serviceId: svc, attributes: deep, client: { system: deep } as never, invited: ["i1"] });
+      const within = (w: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, w] });
+      assert.deepEqual(await ids({ where: within({ field: "attributes.x", op: "eq", value: 1 }) }), [plain.number]);
+      assert.deepEqual(await ids({ where: within({ field: "client.system", op: "eq", value: "os" }) }), [plain.number]);
+      assert.deepEqual(await ids({ where: within({ field: "invited", op: "eq", value: "i1" }) }), [stored.number]);
+      assert.equal((await ids({ where: within({ readableBy: "i1" }), sort: [{ field: "attributes.x", dir: "desc", type: "number" }] })).length, 2);
+      assert.deepEqual((await store.getSession({ id: stored.id }))?.attributes, deep);
+    });
+
     test("mutate: compare-and-set, no lost updates under concurrency, rollback on rejection", async () => {
       const s = await insert();
       await Promise.all(
