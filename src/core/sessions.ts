@@ -10,7 +10,7 @@ import { type Condition, type Page, type SessionQuery, and } from "./query.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
 import type { ServiceDirectory } from "./services.js";
 import { isLive, transition } from "./state.js";
-import { type TeamLayout, placeAll, placeInTeam } from "./teams.js";
+import { placeAll, placeInTeam, relayout, validLayout } from "./teams.js";
 import type {
   ClientInfo,
   EndReason,
@@ -22,6 +22,7 @@ import type {
   Principal,
   Session,
   SessionState,
+  TeamLayout,
   Visibility,
 } from "./types.js";
 import { sessionEventData } from "./views.js";
@@ -57,6 +58,7 @@ export interface CreateSessionInput {
   attributes?: JsonObject;
   invited?: string[];
   client?: ClientInfo;
+  /** The team layout; members given a team keep it if it exists and has room (else refused). */
   teams?: TeamLayout | null;
   /** Admission limits: at most `max` live sessions matching `where`, this one included; else `too-many` with `message`. */
   quotas?: SessionQuota[];
@@ -80,7 +82,9 @@ export interface SessionPatch {
   inactiveTimeoutSeconds?: number | null;
   invited?: string[];
   owner?: string | null;
-  /** The full member list; new members are appended in the order given. */
+  /** A new team layout; members keep their team where it still exists and has room. */
+  teams?: TeamLayout | null;
+  /** The full member list; new members are appended in the order given. Teams are held to the layout. */
   members?: Member[];
   /** Remove the join password. */
   clearPassword?: boolean;
@@ -101,13 +105,8 @@ export interface UpdateOptions {
 
 export interface JoinOptions {
   password?: string;
+  /** The team asked for; ignored when the session has no teams. */
   team?: number;
-  /**
-   * The team layout, or a function of the locked session that gives it (for families
-   * that keep the layout in the session's attributes, so a concurrent change of layout
-   * is never missed).
-   */
-  teams?: TeamLayout | null | ((current: Session) => TeamLayout | null);
   /** Lower hard limit than the hub's, for families that configure one. */
   maxMembers?: number;
   /** Only a session of this service; any other is not-found. */
@@ -124,7 +123,7 @@ export interface LeaveOptions {
 }
 
 const CONTENT_FIELDS = ["name", "description", "status", "attributes", "client"] as const;
-const OWNER_FIELDS = ["visibility", "capacity", "inactiveTimeoutSeconds", "invited", "owner"] as const;
+const OWNER_FIELDS = ["visibility", "capacity", "inactiveTimeoutSeconds", "invited", "owner", "teams"] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -228,6 +227,7 @@ export class Sessions {
     if (!policy.canAddMembers(p) && initial.some((m) => m.userId !== p.userId)) throw forbidden("Only administrators add other users.");
     validCapacity(input.capacity);
     validTimeout(input.inactiveTimeoutSeconds);
+    validLayout(input.teams);
     this.checkDocuments(input);
     const unique = [...new Map(initial.map((m) => [m.userId, m])).values()];
     const capacity = input.capacity ?? null;
@@ -237,9 +237,11 @@ export class Sessions {
     if (unique.length > this.rules.maxMembersPerSession) throw invalid("Too many members.");
 
     const now = this.now();
-    const given: Member[] = unique.map((m) => ({ userId: m.userId, joinedAt: now, team: m.team ?? null }));
-    // Given teams are kept; the others are placed by the join rule, in member order.
-    const members = input.teams && input.teams.count > 0 ? placeAll(given, input.teams) : given;
+    const teams = input.teams ?? null;
+    const members = placeAll(
+      unique.map((m) => ({ userId: m.userId, joinedAt: now, team: m.team ?? null })),
+      teams,
+    );
     const timeoutSeconds = input.inactiveTimeoutSeconds ?? service.defaultInactiveTimeoutSeconds;
     const state = input.state ?? "idle";
     const session: Session = {
@@ -257,6 +259,7 @@ export class Sessions {
       passwordHash: input.password ? await hashPassword(input.password) : null,
       capacity,
       members,
+      teams,
       invited: [...new Set(input.invited ?? [])],
       client: input.client ?? {},
       attributes: input.attributes ?? {},
@@ -343,6 +346,7 @@ export class Sessions {
       opts.guard?.(current);
       const patch = typeof change === "function" ? change(current) : change;
       this.checkDocuments(patch);
+      validLayout(patch.teams);
       const now = this.now();
       let next: Session = { ...current };
       const changed = new Set<string>();
@@ -361,12 +365,16 @@ export class Sessions {
         changed.add("password");
       }
       const events: EventDraft[] = [];
-      if (patch.members) {
+      if (patch.members || changed.has("teams")) {
         const before = new Map(current.members.map((m) => [m.userId, m]));
-        const added = patch.members.filter((m) => !before.has(m.userId));
-        const kept = new Set(patch.members.map((m) => m.userId));
+        // Given members are held to the layout; a new layout alone moves only who no longer fits.
+        const members = patch.members
+          ? placeAll(patch.members.map((m) => (before.has(m.userId) ? { ...before.get(m.userId)!, team: m.team } : { ...m, joinedAt: now })), next.teams)
+          : relayout(current.members, next.teams);
+        const added = members.filter((m) => !before.has(m.userId));
+        const kept = new Set(members.map((m) => m.userId));
         const removed = current.members.filter((m) => !kept.has(m.userId));
-        const moved = patch.members.some((m) => before.has(m.userId) && before.get(m.userId)!.team !== m.team);
+        const moved = members.some((m) => before.has(m.userId) && before.get(m.userId)!.team !== m.team);
         if (added.length > 0) {
           if (!policy.canAddMembers(p)) throw forbidden("Only administrators add members.");
           changed.add("members.added");
@@ -374,7 +382,7 @@ export class Sessions {
         if (removed.length > 0) changed.add("members.removed");
         if (moved) changed.add("members.teams");
         if (added.length || removed.length || moved) {
-          next.members = patch.members.map((m) => (before.has(m.userId) ? { ...before.get(m.userId)!, team: m.team } : { ...m, joinedAt: now }));
+          next.members = members;
           for (const m of added) events.push(sessionEvent("member.joined", next, { userId: m.userId, team: m.team }));
           for (const m of removed) events.push(sessionEvent("member.left", next, { userId: m.userId, reason: "removed" }));
         }
@@ -575,8 +583,7 @@ export class Sessions {
           throw new CoreError("session-full", "The session is full.");
         }
         const now = this.now();
-        const layout = typeof opts.teams === "function" ? opts.teams(current) : (opts.teams ?? null);
-        const team = placeInTeam(current.members, layout, opts.team);
+        const team = placeInTeam(current.members, current.teams, opts.team);
         const member: Member = { userId: p.userId, joinedAt: now, team };
         const next = this.bumped(withActivity({ ...current, members: [...current.members, member] }, now), now);
         return { next, events: [sessionEvent("member.joined", next, { userId: p.userId, team })] };

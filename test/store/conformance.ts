@@ -58,6 +58,7 @@ function newSession(serviceId: string, over: Partial<NewSession> = {}): NewSessi
     passwordHash: null,
     capacity: null,
     members: [],
+    teams: null,
     invited: [],
     client: {},
     attributes: {},
@@ -145,6 +146,7 @@ export function storeConformance(factory: StoreFactory): void {
           { userId: "alice", joinedAt: clock, team: 0 },
           { userId: "bob", joinedAt: clock, team: 1 },
         ],
+        teams: { count: 2, size: 3 },
         invited: ["carol", "dave"],
         client: { address: "192.0.2.1", port: 5, userAgent: "ua" },
         attributes: { game: { mode: "ctf", n: 2, on: true } },
@@ -161,7 +163,7 @@ export function storeConformance(factory: StoreFactory): void {
       const svc = (await store.insertService({ id: "q", kind: "generic", name: "Q", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const a = await insert({ serviceId: svc, owner: "u1", status: "lobby", capacity: 2, members: [{ userId: "m1", joinedAt: clock, team: null }], attributes: { mode: "ctf", level: 3 } });
       const b = await insert({ serviceId: svc, owner: "u2", status: "in-game", visibility: "private", invited: ["i1"], passwordHash: "h", attributes: { mode: "dm", level: 7 }, client: { deviceId: "dev-b", port: 9 } });
-      const c = await insert({ serviceId: svc, owner: null, status: null, name: "Lobby 50%", attributes: { flag: true } });
+      const c = await insert({ serviceId: svc, owner: null, status: null, name: "Lobby 50%", attributes: { flag: true }, teams: { count: 2, size: 4 } });
       const within = (w: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, w] });
       const q = (w: Condition) => ids({ where: within(w) });
       assert.deepEqual(await q({ field: "status", op: "eq", value: "lobby" }), [a.number]);
@@ -181,6 +183,8 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(await q({ field: "attributes.flag", op: "eq", value: true }), [c.number]);
       assert.deepEqual(await q({ field: "client.deviceId", op: "eq", value: "dev-b" }), [b.number]);
       assert.deepEqual(await q({ field: "client.port", op: "eq", value: 9 }), [b.number]);
+      assert.deepEqual(await q({ field: "teamCount", op: "ge", value: 2 }), [c.number]);
+      assert.deepEqual(await q({ field: "teamSize", op: "isNull" }), [a.number, b.number]);
       assert.deepEqual(await q({ or: [{ field: "owner", op: "eq", value: "u1" }, { not: { field: "owner", op: "isNull" } }] }), [a.number, b.number]);
       // Readability: public sessions, own, member, invited.
       assert.deepEqual(await q({ readableBy: "stranger" }), [a.number, c.number]);
@@ -195,7 +199,8 @@ export function storeConformance(factory: StoreFactory): void {
       const made: Session[] = [];
       for (let i = 0; i < 25; i += 1) {
         const attributes: JsonObject = i % 6 === 0 ? {} : { game: { rank: (i % 4) * 5, server: `srv-${i % 3}` } };
-        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes }));
+        const teams = i % 4 === 0 ? null : { count: i % 3, size: 2 };
+        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes, teams }));
       }
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
       for (const sort of [
@@ -205,6 +210,7 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
         [{ field: "attributes.game.rank", dir: "desc", type: "number" }],
         [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.rank", dir: "desc", type: "number" }],
+        [{ field: "teamCount", dir: "desc" }, { field: "memberCount", dir: "asc" }],
       ] as SessionQuery["sort"][]) {
         const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         assert.equal(all.length, 25);
@@ -295,8 +301,12 @@ export function storeConformance(factory: StoreFactory): void {
       await step((cur) => ({ ...cur, members: [...cur.members, { userId: "b", joinedAt: 2, team: 1 }, { userId: "c", joinedAt: 2, team: 0 }] }));
       await step((cur) => ({ ...cur, members: cur.members.filter((m) => m.userId !== "a") }));
       await step((cur) => ({ ...cur, members: [...cur.members.map((m) => (m.userId === "c" ? { ...m, team: 1 } : m)), { userId: "a", joinedAt: 3, team: 0 }] }));
+      await step((cur) => ({ ...cur, teams: { count: 2, size: 0 } }));
       const got = await store.getSession({ id: s.id });
       assert.deepEqual(got?.members.map((m) => [m.userId, m.team]), [["b", 1], ["c", 1], ["a", 0]]);
+      assert.deepEqual(got?.teams, { count: 2, size: 0 });
+      await step((cur) => ({ ...cur, teams: null }));
+      assert.equal((await store.getSession({ id: s.id }))?.teams, null);
       const deleted = await store.mutateSession(s.id, () => ({ next: null, events: [draft("session.deleted", s)] }));
       assert.equal(deleted?.deleted, true);
       assert.equal(await store.getSession({ id: s.id }), null);
