@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { SessionQuota, Store } from "../store/store.js";
 import type { ActivityTracker } from "./activity.js";
 import { CoreError, forbidden, invalid, notFound } from "./errors.js";
 import { type EventDraft, type EventBus, sessionEvent } from "./events.js";
@@ -60,14 +60,12 @@ export interface CreateSessionInput {
   client?: ClientInfo;
   /** The team layout; members given a team keep it if it exists and has room (else refused). */
   teams?: TeamLayout | null;
-  /** Admission limits: at most `max` live sessions matching `where`, this one included; else `too-many` with `message`. */
+  /**
+   * Admission limits: at most `max` live sessions matching `where`, this one included;
+   * else `too-many` with `message`. Decided in the create's transaction; creates under
+   * the same `key` (what is counted, e.g. one user's sessions of a family) queue there.
+   */
   quotas?: SessionQuota[];
-}
-
-export interface SessionQuota {
-  where: Condition;
-  max: number;
-  message: string;
 }
 
 /** Mutable fields. Only fields whose value differs from the current one count as changes. */
@@ -279,29 +277,11 @@ export class Sessions {
     const claim = idempotency
       ? { scope: idempotency.scope, key: idempotency.key, expiresAt: now + this.rules.idempotencyTtlMs }
       : undefined;
+    const live = (input.quotas ?? []).map((q) => ({ ...q, where: and(q.where, { field: "state", op: "ne", value: "ended" })! }));
     const result = this.publish(
-      await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim),
+      await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim, live),
     );
-    if (!result.replayed) await this.admit(result.session, input.quotas ?? []);
     return { session: result.session, replayed: result.replayed };
-  }
-
-  /**
-   * Quotas are verified after the insert, counting only sessions numbered no higher than
-   * the new one: concurrent creates then agree on which of them are over, and exactly
-   * `max` survive. A session over a quota is removed again.
-   */
-  private async admit(session: Session, quotas: SessionQuota[]): Promise<void> {
-    for (const quota of quotas) {
-      const where = and(quota.where, { field: "state", op: "ne", value: "ended" }, { field: "number", op: "le", value: session.number });
-      if ((await this.store.countSessions(where)) <= quota.max) continue;
-      const removed = await this.store.mutateSession(session.id, (current) => ({
-        next: null,
-        events: [sessionEvent("session.deleted", current, sessionEventData(current))],
-      }));
-      if (removed) this.publish(removed);
-      throw new CoreError("too-many", quota.message);
-    }
   }
 
   /** The JSON documents a create or a patch would store, before anything serialises them. */

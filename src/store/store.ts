@@ -53,6 +53,19 @@ export interface IdempotencyClaim {
   expiresAt: number;
 }
 
+/**
+ * An admission limit on creates, decided in the create's transaction: after the insert
+ * at most `max` sessions match `where`, or the create is rolled back as `too-many` with
+ * `message`. Creates with the same `key` are decided one at a time across nodes, so
+ * concurrent creates never overshoot the limit.
+ */
+export interface SessionQuota {
+  key: string;
+  where: Condition;
+  max: number;
+  message: string;
+}
+
 export interface InsertSessionResult {
   session: Session;
   /** The session an earlier request with the same idempotency key created, as it was then. */
@@ -130,7 +143,13 @@ export interface Store {
   sessionCounts(): Promise<{ serviceId: string; state: Session["state"]; count: number }[]>;
 
   // Sessions
-  insertSession(session: NewSession, events: (s: Session) => EventDraft[], idempotency?: IdempotencyClaim): Promise<InsertSessionResult>;
+  /** An idempotent replay returns the first session without checking quotas again. */
+  insertSession(
+    session: NewSession,
+    events: (s: Session) => EventDraft[],
+    idempotency?: IdempotencyClaim,
+    quotas?: SessionQuota[],
+  ): Promise<InsertSessionResult>;
   getSession(ref: { id: string } | { number: number }): Promise<Session | null>;
   querySessions(query: SessionQuery): Promise<Page<Session>>;
   countSessions(where?: Condition): Promise<number>;

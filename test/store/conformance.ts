@@ -339,6 +339,21 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.countSessions({ field: "name", op: "eq", value: "idem" }), 1);
     });
 
+    test("quotas: concurrent inserts never exceed one; a refused insert writes nothing; a replay is not counted again", async () => {
+      const quota = { key: "conf-quota", where: { field: "name", op: "eq" as const, value: "quota" }, max: 3, message: "full" };
+      const before = await store.lastEventSeq();
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, () => store.insertSession(newSession(service, { name: "quota" }), (s) => [draft("session.created", s)], undefined, [quota])),
+      );
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 3);
+      assert.ok(results.every((r) => r.status === "fulfilled" || (r.reason instanceof CoreError && r.reason.kind === "too-many" && r.reason.message === "full")));
+      assert.equal(await store.countSessions(quota.where), 3);
+      assert.equal((await store.readEvents(before, 1000)).length, 3, "refused inserts record no event");
+      const other = { ...quota, key: "conf-quota-other", where: { field: "name", op: "eq" as const, value: "elsewhere" } };
+      await store.insertSession(newSession(service, { name: "elsewhere" }), () => [], undefined, [quota, other]);
+      assert.equal(await store.countSessions(other.where), 1, "a full quota does not refuse what its condition does not match");
+    });
+
     test("activity marks move lastActivityAt forward only, keep the version, and recompute the expiry", async () => {
       const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
       const later = s.lastActivityAt + 5000;
@@ -531,6 +546,15 @@ export function storeConformance(factory: StoreFactory): void {
           assert.equal(new Set(results.map((r) => r.session.number)).size, 1);
           assert.equal(results.filter((r) => !r.replayed).length, 1);
           assert.equal(await other.countSessions({ field: "name", op: "eq", value: "idem-x" }), 1);
+        });
+
+        test("inserts under one quota from two nodes at once never exceed it", async () => {
+          const quota = { key: "cross-quota", where: { field: "name", op: "eq" as const, value: "quota-x" }, max: 4, message: "full" };
+          const results = await Promise.allSettled(
+            Array.from({ length: 20 }, (_, i) => both(i, (node) => node.insertSession(newSession(service, { name: "quota-x" }), () => [], undefined, [quota]))),
+          );
+          assert.equal(results.filter((r) => r.status === "fulfilled").length, 4);
+          assert.equal(await other.countSessions(quota.where), 4);
         });
 
         test("log lines and jobs appended from two nodes at once get distinct, gapless positions", async () => {

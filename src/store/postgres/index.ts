@@ -41,6 +41,7 @@ import type {
   RecordList,
   RecordWrite,
   ServicePatch,
+  SessionQuota,
   Store,
   UserPatch,
 } from "../store.js";
@@ -65,6 +66,8 @@ export interface PostgresStoreOptions {
 
 /** Any constant shared by every node: serialises migrations across nodes starting at once. */
 const MIGRATION_LOCK = 0x5e55_1011;
+/** The class of the advisory locks that serialise creates under one quota (the key's hash is the object). */
+const QUOTA_LOCK_CLASS = 0x5e55_0a07;
 
 const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(", ");
 
@@ -367,6 +370,7 @@ export class PostgresStore implements Store {
     session: NewSession,
     events: (s: Session) => EventDraft[],
     idempotency?: IdempotencyClaim,
+    quotas: SessionQuota[] = [],
   ): Promise<InsertSessionResult> {
     return this.db.tx(async (q) => {
       if (idempotency) {
@@ -383,9 +387,20 @@ export class PostgresStore implements Store {
           return { session: prior?.snapshot as Session, replayed: true, events: [] };
         }
       }
+      // Under READ COMMITTED, creates in different rows never conflict: each quota's
+      // creates queue on an advisory lock held to commit (taken in key order, so two
+      // quotas cannot deadlock), and each count, a statement begun after the lock was
+      // granted, sees every create admitted before it.
+      for (const key of [...new Set(quotas.map((x) => x.key))].sort()) {
+        await q.run("SELECT pg_advisory_xact_lock($1, hashtext($2))", [QUOTA_LOCK_CLASS, key]);
+      }
       const row = await q.one(INSERT_SESSION, [...sessionValues(session), session.members.length]);
       const created: Session = { ...session, number: Number(row?.number) };
       await this.insertMembers(q, session.id, session.members, 1);
+      for (const quota of quotas) {
+        const { sql, params } = compileSessionCount(postgresDialect, quota.where);
+        if (Number((await q.one(sql, params))?.n) > quota.max) throw new CoreError("too-many", quota.message);
+      }
       if (idempotency) {
         await q.run("UPDATE idempotency_keys SET snapshot = $3 WHERE scope = $1 AND key = $2", [idempotency.scope, idempotency.key, JSON.stringify(created)]);
       }

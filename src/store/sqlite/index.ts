@@ -44,6 +44,7 @@ import type {
   RecordList,
   RecordWrite,
   ServicePatch,
+  SessionQuota,
   Store,
   UserPatch,
 } from "../store.js";
@@ -336,6 +337,7 @@ export class SqliteStore implements Store {
     session: NewSession,
     events: (s: Session) => EventDraft[],
     idempotency?: IdempotencyClaim,
+    quotas: SessionQuota[] = [],
   ): Promise<InsertSessionResult> {
     return this.tx(() => {
       if (idempotency) {
@@ -352,6 +354,8 @@ export class SqliteStore implements Store {
       const number = Number(r.lastInsertRowid);
       this.insertMembers(session.id, session.members, 1);
       this.run("UPDATE sessions SET member_seq = ? WHERE number = ?", session.members.length, number);
+      // The transaction holds the database's one write lock: the counts are exact.
+      for (const quota of quotas) if (this.countIn(quota.where) > quota.max) throw new CoreError("too-many", quota.message);
       const created: Session = { ...session, number };
       if (idempotency) {
         this.run(
@@ -383,6 +387,10 @@ export class SqliteStore implements Store {
   }
 
   async countSessions(where?: Condition): Promise<number> {
+    return this.countIn(where);
+  }
+
+  private countIn(where?: Condition): number {
     const { sql, params } = compileSessionCount(sqliteDialect, where);
     return Number((this.stmt(sql).get(...params) as Row).n);
   }
