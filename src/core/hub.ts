@@ -45,7 +45,7 @@ export class Hub {
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
     this.jobs = new Jobs(store, this.bus, this.sessions, options.clock, options.jsonDepth);
     this.insights = new Insights(store);
-    this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
+    this.reaper = new Reaper(store, this.sessions, this.activity, this.bus, { ...options.reaper, clock: options.clock }, onError);
   }
 
   /** The event record after `seq`, oldest first: what resumable streams replay. */

@@ -157,6 +157,10 @@ export interface Store {
   mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
   /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */
   dueSessions(now: number, limit: number): Promise<string[]>;
+  /** Ids of live sessions whose scheduled end is at or before `now`, earliest first (indexed). */
+  scheduledEndsDue(now: number, limit: number): Promise<string[]>;
+  /** The earliest scheduled end of a live session, or null (indexed). */
+  nextScheduledEnd(): Promise<number | null>;
   /** Ids of ended sessions older than `before`, deleted in one statement. */
   purgeEnded(before: number, limit: number): Promise<number>;
   /** Moves lastActivityAt (never backwards) without touching version; batches of activity marks. */

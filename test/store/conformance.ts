@@ -377,6 +377,18 @@ export function storeConformance(factory: StoreFactory): void {
       assert.ok(!(await store.dueSessions(10, 1000)).includes(due.id));
       assert.ok((await store.purgeEnded(8, 100)) >= 1);
       assert.equal(await store.getSession({ id: due.id }), null);
+
+      // Scheduled ends alone, earliest first; ended sessions do not count.
+      const later = await insert({ expiresAt: 1, endAt: 20, endAtReason: "failed" });
+      await insert({ state: "ended", endedAt: 2, expiresAt: null, endAt: 3, endAtReason: "killed" });
+      assert.equal(await store.nextScheduledEnd(), 6);
+      assert.deepEqual(await store.scheduledEndsDue(10, 1000), [scheduled.id]);
+      assert.deepEqual(await store.scheduledEndsDue(30, 1000), [scheduled.id, later.id]);
+      assert.deepEqual(await store.scheduledEndsDue(30, 1), [scheduled.id]);
+      for (const s of [scheduled, later]) {
+        await store.mutateSession(s.id, (cur) => ({ next: { ...cur, state: "ended", endReason: "killed", endedAt: 9, version: cur.version + 1 }, events: [] }));
+        assert.equal(await store.nextScheduledEnd(), s === scheduled ? 20 : null);
+      }
     });
 
     test("log lines: positions per stream, filters, statistics and tails", async () => {

@@ -496,6 +496,19 @@ export class PostgresStore implements Store {
     return rows.map((r) => String(r.id));
   }
 
+  async scheduledEndsDue(now: number, limit: number): Promise<string[]> {
+    const rows = await this.db.rows(
+      "SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= $1 ORDER BY end_at LIMIT $2",
+      [now, limit],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async nextScheduledEnd(): Promise<number | null> {
+    const at = (await this.db.one("SELECT MIN(end_at) AS at FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL"))?.at;
+    return at === null || at === undefined ? null : Number(at);
+  }
+
   async purgeEnded(before: number, limit: number): Promise<number> {
     // SKIP LOCKED: reapers of several nodes purge different rows instead of queueing.
     return this.db.run(

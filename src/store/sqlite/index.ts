@@ -457,6 +457,19 @@ export class SqliteStore implements Store {
     ).map((r) => String(r.id));
   }
 
+  async scheduledEndsDue(now: number, limit: number): Promise<string[]> {
+    return this.all(
+      "SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= ? ORDER BY end_at LIMIT ?",
+      now,
+      limit,
+    ).map((r) => String(r.id));
+  }
+
+  async nextScheduledEnd(): Promise<number | null> {
+    const at = this.get("SELECT MIN(end_at) AS at FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL")?.at;
+    return at === null || at === undefined ? null : Number(at);
+  }
+
   async purgeEnded(before: number, limit: number): Promise<number> {
     const purged = this.run(
       "DELETE FROM sessions WHERE number IN (SELECT number FROM sessions WHERE state = 'ended' AND ended_at < ? LIMIT ?)",
