@@ -56,6 +56,9 @@ export interface DeviceRegistration {
  */
 export const isDeviceUser = (u: User): boolean => u.deviceId !== null && u.roles.length === 0 && u.passwordHash === null && !u.disabled;
 
+/** The administrator the first start makes. */
+const ADMIN = { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false };
+
 const userEvent = (userId: string): EventDraft => ({ type: "user.changed", sessionId: null, serviceId: null, data: { userId }, access: null });
 
 /**
@@ -219,7 +222,13 @@ export class Users {
     opts: { name?: string | null; issuer: string; expiresAt?: number | null; secret?: string },
   ): Promise<IssuedToken> {
     const secret = opts.secret ?? newApiToken();
-    const token: ApiToken = {
+    const token = this.newToken(userId, secret, opts);
+    await this.store.insertToken(token);
+    return { token: tokenView(token), secret };
+  }
+
+  private newToken(userId: string, secret: string, opts: { name?: string | null; issuer: string; expiresAt?: number | null }): ApiToken {
+    return {
       id: uuidv7(),
       userId,
       name: opts.name ?? null,
@@ -229,8 +238,6 @@ export class Users {
       expiresAt: opts.expiresAt ?? null,
       revokedAt: null,
     };
-    await this.store.insertToken(token);
-    return { token: tokenView(token), secret };
   }
 
   async createToken(
@@ -266,30 +273,29 @@ export class Users {
    * First start: an empty database gets user `admin` and one admin token — the given
    * one (automation) or a new one, returned so the caller can print it once. A given
    * token that is not yet known is also added on later starts.
+   *
+   * Nodes may start at once over one database: the user and its first token are one
+   * insert, which exactly one node wins (the others find the user taken), and a given
+   * token is added only if no token has its hash, so each exists once.
    */
   async bootstrap(givenToken?: string): Promise<{ secret: string | null; created: boolean }> {
-    const empty = (await this.store.countUsers()) === 0;
-    if (empty) {
+    if ((await this.store.countUsers()) === 0) {
+      const secret = givenToken ?? newApiToken();
       try {
-        await this.store.insertUser(
-          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
-          this.clock(),
-        );
+        await this.store.insertUser(ADMIN, this.clock(), this.newToken(ADMIN.id, secret, { name: "bootstrap", issuer: "bootstrap" }));
+        return { secret: givenToken ? null : secret, created: true };
       } catch (e) {
-        if (!(e instanceof CoreError && e.kind === "already-exists")) throw e;
-        return this.bootstrap(givenToken);
+        // Another node made the first user at the same moment.
+        if (!isCoreError(e, "already-exists")) throw e;
       }
-      const issued = await this.issueToken("admin", { name: "bootstrap", issuer: "bootstrap", secret: givenToken });
-      return { secret: givenToken ? null : issued.secret, created: true };
     }
     if (givenToken && !(await this.store.getTokenByHash(digest(givenToken)))) {
-      if (!(await this.store.getUser("admin"))) {
-        await this.store.insertUser(
-          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
-          this.clock(),
-        );
+      try {
+        await this.store.insertUser(ADMIN, this.clock());
+      } catch (e) {
+        if (!isCoreError(e, "already-exists")) throw e;
       }
-      await this.issueToken("admin", { name: "SESSIONHUB_ADMIN_TOKEN", issuer: "bootstrap", secret: givenToken });
+      await this.store.insertTokenIfNew(this.newToken(ADMIN.id, givenToken, { name: "SESSIONHUB_ADMIN_TOKEN", issuer: "bootstrap" }));
     }
     return { secret: null, created: false };
   }

@@ -193,7 +193,8 @@ export interface Store {
   insertEvents(events: EventDraft[]): Promise<HubEvent[]>;
 
   // Users and tokens
-  insertUser(user: NewUser, now: number): Promise<User>;
+  /** With `token`, the user's first token is inserted in the same transaction. */
+  insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User>;
   getUser(id: string): Promise<User | null>;
   getUserByNumber(number: number): Promise<User | null>;
   getUserByDeviceId(deviceId: string): Promise<User | null>;
@@ -203,6 +204,8 @@ export interface Store {
   deleteUser(id: string): Promise<boolean>;
 
   insertToken(token: ApiToken): Promise<void>;
+  /** Inserts the token unless one with the same hash exists (concurrent starts given one token); true if inserted. */
+  insertTokenIfNew(token: ApiToken): Promise<boolean>;
   getTokenByHash(hash: string): Promise<ApiToken | null>;
   getToken(id: string): Promise<ApiToken | null>;
   listTokens(userId?: string): Promise<ApiToken[]>;

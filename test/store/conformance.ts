@@ -465,6 +465,21 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.getMeta("k"), "v2");
     });
 
+    test("users and tokens: a user with its first token in one insert; a token inserted once per hash, also concurrently", async () => {
+      const token = (id: string, userId: string, hash: string) => ({ id, userId, name: null, issuer: "test", hash, createdAt: clock, expiresAt: null, revokedAt: null });
+      const user = { id: "first", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false };
+      await store.insertUser(user, tick(), token("ft1", "first", "first-hash"));
+      assert.equal((await store.getTokenByHash("first-hash"))?.userId, "first");
+      // A user that cannot be inserted takes its token with it.
+      await assert.rejects(store.insertUser(user, tick(), token("ft2", "first", "other-hash")), (e) => e instanceof CoreError && e.kind === "already-exists");
+      assert.equal(await store.getTokenByHash("other-hash"), null);
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertTokenIfNew(token(`once-${i}`, "first", "once-hash"))));
+      assert.deepEqual(results.filter(Boolean), [true]);
+      assert.equal((await store.listTokens("first")).filter((t) => t.hash === "once-hash").length, 1);
+      assert.equal(await store.insertTokenIfNew(token("ft3", "first", "first-hash")), false);
+      assert.ok(await store.deleteUser("first"));
+    });
+
     test("family records: insert-only, compare-and-set, listing, bytes, and deletion with their session", async () => {
       const s = await insert();
       const first = await store.putRecord({ namespace: "fam.files", key: `${s.id}/a`, sessionId: s.id, doc: { n: 1 }, blob: new Uint8Array([1, 2, 3]) }, null, tick());

@@ -22,6 +22,7 @@ import {
   sessionFromRow,
   sessionValues,
   tokenFromRow,
+  tokenValues,
   userFromRow,
 } from "../sql/rows.js";
 import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
@@ -99,6 +100,8 @@ const INSERT_EVENTS = `WITH written AS (
   RETURNING seq
 ), notified AS (SELECT pg_notify('${EVENTS_CHANNEL}', $4) FROM written LIMIT 1)
 SELECT written.seq FROM written LEFT JOIN notified ON true ORDER BY written.seq`;
+
+const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 const INSERT_RECORD = `INSERT INTO family_records (namespace, key, session_id, doc, blob, blob_bytes, version, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`;
@@ -653,14 +656,22 @@ export class PostgresStore implements Store {
 
   // Users and tokens --------------------------------------------------------
 
-  async insertUser(user: NewUser, now: number): Promise<User> {
-    try {
-      const row = await this.db.one(
+  async insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User> {
+    const insert = async (q: Queries | Database) => {
+      const row = await q.one(
         `INSERT INTO users (id, roles, password_hash, device_id, client_type, attributes, disabled, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING number`,
         [user.id, JSON.stringify(user.roles), user.passwordHash, user.deviceId, user.clientType, JSON.stringify(user.attributes), user.disabled, now],
       );
       return { ...user, number: Number(row?.number), createdAt: now, updatedAt: now };
+    };
+    try {
+      if (!token) return await insert(this.db);
+      return await this.db.tx(async (q) => {
+        const created = await insert(q);
+        await q.run(INSERT_TOKEN, tokenValues(token));
+        return created;
+      });
     } catch (e) {
       throw isUniqueViolation(e) ? new CoreError("already-exists", "A user with this id or device id exists.") : e;
     }
@@ -714,10 +725,11 @@ export class PostgresStore implements Store {
   }
 
   async insertToken(token: ApiToken): Promise<void> {
-    await this.db.run(
-      "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      [token.id, token.userId, token.name, token.issuer, token.hash, token.createdAt, token.expiresAt, token.revokedAt],
-    );
+    await this.db.run(INSERT_TOKEN, tokenValues(token));
+  }
+
+  async insertTokenIfNew(token: ApiToken): Promise<boolean> {
+    return (await this.db.run(`${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, tokenValues(token))) === 1;
   }
 
   async getToken(id: string): Promise<ApiToken | null> {

@@ -206,6 +206,11 @@ export function tokenFromRow(r: Row): ApiToken {
   };
 }
 
+/** Column values of a token, in the order of the tokens table. */
+export function tokenValues(t: ApiToken): unknown[] {
+  return [t.id, t.userId, t.name, t.issuer, t.hash, t.createdAt, t.expiresAt, t.revokedAt];
+}
+
 export function logLineFromRow(r: Row): LogLine {
   return {
     sessionId: String(r.session_id),

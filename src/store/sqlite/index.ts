@@ -25,6 +25,7 @@ import {
   sessionFromValues,
   sessionValues,
   tokenFromRow,
+  tokenValues,
   userFromRow,
 } from "../sql/rows.js";
 import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
@@ -67,6 +68,8 @@ const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")
 const UPDATE_SESSION = `UPDATE sessions SET ${SESSION_WRITE_COLUMNS.filter((c) => c !== "id")
   .map((c) => `${c} = ?`)
   .join(", ")}, member_seq = ? WHERE id = ? AND version = ?`;
+
+const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
 
@@ -624,7 +627,7 @@ export class SqliteStore implements Store {
 
   // Users and tokens --------------------------------------------------------
 
-  async insertUser(user: NewUser, now: number): Promise<User> {
+  async insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User> {
     try {
       return this.tx(() => {
         const number = Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM users")?.n ?? 1);
@@ -642,6 +645,7 @@ export class SqliteStore implements Store {
           now,
           now,
         );
+        if (token) this.run(INSERT_TOKEN, ...tokenValues(token));
         return { ...user, number, createdAt: now, updatedAt: now };
       });
     } catch (e) {
@@ -704,17 +708,11 @@ export class SqliteStore implements Store {
   }
 
   async insertToken(token: ApiToken): Promise<void> {
-    this.run(
-      "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      token.id,
-      token.userId,
-      token.name,
-      token.issuer,
-      token.hash,
-      token.createdAt,
-      token.expiresAt,
-      token.revokedAt,
-    );
+    this.run(INSERT_TOKEN, ...tokenValues(token));
+  }
+
+  async insertTokenIfNew(token: ApiToken): Promise<boolean> {
+    return this.run(`${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, ...tokenValues(token)).changes === 1;
   }
 
   async getToken(id: string): Promise<ApiToken | null> {
