@@ -9,6 +9,7 @@ import { Authenticator } from "./auth/authenticate.js";
 import { Users } from "./auth/users.js";
 import type { Config } from "./config.js";
 import { Hub } from "./core/hub.js";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { type App, createApp } from "./http/app.js";
 import { Metrics } from "./http/metrics.js";
 import { loadNodeId } from "./node-id.js";
@@ -111,8 +112,21 @@ async function documentation(app: App): Promise<void> {
   app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 }
 
-/** Builds the whole server from config: store, core, auth, families, listeners. */
+/**
+ * Builds the whole server from config: store, core, auth, families, listeners. The data
+ * directory is held from here until `stop` (see lockDataDir); a second server on it fails.
+ */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await assemble(config, options, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function assemble(config: Config, options: ServerOptions, lock: DataDirLock): Promise<Server> {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? createLogger(config);
   const nodeId = loadNodeId(config.dataDir);
@@ -200,6 +214,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();
+      lock.release();
       logger.flush();
     },
   };
