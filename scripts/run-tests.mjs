@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs every test file under test/ by name. Node 20's runner silently runs nothing for a
 // quoted glob or a bare directory, so the files are listed explicitly and the run fails
-// unless it reports as many passing tests as it ran, and more than zero.
+// unless it reports as many passing tests as it ran, and more than zero (test-summary.mjs).
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { describeSummary, summarize } from "./test-summary.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -37,14 +38,11 @@ child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
 });
 child.on("close", (code) => {
-  const count = (name) => Number(output.match(new RegExp(`ℹ ${name} (\\d+)`))?.[1] ?? NaN);
-  const tests = count("tests");
-  const pass = count("pass");
-  const fail = count("fail");
-  console.log(`\nrun-tests: ${tests} tests in ${files.length} files: ${pass} passed, ${fail} failed`);
-  if (!(tests > 0)) {
+  const summary = summarize(output);
+  console.log(`\n${describeSummary(summary, files.length)}`);
+  if (!(summary.tests > 0)) {
     console.error("run-tests: the runner reported no tests");
     process.exit(1);
   }
-  if (code !== 0 || fail !== 0 || pass !== tests) process.exit(code || 1);
+  if (code !== 0 || !summary.ok) process.exit(code || 1);
 });

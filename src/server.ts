@@ -6,6 +6,7 @@ import { Authenticator } from "./auth/authenticate.js";
 import { Users } from "./auth/users.js";
 import { type Config, ENVIRONMENT, FLAGS } from "./config.js";
 import { Hub } from "./core/hub.js";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { type App, createApp } from "./http/app.js";
 import { ApiTable } from "./http/edge/table.js";
 import { documentation } from "./house/docs.js";
@@ -83,8 +84,21 @@ function listenError(l: Listener, e: NodeJS.ErrnoException): Error {
   return new Error(`cannot listen on ${l.host}:${l.port} for ${listener}: ${why}; change ${setting(l, "port")} (or ${setting(l, "host")})`);
 }
 
-/** Builds the whole server from config: store, core, auth, families, listeners. */
+/**
+ * Builds the whole server from config: store, core, auth, families, listeners. The data
+ * directory is held from here until `stop` (see lockDataDir); a second server on it fails.
+ */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await assemble(config, options, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function assemble(config: Config, options: ServerOptions, lock: DataDirLock): Promise<Server> {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? createLogger(config);
   const nodeId = loadNodeId(config.dataDir);
@@ -103,6 +117,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       closedStatuses: config.sessions.closedStatuses.map((s) => s.toLowerCase()),
       idempotencyTtlMs: config.sessions.idempotencyTtlSeconds * 1000,
       passwordAttemptsPerMinute: config.sessions.passwordAttemptsPerMinute,
+      jsonDepth: config.limits.jsonDepth,
       defaultInactiveTimeoutSeconds: config.sessions.defaultInactiveTimeoutSeconds,
       activityFlushMs: config.reaper.activityFlushMs,
       reaper: {
@@ -114,7 +129,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     (e) => logger.error({ err: e }, "background work failed"),
   );
   const auth = new Authenticator(store, hub.bus, config.jwt, clock);
-  const users = new Users(store, hub.bus, clock);
+  const users = new Users(store, hub.bus, clock, config.limits.jsonDepth);
 
   const metrics = new Metrics(() => store.sessionCounts());
   const listenerOptions = { logger, bodyLimit: config.bodyLimitBytes, limits: config.limits, metrics, auth, houseHooks: options.houseHooks };
@@ -214,6 +229,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       for (const family of families) await family.stop?.(ctx);
       if (started) await hub.stop();
       await store.close();
+      lock.release();
       logger.flush();
     },
   };

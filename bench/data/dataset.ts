@@ -67,6 +67,7 @@ function session(i: number, t0: number, nodeId: string): NewSession {
     passwordHash: null,
     capacity: 16,
     members: [],
+    teams: null,
     invited: [],
     client: { address: "127.0.0.1", userAgent: "sessionhub-bench/1" },
     attributes: { tier: ["free", "pro", "team"][i % 3]!, region: `r${i % 7}` },

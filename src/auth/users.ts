@@ -1,6 +1,7 @@
 import { CoreError, forbidden, invalid, isCoreError, notFound } from "../core/errors.js";
 import type { EventBus, EventDraft } from "../core/events.js";
 import { newApiToken, uuidv7 } from "../core/ids.js";
+import { checkDepth } from "../core/json-depth.js";
 import { digest, hashPassword } from "../core/secrets.js";
 import type { ApiToken, JsonObject, Principal, User } from "../core/types.js";
 import type { Store } from "../store/store.js";
@@ -55,6 +56,9 @@ export interface DeviceRegistration {
  */
 export const isDeviceUser = (u: User): boolean => u.deviceId !== null && u.roles.length === 0 && u.passwordHash === null && !u.disabled;
 
+/** The administrator the first start makes. */
+const ADMIN = { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false };
+
 const userEvent = (userId: string): EventDraft => ({ type: "user.changed", sessionId: null, serviceId: null, data: { userId }, access: null });
 
 /**
@@ -70,6 +74,8 @@ export class Users {
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly clock: () => number,
+    /** How deep a user's attributes may nest. */
+    private readonly jsonDepth: number,
   ) {
     bus.subscribe((events) => {
       for (const e of events) if (e.type === "user.changed") this.cache.delete(String(e.data.userId));
@@ -80,7 +86,7 @@ export class Users {
     this.bus.publish(await this.store.insertEvents(events));
   }
 
-  private static validate(input: UserUpdate & { id?: string }): void {
+  private validate(input: UserUpdate & { id?: string }): void {
     if (input.id !== undefined && !USER_ID.test(input.id)) {
       throw invalid("A user id is 1–255 characters: letters, digits, '.', '_', '@', '+' or '-'.", [{ pointer: "/id", detail: "not a valid user id" }]);
     }
@@ -90,11 +96,12 @@ export class Users {
     if (typeof input.password === "string" && (input.password.length < 1 || input.password.length > 1024)) {
       throw invalid("A password is 1–1024 characters.", [{ pointer: "/password", detail: "1–1024 characters" }]);
     }
+    if (input.attributes !== undefined) checkDepth(input.attributes, this.jsonDepth, "/attributes");
   }
 
   async create(p: Principal, input: UserInput): Promise<User> {
     if (!p.isAdmin) throw forbidden("Only administrators create users.");
-    Users.validate(input);
+    this.validate(input);
     const user = await this.store.insertUser(
       {
         id: input.id,
@@ -150,7 +157,7 @@ export class Users {
 
   async update(p: Principal, id: string, patch: UserUpdate): Promise<User> {
     if (!p.isAdmin) throw forbidden("Only administrators change users.");
-    Users.validate(patch);
+    this.validate(patch);
     const { password, ...given } = patch;
     const rest = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Omit<UserUpdate, "password">;
     const passwordHash = password === undefined ? undefined : password === null ? null : await hashPassword(password);
@@ -187,7 +194,7 @@ export class Users {
       }
       if (!reg.allowCreate) throw forbidden("Registration of new devices is switched off.");
       const id = reg.newId(attempt);
-      Users.validate({ id });
+      this.validate({ id, attributes: reg.attributes });
       try {
         const user = await this.store.insertUser(
           {
@@ -220,7 +227,13 @@ export class Users {
     opts: { name?: string | null; issuer: string; expiresAt?: number | null; secret?: string },
   ): Promise<IssuedToken> {
     const secret = opts.secret ?? newApiToken();
-    const token: ApiToken = {
+    const token = this.newToken(userId, secret, opts);
+    await this.store.insertToken(token);
+    return { token: tokenView(token), secret };
+  }
+
+  private newToken(userId: string, secret: string, opts: { name?: string | null; issuer: string; expiresAt?: number | null }): ApiToken {
+    return {
       id: uuidv7(),
       userId,
       name: opts.name ?? null,
@@ -230,8 +243,6 @@ export class Users {
       expiresAt: opts.expiresAt ?? null,
       revokedAt: null,
     };
-    await this.store.insertToken(token);
-    return { token: tokenView(token), secret };
   }
 
   async createToken(
@@ -267,30 +278,29 @@ export class Users {
    * First start: an empty database gets user `admin` and one admin token — the given
    * one (automation) or a new one, returned so the caller can print it once. A given
    * token that is not yet known is also added on later starts.
+   *
+   * Nodes may start at once over one database: the user and its first token are one
+   * insert, which exactly one node wins (the others find the user taken), and a given
+   * token is added only if no token has its hash, so each exists once.
    */
   async bootstrap(givenToken?: string): Promise<{ secret: string | null; created: boolean }> {
-    const empty = (await this.store.countUsers()) === 0;
-    if (empty) {
+    if ((await this.store.countUsers()) === 0) {
+      const secret = givenToken ?? newApiToken();
       try {
-        await this.store.insertUser(
-          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
-          this.clock(),
-        );
+        await this.store.insertUser(ADMIN, this.clock(), this.newToken(ADMIN.id, secret, { name: "bootstrap", issuer: "bootstrap" }));
+        return { secret: givenToken ? null : secret, created: true };
       } catch (e) {
-        if (!(e instanceof CoreError && e.kind === "already-exists")) throw e;
-        return this.bootstrap(givenToken);
+        // Another node made the first user at the same moment.
+        if (!isCoreError(e, "already-exists")) throw e;
       }
-      const issued = await this.issueToken("admin", { name: "bootstrap", issuer: "bootstrap", secret: givenToken });
-      return { secret: givenToken ? null : issued.secret, created: true };
     }
     if (givenToken && !(await this.store.getTokenByHash(digest(givenToken)))) {
-      if (!(await this.store.getUser("admin"))) {
-        await this.store.insertUser(
-          { id: "admin", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false },
-          this.clock(),
-        );
+      try {
+        await this.store.insertUser(ADMIN, this.clock());
+      } catch (e) {
+        if (!isCoreError(e, "already-exists")) throw e;
       }
-      await this.issueToken("admin", { name: "SESSIONHUB_ADMIN_TOKEN", issuer: "bootstrap", secret: givenToken });
+      await this.store.insertTokenIfNew(this.newToken(ADMIN.id, givenToken, { name: "SESSIONHUB_ADMIN_TOKEN", issuer: "bootstrap" }));
     }
     return { secret: null, created: false };
   }

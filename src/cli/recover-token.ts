@@ -29,7 +29,7 @@ export async function recoverToken(env: NodeJS.ProcessEnv, settings: Record<stri
   const store = await openStore(config, uuidv7(), FAMILIES.flatMap((f) => f.migrations ?? []), Date.now);
   try {
     await store.migrate();
-    const users = new Users(store, new EventBus(), Date.now);
+    const users = new Users(store, new EventBus(), Date.now, config.limits.jsonDepth);
     let user = await store.getUser(userId);
     const createdUser = !user;
     user ??= await users.create(SYSTEM_PRINCIPAL, { id: userId, roles: ["admin"] });

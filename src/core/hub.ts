@@ -45,12 +45,12 @@ export class Hub {
     this.clock = options.clock;
     this.nodeId = options.nodeId;
     this.filterLimits = options.filterLimits;
-    this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds);
+    this.services = new ServiceDirectory(store, this.bus, options.clock, options.defaultInactiveTimeoutSeconds, options.jsonDepth);
     this.activity = new ActivityTracker(store, this.bus);
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
-    this.jobs = new Jobs(store, this.bus, this.sessions, options.clock);
+    this.jobs = new Jobs(store, this.bus, this.sessions, options.clock, options.jsonDepth);
     this.insights = new Insights(store);
-    this.reaper = new Reaper(store, this.sessions, this.activity, { ...options.reaper, clock: options.clock }, onError);
+    this.reaper = new Reaper(store, this.sessions, this.activity, this.bus, { ...options.reaper, clock: options.clock }, onError);
   }
 
   /** The event record after `seq`, oldest first: what resumable streams replay. */
@@ -60,7 +60,7 @@ export class Hub {
 
   /** The record store of one family, its namespaces prefixed with the family's name. */
   records(family: string): FamilyRecords {
-    return new FamilyRecords(this.store, family, this.clock);
+    return new FamilyRecords(this.store, family, this.clock, this.options.jsonDepth);
   }
 
   async start(): Promise<void> {

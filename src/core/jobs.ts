@@ -2,6 +2,7 @@ import type { Store } from "../store/store.js";
 import { CoreError, forbidden, notFound } from "./errors.js";
 import { type EventBus, type EventType, sessionEvent } from "./events.js";
 import { uuidv7 } from "./ids.js";
+import { checkDepth } from "./json-depth.js";
 import * as policy from "./policy.js";
 import type { Sessions } from "./sessions.js";
 import { isLive } from "./state.js";
@@ -66,6 +67,7 @@ export class Jobs {
     private readonly bus: EventBus,
     private readonly sessions: Sessions,
     private readonly clock: () => number,
+    private readonly jsonDepth: number,
   ) {}
 
   /** Queues a job on a live session; only its owner or an administrator may. */
@@ -73,6 +75,7 @@ export class Jobs {
     const session = await this.sessions.get(p, sessionRef);
     if (!isLive(session)) throw notFound();
     if (!policy.canAdminister(p, session)) throw forbidden("Only the owner or an administrator may submit jobs.");
+    if (input.attributes) checkDepth(input.attributes, this.jsonDepth, "/attributes");
     const now = this.clock();
     const draft: Omit<Job, "seq"> = {
       id: uuidv7(now),

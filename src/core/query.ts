@@ -23,6 +23,9 @@ export const SESSION_FIELDS = {
   capacity: "integer",
   version: "integer",
   memberCount: "integer",
+  /** The team layout's count and size; NULL for a session without one. */
+  teamCount: "integer",
+  teamSize: "integer",
   hasPassword: "boolean",
   createdAt: "time",
   updatedAt: "time",
@@ -64,6 +67,8 @@ export const SORTABLE_FIELDS: readonly SessionField[] = [
   "capacity",
   "version",
   "memberCount",
+  "teamCount",
+  "teamSize",
   "createdAt",
   "updatedAt",
   "stateChangedAt",

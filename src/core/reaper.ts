@@ -1,5 +1,6 @@
 import type { Store } from "../store/store.js";
 import type { ActivityTracker } from "./activity.js";
+import type { EventBus, HubEvent } from "./events.js";
 import type { Sessions } from "./sessions.js";
 
 export interface ReaperOptions {
@@ -11,15 +12,28 @@ export interface ReaperOptions {
   clock: () => number;
 }
 
+/** setTimeout's longest delay; a later end is re-armed when this one fires. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * Ends sessions that were idle past their timeout (`expired`) or whose scheduled end
  * has come (the reason given when it was scheduled), then deletes what retention lets
  * go. Each end is a mutator that re-checks the deadline under the row lock, so with
  * several nodes exactly one of them ends a session.
+ *
+ * Scheduled ends do not wait for a sweep: each node keeps one timer, for the earliest
+ * `endAt` it knows of — read from the store at start and after each firing, and learned
+ * from session events as they are published, other nodes' included — so an end lands
+ * on its time while the sweep stays as slow as it is.
  */
 export class Reaper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private endTimer: NodeJS.Timeout | null = null;
+  /** The `endAt` the end timer is set for. */
+  private armedFor: number | null = null;
+  private ending: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
   /** Called with the ids of the sessions a sweep ended (compute executors close on it). */
   onEnded: ((sessionIds: string[]) => void) | null = null;
 
@@ -27,6 +41,7 @@ export class Reaper {
     private readonly store: Store,
     private readonly sessions: Sessions,
     private readonly activity: ActivityTracker,
+    private readonly bus: EventBus,
     private readonly options: ReaperOptions,
     private readonly onError: (e: unknown) => void,
   ) {}
@@ -35,12 +50,18 @@ export class Reaper {
     if (this.timer) return;
     this.timer = setInterval(() => void this.sweep().catch(this.onError), this.options.intervalMs);
     this.timer.unref();
+    this.unsubscribe = this.bus.subscribe((events) => events.forEach((e) => this.learn(e)));
+    void this.rearm().catch(this.onError);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.disarm();
     await this.running;
+    await this.ending;
   }
 
   /** One pass; concurrent calls share the pass in progress. */
@@ -54,23 +75,70 @@ export class Reaper {
   private async pass(): Promise<void> {
     await this.activity.flush();
     const now = this.options.clock();
-    const ended: string[] = [];
-    for (;;) {
-      const due = await this.store.dueSessions(now, 200);
-      let progressed = 0;
-      for (const id of due) {
-        if (await this.sessions.endIfDue(id, now)) {
-          ended.push(id);
-          progressed += 1;
-        }
-      }
-      if (due.length < 200 || progressed === 0) break;
-    }
-    if (ended.length > 0) this.onEnded?.(ended);
+    await this.endAll((limit) => this.store.dueSessions(now, limit), now);
     const retentionCutoff = now - this.options.retentionSeconds * 1000;
     while ((await this.store.purgeEnded(retentionCutoff, 500)) === 500) {
       /* keep deleting in bounded batches */
     }
     await this.store.purgeHistory(now - this.options.eventRetentionSeconds * 1000, now);
+  }
+
+  /** Ends what `due` lists, in batches, until a batch is short or ends nothing. */
+  private async endAll(due: (limit: number) => Promise<string[]>, now: number): Promise<void> {
+    const ended: string[] = [];
+    for (;;) {
+      const ids = await due(200);
+      let progressed = 0;
+      for (const id of ids) {
+        if (await this.sessions.endIfDue(id, now)) {
+          ended.push(id);
+          progressed += 1;
+        }
+      }
+      if (ids.length < 200 || progressed === 0) break;
+    }
+    if (ended.length > 0) this.onEnded?.(ended);
+  }
+
+  /** A session event that shows a scheduled end earlier than the one armed arms it. */
+  private learn(e: HubEvent): void {
+    const s = e.data.session as { state?: unknown; endAt?: unknown } | undefined;
+    if (typeof s?.endAt === "number" && s.state !== "ended") this.arm(s.endAt);
+  }
+
+  private arm(at: number): void {
+    if (!this.unsubscribe || (this.armedFor !== null && this.armedFor <= at)) return;
+    this.disarm();
+    this.armedFor = at;
+    // At least 1 ms: a timer may fire a little before the clock reaches its time.
+    const delay = Math.min(Math.max(at - this.options.clock(), 1), MAX_DELAY_MS);
+    this.endTimer = setTimeout(() => {
+      this.disarm();
+      // After any run in progress: it may have read the next end before this one was known.
+      this.ending = (this.ending ?? Promise.resolve()).then(() => this.endScheduled()).catch(this.onError);
+    }, delay);
+    this.endTimer.unref();
+  }
+
+  private disarm(): void {
+    if (this.endTimer) clearTimeout(this.endTimer);
+    this.endTimer = null;
+    this.armedFor = null;
+  }
+
+  /**
+   * Ends the sessions whose scheduled end has come, then arms the timer for the next.
+   * No activity flush is needed: a listed session's `endAt` has passed, and `endIfDue`
+   * gives a passed `endAt` precedence over expiry.
+   */
+  private async endScheduled(): Promise<void> {
+    const now = this.options.clock();
+    await this.endAll((limit) => this.store.scheduledEndsDue(now, limit), now);
+    await this.rearm();
+  }
+
+  private async rearm(): Promise<void> {
+    const next = await this.store.nextScheduledEnd();
+    if (next !== null) this.arm(next);
   }
 }

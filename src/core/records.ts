@@ -1,4 +1,5 @@
 import type { RecordList, Store } from "../store/store.js";
+import { checkDepth } from "./json-depth.js";
 import type { FamilyRecord, JsonObject } from "./types.js";
 
 /**
@@ -11,18 +12,20 @@ export class FamilyRecords {
     private readonly store: Store,
     private readonly family: string,
     private readonly clock: () => number,
+    private readonly jsonDepth: number,
   ) {}
 
   private ns(name: string): string {
     return `${this.family}.${name}`;
   }
 
-  put(
+  async put(
     name: string,
     key: string,
     doc: JsonObject,
     opts: { sessionId?: string | null; blob?: Uint8Array | null; expectedVersion?: number | null } = {},
   ): Promise<FamilyRecord> {
+    checkDepth(doc, this.jsonDepth, "/doc");
     return this.store.putRecord(
       { namespace: this.ns(name), key, sessionId: opts.sessionId ?? null, doc, ...(opts.blob !== undefined ? { blob: opts.blob } : {}) },
       opts.expectedVersion,

@@ -1,6 +1,7 @@
 import type { Store } from "../store/store.js";
 import { CoreError, type FieldError, forbidden, invalid, notFound } from "./errors.js";
 import type { EventBus, EventDraft } from "./events.js";
+import { checkDepth } from "./json-depth.js";
 import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Principal, SYSTEM_PRINCIPAL, type Service } from "./types.js";
 
 export interface ServiceInput {
@@ -49,6 +50,7 @@ export class ServiceDirectory {
     private readonly bus: EventBus,
     private readonly clock: () => number,
     private readonly defaultTimeoutSeconds: number,
+    private readonly jsonDepth: number,
   ) {
     bus.subscribe((events) => {
       for (const e of events) {
@@ -96,6 +98,7 @@ export class ServiceDirectory {
   }
 
   private async validate(kind: string, settings: JsonObject, timeout: number | undefined): Promise<void> {
+    checkDepth(settings, this.jsonDepth, "/settings");
     const rules = this.kinds.get(kind);
     if (!rules) throw invalid(`Unknown service kind ${kind}.`, [{ pointer: "/kind", detail: `one of ${this.knownKinds().join(", ")}` }]);
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0)) {

@@ -1,15 +1,16 @@
-import type { Store } from "../store/store.js";
+import type { SessionQuota, Store } from "../store/store.js";
 import type { ActivityTracker } from "./activity.js";
 import { CoreError, forbidden, invalid, notFound } from "./errors.js";
 import { type EventDraft, type EventBus, sessionEvent } from "./events.js";
 import { dueEnd, expiryOf, withActivity } from "./expiry.js";
 import { uuidv7 } from "./ids.js";
+import { checkDepth } from "./json-depth.js";
 import * as policy from "./policy.js";
 import { type Condition, type Page, type SessionQuery, and } from "./query.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
 import type { ServiceDirectory } from "./services.js";
 import { isLive, transition } from "./state.js";
-import { type TeamLayout, placeAll, placeInTeam } from "./teams.js";
+import { placeAll, placeInTeam, relayout, validLayout } from "./teams.js";
 import type {
   ClientInfo,
   EndReason,
@@ -21,6 +22,7 @@ import type {
   Principal,
   Session,
   SessionState,
+  TeamLayout,
   Visibility,
 } from "./types.js";
 import { sessionEventData } from "./views.js";
@@ -35,6 +37,8 @@ export interface SessionRules {
   idempotencyTtlMs: number;
   /** Wrong join passwords per user and session within a minute before 429. */
   passwordAttemptsPerMinute: number;
+  /** How deep a stored JSON document (attributes, client) may nest. */
+  jsonDepth: number;
 }
 
 export interface CreateSessionInput {
@@ -54,15 +58,14 @@ export interface CreateSessionInput {
   attributes?: JsonObject;
   invited?: string[];
   client?: ClientInfo;
+  /** The team layout; members given a team keep it if it exists and has room (else refused). */
   teams?: TeamLayout | null;
-  /** Admission limits: at most `max` live sessions matching `where`, this one included; else `too-many` with `message`. */
+  /**
+   * Admission limits: at most `max` live sessions matching `where`, this one included;
+   * else `too-many` with `message`. Decided in the create's transaction; creates under
+   * the same `key` (what is counted, e.g. one user's sessions of a family) queue there.
+   */
   quotas?: SessionQuota[];
-}
-
-export interface SessionQuota {
-  where: Condition;
-  max: number;
-  message: string;
 }
 
 /** Mutable fields. Only fields whose value differs from the current one count as changes. */
@@ -77,7 +80,9 @@ export interface SessionPatch {
   inactiveTimeoutSeconds?: number | null;
   invited?: string[];
   owner?: string | null;
-  /** The full member list; new members are appended in the order given. */
+  /** A new team layout; members keep their team where it still exists and has room. */
+  teams?: TeamLayout | null;
+  /** The full member list; new members are appended in the order given. Teams are held to the layout. */
   members?: Member[];
   /** Remove the join password. */
   clearPassword?: boolean;
@@ -98,13 +103,8 @@ export interface UpdateOptions {
 
 export interface JoinOptions {
   password?: string;
+  /** The team asked for; ignored when the session has no teams. */
   team?: number;
-  /**
-   * The team layout, or a function of the locked session that gives it (for families
-   * that keep the layout in the session's attributes, so a concurrent change of layout
-   * is never missed).
-   */
-  teams?: TeamLayout | null | ((current: Session) => TeamLayout | null);
   /** Lower hard limit than the hub's, for families that configure one. */
   maxMembers?: number;
   /** Only a session of this service; any other is not-found. */
@@ -121,7 +121,7 @@ export interface LeaveOptions {
 }
 
 const CONTENT_FIELDS = ["name", "description", "status", "attributes", "client"] as const;
-const OWNER_FIELDS = ["visibility", "capacity", "inactiveTimeoutSeconds", "invited", "owner"] as const;
+const OWNER_FIELDS = ["visibility", "capacity", "inactiveTimeoutSeconds", "invited", "owner", "teams"] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -225,6 +225,8 @@ export class Sessions {
     if (!policy.canAddMembers(p) && initial.some((m) => m.userId !== p.userId)) throw forbidden("Only administrators add other users.");
     validCapacity(input.capacity);
     validTimeout(input.inactiveTimeoutSeconds);
+    validLayout(input.teams);
+    this.checkDocuments(input);
     const unique = [...new Map(initial.map((m) => [m.userId, m])).values()];
     const capacity = input.capacity ?? null;
     if (capacity !== null && unique.length > capacity) {
@@ -233,9 +235,11 @@ export class Sessions {
     if (unique.length > this.rules.maxMembersPerSession) throw invalid("Too many members.");
 
     const now = this.now();
-    const given: Member[] = unique.map((m) => ({ userId: m.userId, joinedAt: now, team: m.team ?? null }));
-    // Given teams are kept; the others are placed by the join rule, in member order.
-    const members = input.teams && input.teams.count > 0 ? placeAll(given, input.teams) : given;
+    const teams = input.teams ?? null;
+    const members = placeAll(
+      unique.map((m) => ({ userId: m.userId, joinedAt: now, team: m.team ?? null })),
+      teams,
+    );
     const timeoutSeconds = input.inactiveTimeoutSeconds ?? service.defaultInactiveTimeoutSeconds;
     const state = input.state ?? "idle";
     const session: Session = {
@@ -253,6 +257,7 @@ export class Sessions {
       passwordHash: input.password ? await hashPassword(input.password) : null,
       capacity,
       members,
+      teams,
       invited: [...new Set(input.invited ?? [])],
       client: input.client ?? {},
       attributes: input.attributes ?? {},
@@ -272,29 +277,17 @@ export class Sessions {
     const claim = idempotency
       ? { scope: idempotency.scope, key: idempotency.key, expiresAt: now + this.rules.idempotencyTtlMs }
       : undefined;
+    const live = (input.quotas ?? []).map((q) => ({ ...q, where: and(q.where, { field: "state", op: "ne", value: "ended" })! }));
     const result = this.publish(
-      await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim),
+      await this.store.insertSession(row, (s) => [sessionEvent("session.created", s, sessionEventData(s))], claim, live),
     );
-    if (!result.replayed) await this.admit(result.session, input.quotas ?? []);
     return { session: result.session, replayed: result.replayed };
   }
 
-  /**
-   * Quotas are verified after the insert, counting only sessions numbered no higher than
-   * the new one: concurrent creates then agree on which of them are over, and exactly
-   * `max` survive. A session over a quota is removed again.
-   */
-  private async admit(session: Session, quotas: SessionQuota[]): Promise<void> {
-    for (const quota of quotas) {
-      const where = and(quota.where, { field: "state", op: "ne", value: "ended" }, { field: "number", op: "le", value: session.number });
-      if ((await this.store.countSessions(where)) <= quota.max) continue;
-      const removed = await this.store.mutateSession(session.id, (current) => ({
-        next: null,
-        events: [sessionEvent("session.deleted", current, sessionEventData(current))],
-      }));
-      if (removed) this.publish(removed);
-      throw new CoreError("too-many", quota.message);
-    }
+  /** The JSON documents a create or a patch would store, before anything serialises them. */
+  private checkDocuments(given: { attributes?: JsonObject; client?: ClientInfo }): void {
+    if (given.attributes !== undefined) checkDepth(given.attributes, this.rules.jsonDepth, "/attributes");
+    if (given.client !== undefined) checkDepth(given.client, this.rules.jsonDepth, "/client");
   }
 
   // Changing -----------------------------------------------------------------
@@ -332,6 +325,8 @@ export class Sessions {
       }
       opts.guard?.(current);
       const patch = typeof change === "function" ? change(current) : change;
+      this.checkDocuments(patch);
+      validLayout(patch.teams);
       const now = this.now();
       let next: Session = { ...current };
       const changed = new Set<string>();
@@ -350,12 +345,16 @@ export class Sessions {
         changed.add("password");
       }
       const events: EventDraft[] = [];
-      if (patch.members) {
+      if (patch.members || changed.has("teams")) {
         const before = new Map(current.members.map((m) => [m.userId, m]));
-        const added = patch.members.filter((m) => !before.has(m.userId));
-        const kept = new Set(patch.members.map((m) => m.userId));
+        // Given members are held to the layout; a new layout alone moves only who no longer fits.
+        const members = patch.members
+          ? placeAll(patch.members.map((m) => (before.has(m.userId) ? { ...before.get(m.userId)!, team: m.team } : { ...m, joinedAt: now })), next.teams)
+          : relayout(current.members, next.teams);
+        const added = members.filter((m) => !before.has(m.userId));
+        const kept = new Set(members.map((m) => m.userId));
         const removed = current.members.filter((m) => !kept.has(m.userId));
-        const moved = patch.members.some((m) => before.has(m.userId) && before.get(m.userId)!.team !== m.team);
+        const moved = members.some((m) => before.has(m.userId) && before.get(m.userId)!.team !== m.team);
         if (added.length > 0) {
           if (!policy.canAddMembers(p)) throw forbidden("Only administrators add members.");
           changed.add("members.added");
@@ -363,7 +362,7 @@ export class Sessions {
         if (removed.length > 0) changed.add("members.removed");
         if (moved) changed.add("members.teams");
         if (added.length || removed.length || moved) {
-          next.members = patch.members.map((m) => (before.has(m.userId) ? { ...before.get(m.userId)!, team: m.team } : { ...m, joinedAt: now }));
+          next.members = members;
           for (const m of added) events.push(sessionEvent("member.joined", next, { userId: m.userId, team: m.team }));
           for (const m of removed) events.push(sessionEvent("member.left", next, { userId: m.userId, reason: "removed" }));
         }
@@ -564,8 +563,7 @@ export class Sessions {
           throw new CoreError("session-full", "The session is full.");
         }
         const now = this.now();
-        const layout = typeof opts.teams === "function" ? opts.teams(current) : (opts.teams ?? null);
-        const team = placeInTeam(current.members, layout, opts.team);
+        const team = placeInTeam(current.members, current.teams, opts.team);
         const member: Member = { userId: p.userId, joinedAt: now, team };
         const next = this.bumped(withActivity({ ...current, members: [...current.members, member] }, now), now);
         return { next, events: [sessionEvent("member.joined", next, { userId: p.userId, team })] };

@@ -15,6 +15,15 @@ export interface Member {
   team: number | null;
 }
 
+/**
+ * How a session's members are split into teams: `count` teams (ids 0…count-1) of at most
+ * `size` members each (0 = no per-team limit). A count of 0 means no teams.
+ */
+export interface TeamLayout {
+  count: number;
+  size: number;
+}
+
 /** What is known of the client that opened the session. Every field optional. */
 export interface ClientInfo {
   address?: string;
@@ -47,6 +56,8 @@ export interface Session {
   capacity: number | null;
   /** Ordered by joinedAt, oldest first. */
   members: Member[];
+  /** The team layout every join and member change is held to; null = none was ever given. */
+  teams: TeamLayout | null;
   invited: string[];
   client: ClientInfo;
   attributes: JsonObject;

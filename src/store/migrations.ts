@@ -343,4 +343,32 @@ CREATE INDEX family_records_session ON family_records(session_id, namespace) WHE
     sqlite: "CREATE INDEX sessions_service_created ON sessions(service_id, created_at, id);",
     postgres: "CREATE INDEX sessions_service_created ON sessions(service_id, created_at, id);",
   },
+  {
+    // The team layout becomes a session field the core holds every API to. The game
+    // family kept it in attributes.game (numTeams, teamSize); sessions that have that
+    // object get its values (0 where absent or not a whole number in bounds) and lose
+    // the two keys. Documents SQLite cannot parse are left as they are.
+    id: "0004_session_teams",
+    sqlite: `
+ALTER TABLE sessions ADD COLUMN team_count INTEGER;
+ALTER TABLE sessions ADD COLUMN team_size INTEGER;
+UPDATE sessions SET
+  team_count = CASE WHEN json_type(attributes, '$.game.numTeams') = 'integer' AND json_extract(attributes, '$.game.numTeams') BETWEEN 0 AND 10000
+    THEN json_extract(attributes, '$.game.numTeams') ELSE 0 END,
+  team_size = CASE WHEN json_type(attributes, '$.game.teamSize') = 'integer' AND json_extract(attributes, '$.game.teamSize') BETWEEN 0 AND 1000000
+    THEN json_extract(attributes, '$.game.teamSize') ELSE 0 END,
+  attributes = json_remove(attributes, '$.game.numTeams', '$.game.teamSize')
+WHERE CASE WHEN json_valid(attributes) THEN json_type(attributes, '$.game') = 'object' ELSE 0 END;
+`,
+    postgres: `
+ALTER TABLE sessions ADD COLUMN team_count INTEGER, ADD COLUMN team_size INTEGER;
+UPDATE sessions SET
+  team_count = CASE WHEN jsonb_typeof(attributes #> '{game,numTeams}') = 'number' AND (attributes #>> '{game,numTeams}') ~ '^([0-9]{1,4}|10000)$'
+    THEN (attributes #>> '{game,numTeams}')::integer ELSE 0 END,
+  team_size = CASE WHEN jsonb_typeof(attributes #> '{game,teamSize}') = 'number' AND (attributes #>> '{game,teamSize}') ~ '^([0-9]{1,6}|1000000)$'
+    THEN (attributes #>> '{game,teamSize}')::integer ELSE 0 END,
+  attributes = attributes #- '{game,numTeams}' #- '{game,teamSize}'
+WHERE jsonb_typeof(attributes -> 'game') = 'object';
+`,
+  },
 ];

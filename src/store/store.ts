@@ -53,6 +53,19 @@ export interface IdempotencyClaim {
   expiresAt: number;
 }
 
+/**
+ * An admission limit on creates, decided in the create's transaction: after the insert
+ * at most `max` sessions match `where`, or the create is rolled back as `too-many` with
+ * `message`. Creates with the same `key` are decided one at a time across nodes, so
+ * concurrent creates never overshoot the limit.
+ */
+export interface SessionQuota {
+  key: string;
+  where: Condition;
+  max: number;
+  message: string;
+}
+
 export interface InsertSessionResult {
   session: Session;
   /** The session an earlier request with the same idempotency key created, as it was then. */
@@ -130,7 +143,13 @@ export interface Store {
   sessionCounts(): Promise<{ serviceId: string; state: Session["state"]; count: number }[]>;
 
   // Sessions
-  insertSession(session: NewSession, events: (s: Session) => EventDraft[], idempotency?: IdempotencyClaim): Promise<InsertSessionResult>;
+  /** An idempotent replay returns the first session without checking quotas again. */
+  insertSession(
+    session: NewSession,
+    events: (s: Session) => EventDraft[],
+    idempotency?: IdempotencyClaim,
+    quotas?: SessionQuota[],
+  ): Promise<InsertSessionResult>;
   getSession(ref: { id: string } | { number: number }): Promise<Session | null>;
   querySessions(query: SessionQuery): Promise<Page<Session>>;
   countSessions(where?: Condition): Promise<number>;
@@ -138,6 +157,10 @@ export interface Store {
   mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
   /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */
   dueSessions(now: number, limit: number): Promise<string[]>;
+  /** Ids of live sessions whose scheduled end is at or before `now`, earliest first (indexed). */
+  scheduledEndsDue(now: number, limit: number): Promise<string[]>;
+  /** The earliest scheduled end of a live session, or null (indexed). */
+  nextScheduledEnd(): Promise<number | null>;
   /** Ids of ended sessions older than `before`, deleted in one statement. */
   purgeEnded(before: number, limit: number): Promise<number>;
   /** Moves lastActivityAt (never backwards) without touching version; batches of activity marks. */
@@ -170,7 +193,8 @@ export interface Store {
   insertEvents(events: EventDraft[]): Promise<HubEvent[]>;
 
   // Users and tokens
-  insertUser(user: NewUser, now: number): Promise<User>;
+  /** With `token`, the user's first token is inserted in the same transaction. */
+  insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User>;
   getUser(id: string): Promise<User | null>;
   getUserByNumber(number: number): Promise<User | null>;
   getUserByDeviceId(deviceId: string): Promise<User | null>;
@@ -182,6 +206,8 @@ export interface Store {
   deleteUser(id: string): Promise<boolean>;
 
   insertToken(token: ApiToken): Promise<void>;
+  /** Inserts the token unless one with the same hash exists (concurrent starts given one token); true if inserted. */
+  insertTokenIfNew(token: ApiToken): Promise<boolean>;
   getTokenByHash(hash: string): Promise<ApiToken | null>;
   getToken(id: string): Promise<ApiToken | null>;
   listTokens(userId?: string): Promise<ApiToken[]>;

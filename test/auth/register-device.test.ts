@@ -18,7 +18,7 @@ describe("auth: device registration", () => {
   before(async () => {
     store = new SqliteStore({ file: join(dir, "users.db"), nodeId: "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77", clock: Date.now });
     await store.migrate();
-    users = new Users(store, new EventBus(), Date.now);
+    users = new Users(store, new EventBus(), Date.now, 32);
   });
 
   after(async () => {

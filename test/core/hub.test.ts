@@ -28,6 +28,7 @@ describe("core over a store: built-in services, service scope, team layouts", ()
         closedStatuses: ["closed"],
         idempotencyTtlMs: 60_000,
         passwordAttemptsPerMinute: 10,
+        jsonDepth: 32,
         defaultInactiveTimeoutSeconds: 0,
         activityFlushMs: 1000,
         reaper: { intervalMs: 60_000, retentionSeconds: 60, eventRetentionSeconds: 60 },
@@ -49,24 +50,29 @@ describe("core over a store: built-in services, service scope, team layouts", ()
     assert.equal((await hub.sessions.leave(p("bob"), session.id, "bob", { serviceId: "one" })).left, true);
   });
 
-  test("join takes the team layout from a function of the session it changes", async () => {
-    const layout = (s: Session) => s.attributes.layout as { count: number; size: number };
-    const { session } = await hub.sessions.create(p("alice"), {
-      serviceId: "one",
-      members: [{ userId: "alice", team: 0 }],
-      attributes: { layout: { count: 1, size: 4 } },
-    });
-    await hub.sessions.update(p("alice"), session.id, { attributes: { layout: { count: 3, size: 1 } } });
-    const seen: number[] = [];
-    const { session: joined } = await hub.sessions.join(p("bob"), session.id, {
-      teams: (current) => {
-        seen.push(current.version);
-        return layout(current);
-      },
-    });
-    assert.deepEqual(seen, [1], "called once, on the session as it now stands");
+  test("the team layout is the session's own: creates, joins, member changes and layout changes are held to it", async () => {
+    const invalidTeam = (e: unknown) => e instanceof CoreError && e.kind === "invalid";
+    const teamFull = (e: unknown) => e instanceof CoreError && e.kind === "team-full";
+    await assert.rejects(hub.sessions.create(p("alice"), { serviceId: "one", members: [{ userId: "alice", team: 2 }], teams: { count: 2, size: 2 } }), invalidTeam);
+    await assert.rejects(hub.sessions.create(p("alice"), { serviceId: "one", teams: { count: -1, size: 2 } }), invalidTeam);
+    const { session } = await hub.sessions.create(p("alice"), { serviceId: "one", members: [{ userId: "alice", team: 0 }], teams: { count: 1, size: 4 } });
+    const relaid = await hub.sessions.update(p("alice"), session.id, { teams: { count: 3, size: 1 } });
+    assert.deepEqual(relaid.session.teams, { count: 3, size: 1 });
+    assert.deepEqual(relaid.session.members.map((m) => m.team), [0], "a member keeps a team that still exists and has room");
+    const { session: joined } = await hub.sessions.join(p("bob"), session.id);
     assert.deepEqual(joined.members.map((m) => [m.userId, m.team]), [["alice", 0], ["bob", 1]]);
-    await assert.rejects(hub.sessions.join(p("carol"), session.id, { teams: layout, team: 0 }), (e) => e instanceof CoreError && e.kind === "team-full");
+    await assert.rejects(hub.sessions.join(p("carol"), session.id, { team: 0 }), teamFull);
+    await assert.rejects(hub.sessions.join(p("carol"), session.id, { team: 7 }), invalidTeam);
+    const members = joined.members;
+    await assert.rejects(hub.sessions.update(SYSTEM_PRINCIPAL, session.id, { members: [...members, { userId: "dave", joinedAt: 0, team: 1 }] }), teamFull);
+    await assert.rejects(hub.sessions.update(SYSTEM_PRINCIPAL, session.id, { members: [...members, { userId: "dave", joinedAt: 0, team: 5 }] }), invalidTeam);
+    const added = await hub.sessions.update(SYSTEM_PRINCIPAL, session.id, { members: [...members, { userId: "dave", joinedAt: 0, team: null }] });
+    assert.deepEqual(added.session.members.map((m) => m.team), [0, 1, 2], "a member without a team is placed by the join rule");
+    const shrunk = await hub.sessions.update(p("alice"), session.id, { teams: { count: 1, size: 0 } });
+    assert.deepEqual(shrunk.session.members.map((m) => m.team), [0, 0, 0]);
+    const none = await hub.sessions.update(p("alice"), session.id, { teams: { count: 0, size: 0 } });
+    assert.deepEqual(none.session.members.map((m) => m.team), [null, null, null]);
+    assert.equal((await hub.sessions.join(p("erin"), session.id, { team: 7 })).session.members.at(-1)!.team, null, "without teams a team asked for is ignored");
   });
 
   test("built-in services take numbers from a range of their own; the small numbers stay for operators, auto-numbered or chosen", async () => {

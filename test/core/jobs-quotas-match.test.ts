@@ -59,7 +59,7 @@ describe("core: jobs, quotas, matching", () => {
 
   test("session quotas: concurrent creates leave exactly `max` live sessions", async () => {
     const { hub } = t.server;
-    const quota = { where: { field: "serviceId", op: "eq" as const, value: "plain" }, max: 3, message: "full" };
+    const quota = { key: "plain", where: { field: "serviceId", op: "eq" as const, value: "plain" }, max: 3, message: "full" };
     const live = await hub.sessions.count(SYSTEM_PRINCIPAL, { and: [quota.where, { field: "state", op: "ne", value: "ended" }] });
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => hub.sessions.create(alice, { serviceId: "plain", quotas: [{ ...quota, max: live + 3 }] })));
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 3);

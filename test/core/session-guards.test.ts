@@ -29,7 +29,7 @@ describe("core: guarded changes, log lines with an update, session counts", () =
     await store.migrate();
     hub = new Hub(
       store,
-      { nodeId: "node", clock: () => now, filterLimits: DEFAULTS.limits, maxMembersPerSession: 100, closedStatuses: [], idempotencyTtlMs: 1000, passwordAttemptsPerMinute: 5,
+      { nodeId: "node", clock: () => now, filterLimits: DEFAULTS.limits, maxMembersPerSession: 100, closedStatuses: [], idempotencyTtlMs: 1000, passwordAttemptsPerMinute: 5, jsonDepth: 32,
         defaultInactiveTimeoutSeconds: 600, activityFlushMs: 1000, reaper: { intervalMs: 1000, retentionSeconds: 60, eventRetentionSeconds: 60 } },
       (e) => {
         throw e;

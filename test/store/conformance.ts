@@ -59,6 +59,7 @@ function newSession(serviceId: string, over: Partial<NewSession> = {}): NewSessi
     passwordHash: null,
     capacity: null,
     members: [],
+    teams: null,
     invited: [],
     client: {},
     attributes: {},
@@ -146,6 +147,7 @@ export function storeConformance(factory: StoreFactory): void {
           { userId: "alice", joinedAt: clock, team: 0 },
           { userId: "bob", joinedAt: clock, team: 1 },
         ],
+        teams: { count: 2, size: 3 },
         invited: ["carol", "dave"],
         client: { address: "192.0.2.1", port: 5, userAgent: "ua" },
         attributes: { game: { mode: "ctf", n: 2, on: true } },
@@ -162,7 +164,7 @@ export function storeConformance(factory: StoreFactory): void {
       const svc = (await store.insertService({ id: "q", kind: "generic", name: "Q", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const a = await insert({ serviceId: svc, owner: "u1", status: "lobby", capacity: 2, members: [{ userId: "m1", joinedAt: clock, team: null }], attributes: { mode: "ctf", level: 3 } });
       const b = await insert({ serviceId: svc, owner: "u2", status: "in-game", visibility: "private", invited: ["i1"], passwordHash: "h", attributes: { mode: "dm", level: 7 }, client: { deviceId: "dev-b", port: 9 } });
-      const c = await insert({ serviceId: svc, owner: null, status: null, name: "Lobby 50%", attributes: { flag: true } });
+      const c = await insert({ serviceId: svc, owner: null, status: null, name: "Lobby 50%", attributes: { flag: true }, teams: { count: 2, size: 4 } });
       const within = (w: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, w] });
       const q = (w: Condition) => ids({ where: within(w) });
       assert.deepEqual(await q({ field: "status", op: "eq", value: "lobby" }), [a.number]);
@@ -182,6 +184,8 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(await q({ field: "attributes.flag", op: "eq", value: true }), [c.number]);
       assert.deepEqual(await q({ field: "client.deviceId", op: "eq", value: "dev-b" }), [b.number]);
       assert.deepEqual(await q({ field: "client.port", op: "eq", value: 9 }), [b.number]);
+      assert.deepEqual(await q({ field: "teamCount", op: "ge", value: 2 }), [c.number]);
+      assert.deepEqual(await q({ field: "teamSize", op: "isNull" }), [a.number, b.number]);
       assert.deepEqual(await q({ or: [{ field: "owner", op: "eq", value: "u1" }, { not: { field: "owner", op: "isNull" } }] }), [a.number, b.number]);
       // Readability: public sessions, own, member, invited.
       assert.deepEqual(await q({ readableBy: "stranger" }), [a.number, c.number]);
@@ -263,7 +267,8 @@ export function storeConformance(factory: StoreFactory): void {
       const made: Session[] = [];
       for (let i = 0; i < 25; i += 1) {
         const attributes: JsonObject = i % 6 === 0 ? {} : { game: { rank: (i % 4) * 5, server: `srv-${i % 3}` } };
-        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes }));
+        const teams = i % 4 === 0 ? null : { count: i % 3, size: 2 };
+        made.push(await insert({ serviceId: svc, status: i % 3 === 0 ? null : `s${i % 4}`, capacity: i % 5 === 0 ? null : i % 5, createdAt: 1000 + (i % 7), attributes, teams }));
       }
       const where: Condition = { field: "serviceId", op: "eq", value: svc };
       for (const sort of [
@@ -273,6 +278,7 @@ export function storeConformance(factory: StoreFactory): void {
         [{ field: "status", dir: "asc" }, { field: "capacity", dir: "desc" }],
         [{ field: "attributes.game.rank", dir: "desc", type: "number" }],
         [{ field: "attributes.game.server", dir: "asc" }, { field: "attributes.game.rank", dir: "desc", type: "number" }],
+        [{ field: "teamCount", dir: "desc" }, { field: "memberCount", dir: "asc" }],
       ] as SessionQuery["sort"][]) {
         const all: string[] = (await store.querySessions({ where, sort, limit: 100 })).items.map((s) => s.id);
         assert.equal(all.length, 25);
@@ -317,6 +323,19 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.querySessions({ where, sort: [{ field: "attributes.a b" as "attributes.x", dir: "asc" }], limit: 1 }), (e) => e instanceof CoreError && e.kind === "invalid");
     });
 
+    test("a stored document nested 1,001 levels deep (from before the core refused them) fails no query and still reads", async () => {
+      const svc = (await store.insertService({ id: "deep", kind: "generic", name: "D", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const deep = JSON.parse(`${'{"x":'.repeat(1001)}1${"}".repeat(1001)}`) as JsonObject;
+      const plain = await insert({ serviceId: svc, attributes: { x: 1 }, client: { system: "os" } });
+      const stored = await insert({ serviceId: svc, attributes: deep, client: { system: deep } as never, invited: ["i1"] });
+      const within = (w: Condition): Condition => ({ and: [{ field: "serviceId", op: "eq", value: svc }, w] });
+      assert.deepEqual(await ids({ where: within({ field: "attributes.x", op: "eq", value: 1 }) }), [plain.number]);
+      assert.deepEqual(await ids({ where: within({ field: "client.system", op: "eq", value: "os" }) }), [plain.number]);
+      assert.deepEqual(await ids({ where: within({ field: "invited", op: "eq", value: "i1" }) }), [stored.number]);
+      assert.equal((await ids({ where: within({ readableBy: "i1" }), sort: [{ field: "attributes.x", dir: "desc", type: "number" }] })).length, 2);
+      assert.deepEqual((await store.getSession({ id: stored.id }))?.attributes, deep);
+    });
+
     test("mutate: compare-and-set, no lost updates under concurrency, rollback on rejection", async () => {
       const s = await insert();
       await Promise.all(
@@ -350,8 +369,12 @@ export function storeConformance(factory: StoreFactory): void {
       await step((cur) => ({ ...cur, members: [...cur.members, { userId: "b", joinedAt: 2, team: 1 }, { userId: "c", joinedAt: 2, team: 0 }] }));
       await step((cur) => ({ ...cur, members: cur.members.filter((m) => m.userId !== "a") }));
       await step((cur) => ({ ...cur, members: [...cur.members.map((m) => (m.userId === "c" ? { ...m, team: 1 } : m)), { userId: "a", joinedAt: 3, team: 0 }] }));
+      await step((cur) => ({ ...cur, teams: { count: 2, size: 0 } }));
       const got = await store.getSession({ id: s.id });
       assert.deepEqual(got?.members.map((m) => [m.userId, m.team]), [["b", 1], ["c", 1], ["a", 0]]);
+      assert.deepEqual(got?.teams, { count: 2, size: 0 });
+      await step((cur) => ({ ...cur, teams: null }));
+      assert.equal((await store.getSession({ id: s.id }))?.teams, null);
       const deleted = await store.mutateSession(s.id, () => ({ next: null, events: [draft("session.deleted", s)] }));
       assert.equal(deleted?.deleted, true);
       assert.equal(await store.getSession({ id: s.id }), null);
@@ -384,6 +407,21 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.countSessions({ field: "name", op: "eq", value: "idem" }), 1);
     });
 
+    test("quotas: concurrent inserts never exceed one; a refused insert writes nothing; a replay is not counted again", async () => {
+      const quota = { key: "conf-quota", where: { field: "name", op: "eq" as const, value: "quota" }, max: 3, message: "full" };
+      const before = await store.lastEventSeq();
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, () => store.insertSession(newSession(service, { name: "quota" }), (s) => [draft("session.created", s)], undefined, [quota])),
+      );
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 3);
+      assert.ok(results.every((r) => r.status === "fulfilled" || (r.reason instanceof CoreError && r.reason.kind === "too-many" && r.reason.message === "full")));
+      assert.equal(await store.countSessions(quota.where), 3);
+      assert.equal((await store.readEvents(before, 1000)).length, 3, "refused inserts record no event");
+      const other = { ...quota, key: "conf-quota-other", where: { field: "name", op: "eq" as const, value: "elsewhere" } };
+      await store.insertSession(newSession(service, { name: "elsewhere" }), () => [], undefined, [quota, other]);
+      assert.equal(await store.countSessions(other.where), 1, "a full quota does not refuse what its condition does not match");
+    });
+
     test("activity marks move lastActivityAt forward only, keep the version, and recompute the expiry", async () => {
       const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
       const later = s.lastActivityAt + 5000;
@@ -407,6 +445,18 @@ export function storeConformance(factory: StoreFactory): void {
       assert.ok(!(await store.dueSessions(10, 1000)).includes(due.id));
       assert.ok((await store.purgeEnded(8, 100)) >= 1);
       assert.equal(await store.getSession({ id: due.id }), null);
+
+      // Scheduled ends alone, earliest first; ended sessions do not count.
+      const later = await insert({ expiresAt: 1, endAt: 20, endAtReason: "failed" });
+      await insert({ state: "ended", endedAt: 2, expiresAt: null, endAt: 3, endAtReason: "killed" });
+      assert.equal(await store.nextScheduledEnd(), 6);
+      assert.deepEqual(await store.scheduledEndsDue(10, 1000), [scheduled.id]);
+      assert.deepEqual(await store.scheduledEndsDue(30, 1000), [scheduled.id, later.id]);
+      assert.deepEqual(await store.scheduledEndsDue(30, 1), [scheduled.id]);
+      for (const s of [scheduled, later]) {
+        await store.mutateSession(s.id, (cur) => ({ next: { ...cur, state: "ended", endReason: "killed", endedAt: 9, version: cur.version + 1 }, events: [] }));
+        assert.equal(await store.nextScheduledEnd(), s === scheduled ? 20 : null);
+      }
     });
 
     test("log lines: positions per stream, filters, statistics and tails", async () => {
@@ -484,6 +534,21 @@ export function storeConformance(factory: StoreFactory): void {
       await store.setMeta("k", "v1");
       await store.setMeta("k", "v2");
       assert.equal(await store.getMeta("k"), "v2");
+    });
+
+    test("users and tokens: a user with its first token in one insert; a token inserted once per hash, also concurrently", async () => {
+      const token = (id: string, userId: string, hash: string) => ({ id, userId, name: null, issuer: "test", hash, createdAt: clock, expiresAt: null, revokedAt: null });
+      const user = { id: "first", roles: ["admin"], passwordHash: null, deviceId: null, clientType: null, attributes: {}, disabled: false };
+      await store.insertUser(user, tick(), token("ft1", "first", "first-hash"));
+      assert.equal((await store.getTokenByHash("first-hash"))?.userId, "first");
+      // A user that cannot be inserted takes its token with it.
+      await assert.rejects(store.insertUser(user, tick(), token("ft2", "first", "other-hash")), (e) => e instanceof CoreError && e.kind === "already-exists");
+      assert.equal(await store.getTokenByHash("other-hash"), null);
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertTokenIfNew(token(`once-${i}`, "first", "once-hash"))));
+      assert.deepEqual(results.filter(Boolean), [true]);
+      assert.equal((await store.listTokens("first")).filter((t) => t.hash === "once-hash").length, 1);
+      assert.equal(await store.insertTokenIfNew(token("ft3", "first", "first-hash")), false);
+      assert.ok(await store.deleteUser("first"));
     });
 
     test("family records: insert-only, compare-and-set, listing, bytes, and deletion with their session", async () => {
@@ -579,6 +644,15 @@ export function storeConformance(factory: StoreFactory): void {
           assert.equal(new Set(results.map((r) => r.session.number)).size, 1);
           assert.equal(results.filter((r) => !r.replayed).length, 1);
           assert.equal(await other.countSessions({ field: "name", op: "eq", value: "idem-x" }), 1);
+        });
+
+        test("inserts under one quota from two nodes at once never exceed it", async () => {
+          const quota = { key: "cross-quota", where: { field: "name", op: "eq" as const, value: "quota-x" }, max: 4, message: "full" };
+          const results = await Promise.allSettled(
+            Array.from({ length: 20 }, (_, i) => both(i, (node) => node.insertSession(newSession(service, { name: "quota-x" }), () => [], undefined, [quota]))),
+          );
+          assert.equal(results.filter((r) => r.status === "fulfilled").length, 4);
+          assert.equal(await other.countSessions(quota.where), 4);
         });
 
         test("log lines and jobs appended from two nodes at once get distinct, gapless positions", async () => {

@@ -103,7 +103,7 @@ describe("PostgreSQL: what only a shared server has", () => {
     const now = Date.now();
     const session = {
       id: uuidv7(now), serviceId: "nul", owner: null, nodeId: NODE_A, state: "idle" as const, endReason: null, status: null,
-      name: "a\u0000b", description: null, visibility: "public" as const, passwordHash: null, capacity: null, members: [], invited: [],
+      name: "a\u0000b", description: null, visibility: "public" as const, passwordHash: null, capacity: null, members: [], teams: null, invited: [],
       client: {}, attributes: {}, inactiveTimeoutSeconds: null, timeoutSeconds: 0, expiresAt: null, endAt: null, endAtReason: null,
       createdAt: now, updatedAt: now, stateChangedAt: now, lastActivityAt: now, endedAt: null, version: 0,
     };

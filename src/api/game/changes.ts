@@ -1,8 +1,8 @@
 import { forbidden } from "../../core/errors.js";
 import * as policy from "../../core/policy.js";
 import type { SessionPatch } from "../../core/sessions.js";
-import { type TeamLayout, layoutCapacity, relayout } from "../../core/teams.js";
-import type { JsonObject, Member, Principal, Session } from "../../core/types.js";
+import { layoutCapacity, relayout } from "../../core/teams.js";
+import type { JsonObject, Member, Principal, Session, TeamLayout } from "../../core/types.js";
 import { badRequest } from "./errors.js";
 import { type GameFields, gameFields, spelling, unique, withGameFields } from "./model.js";
 import type { UpdateInput } from "./schemas.js";
@@ -86,6 +86,7 @@ export function gamePatch(p: Principal, current: Session, input: UpdateInput, ma
     invited,
     owner,
     capacity,
+    teams: { count: game.numTeams, size: game.teamSize },
     members,
     clearPassword,
     attributes: withGameFields(current.attributes, game),

@@ -54,8 +54,8 @@ const SORTABLE: Record<string, Omit<SortKey, "dir">> = {
   serverUid: { field: PATHS.serverUid, type: "string" },
   status: { field: "status" },
   visibility: { field: "visibility" },
-  numTeams: { field: PATHS.numTeams, type: "number" },
-  teamSize: { field: PATHS.teamSize, type: "number" },
+  numTeams: { field: PATHS.numTeams },
+  teamSize: { field: PATHS.teamSize },
 };
 
 const OPERATORS: Record<string, Op> = {

@@ -1,5 +1,5 @@
-import { type TeamLayout, relayout } from "../../core/teams.js";
-import type { Member } from "../../core/types.js";
+import { relayout } from "../../core/teams.js";
+import type { Member, TeamLayout } from "../../core/types.js";
 import { badRequest } from "./errors.js";
 
 interface TeamInput {

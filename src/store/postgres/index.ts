@@ -23,6 +23,7 @@ import {
   sessionFromRow,
   sessionValues,
   tokenFromRow,
+  tokenValues,
   userFromRow,
 } from "../sql/rows.js";
 import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
@@ -42,6 +43,7 @@ import type {
   RecordList,
   RecordWrite,
   ServicePatch,
+  SessionQuota,
   Store,
   UserPatch,
 } from "../store.js";
@@ -68,6 +70,8 @@ export interface PostgresStoreOptions {
 
 /** Any constant shared by every node: serialises migrations across nodes starting at once. */
 const MIGRATION_LOCK = 0x5e55_1011;
+/** The class of the advisory locks that serialise creates under one quota (the key's hash is the object). */
+const QUOTA_LOCK_CLASS = 0x5e55_0a07;
 
 const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(", ");
 
@@ -99,6 +103,8 @@ const INSERT_EVENTS = `WITH written AS (
   RETURNING seq
 ), notified AS (SELECT pg_notify('${EVENTS_CHANNEL}', $4) FROM written LIMIT 1)
 SELECT written.seq FROM written LEFT JOIN notified ON true ORDER BY written.seq`;
+
+const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 const INSERT_RECORD = `INSERT INTO family_records (namespace, key, session_id, doc, blob, blob_bytes, version, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`;
@@ -372,6 +378,7 @@ export class PostgresStore implements Store {
     session: NewSession,
     events: (s: Session) => EventDraft[],
     idempotency?: IdempotencyClaim,
+    quotas: SessionQuota[] = [],
   ): Promise<InsertSessionResult> {
     return this.db.tx(async (q) => {
       if (idempotency) {
@@ -388,9 +395,20 @@ export class PostgresStore implements Store {
           return { session: prior?.snapshot as Session, replayed: true, events: [] };
         }
       }
+      // Under READ COMMITTED, creates in different rows never conflict: each quota's
+      // creates queue on an advisory lock held to commit (taken in key order, so two
+      // quotas cannot deadlock), and each count, a statement begun after the lock was
+      // granted, sees every create admitted before it.
+      for (const key of [...new Set(quotas.map((x) => x.key))].sort()) {
+        await q.run("SELECT pg_advisory_xact_lock($1, hashtext($2))", [QUOTA_LOCK_CLASS, key]);
+      }
       const row = await q.one(INSERT_SESSION, [...sessionValues(session), session.members.length]);
       const created: Session = { ...session, number: Number(row?.number) };
       await this.insertMembers(q, session.id, session.members, 1);
+      for (const quota of quotas) {
+        const { sql, params } = compileSessionCount(postgresDialect, quota.where, this.filterLimits);
+        if (Number((await q.one(sql, params))?.n) > quota.max) throw new CoreError("too-many", quota.message);
+      }
       if (idempotency) {
         await q.run("UPDATE idempotency_keys SET snapshot = $3 WHERE scope = $1 AND key = $2", [idempotency.scope, idempotency.key, JSON.stringify(created)]);
       }
@@ -484,6 +502,19 @@ export class PostgresStore implements Store {
       [now, limit],
     );
     return rows.map((r) => String(r.id));
+  }
+
+  async scheduledEndsDue(now: number, limit: number): Promise<string[]> {
+    const rows = await this.db.rows(
+      "SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= $1 ORDER BY end_at LIMIT $2",
+      [now, limit],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async nextScheduledEnd(): Promise<number | null> {
+    const at = (await this.db.one("SELECT MIN(end_at) AS at FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL"))?.at;
+    return at === null || at === undefined ? null : Number(at);
   }
 
   async purgeEnded(before: number, limit: number): Promise<number> {
@@ -630,14 +661,22 @@ export class PostgresStore implements Store {
 
   // Users and tokens --------------------------------------------------------
 
-  async insertUser(user: NewUser, now: number): Promise<User> {
-    try {
-      const row = await this.db.one(
+  async insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User> {
+    const insert = async (q: Queries | Database) => {
+      const row = await q.one(
         `INSERT INTO users (id, roles, password_hash, device_id, client_type, attributes, disabled, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING number`,
         [user.id, JSON.stringify(user.roles), user.passwordHash, user.deviceId, user.clientType, JSON.stringify(user.attributes), user.disabled, now],
       );
       return { ...user, number: Number(row?.number), createdAt: now, updatedAt: now };
+    };
+    try {
+      if (!token) return await insert(this.db);
+      return await this.db.tx(async (q) => {
+        const created = await insert(q);
+        await q.run(INSERT_TOKEN, tokenValues(token));
+        return created;
+      });
     } catch (e) {
       throw isUniqueViolation(e) ? new CoreError("already-exists", "A user with this id or device id exists.") : e;
     }
@@ -695,10 +734,11 @@ export class PostgresStore implements Store {
   }
 
   async insertToken(token: ApiToken): Promise<void> {
-    await this.db.run(
-      "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      [token.id, token.userId, token.name, token.issuer, token.hash, token.createdAt, token.expiresAt, token.revokedAt],
-    );
+    await this.db.run(INSERT_TOKEN, tokenValues(token));
+  }
+
+  async insertTokenIfNew(token: ApiToken): Promise<boolean> {
+    return (await this.db.run(`${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, tokenValues(token))) === 1;
   }
 
   async getToken(id: string): Promise<ApiToken | null> {

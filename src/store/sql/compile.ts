@@ -11,6 +11,7 @@ import {
   fieldType,
   isAttributeField,
 } from "../../core/query.js";
+import type { Session } from "../../core/types.js";
 
 /**
  * Compiles the core query model to a parameterised WHERE / ORDER BY for the `sessions`
@@ -54,6 +55,8 @@ const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword"
   capacity: "s.capacity",
   version: "s.version",
   memberCount: "s.member_count",
+  teamCount: "s.team_count",
+  teamSize: "s.team_size",
   createdAt: "s.created_at",
   updatedAt: "s.updated_at",
   stateChangedAt: "s.state_changed_at",
@@ -64,7 +67,7 @@ const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword"
 };
 
 /** Sort keys that can be NULL need explicit keyset logic. */
-const NULLABLE = new Set<SessionField>(["owner", "status", "name", "description", "capacity", "endedAt", "expiresAt"]);
+const NULLABLE = new Set<SessionField>(["owner", "status", "name", "description", "capacity", "endedAt", "expiresAt", "teamCount", "teamSize"]);
 
 export class SqlBuilder {
   readonly params: unknown[] = [];
@@ -216,15 +219,22 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
   return build(0);
 }
 
-/** The values of the sort keys of a row, for its cursor. */
-export function sortValues(row: Record<string, unknown>, sort: SortKey[]): Scalar[] {
+/** Sort fields that are not properties of the session by the same name. */
+const DERIVED: Partial<Record<SessionField, (s: Session) => Scalar>> = {
+  memberCount: (s) => s.members.length,
+  teamCount: (s) => s.teams?.count ?? null,
+  teamSize: (s) => s.teams?.size ?? null,
+};
+
+/** The values of the sort keys of a session, for its cursor. */
+export function sortValues(s: Session, sort: SortKey[]): Scalar[] {
   return sort.map((k) => {
     if (isAttributeField(k.field)) {
-      const v = attributeScalar(row.attributes, attributePath(k.field));
+      const v = attributeScalar(s.attributes, attributePath(k.field));
       return typeof v === typeOf(k) ? v : null;
     }
-    const v = k.field === "memberCount" ? (row.members as unknown[]).length : row[k.field];
-    return (v ?? null) as Scalar;
+    const derived = DERIVED[k.field];
+    return derived ? derived(s) : (((s as unknown as Record<string, unknown>)[k.field] ?? null) as Scalar);
   });
 }
 

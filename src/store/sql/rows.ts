@@ -23,7 +23,7 @@ const SESSION_READ = [
   "number", "id", "service_id", "owner", "node_id", "state", "end_reason", "status", "name", "description", "visibility",
   "password_hash", "capacity", "member_count", "member_seq", "invited", "client", "attributes", "inactive_timeout",
   "timeout_seconds", "expires_at", "end_at", "end_at_reason", "created_at", "updated_at", "state_changed_at",
-  "last_activity_at", "ended_at", "version",
+  "last_activity_at", "ended_at", "version", "team_count", "team_size",
 ] as const;
 
 export const SESSION_COLUMNS = SESSION_READ.map((c) => `s.${c}`).join(", ");
@@ -56,6 +56,7 @@ export function sessionFromValues(v: unknown[]): Session {
     passwordHash: strOrNull(v[AT.password_hash]),
     capacity: numOrNull(v[AT.capacity]),
     members,
+    teams: v[AT.team_count] === null || v[AT.team_count] === undefined ? null : { count: num(v[AT.team_count]), size: num(v[AT.team_size]) },
     invited: json<string[]>(v[AT.invited], []),
     client: json(v[AT.client], {}),
     attributes: json(v[AT.attributes], {}),
@@ -107,6 +108,8 @@ export const SESSION_WRITE_COLUMNS = [
   "last_activity_at",
   "ended_at",
   "version",
+  "team_count",
+  "team_size",
 ] as const;
 
 export function sessionValues(s: Omit<Session, "number">): unknown[] {
@@ -138,6 +141,8 @@ export function sessionValues(s: Omit<Session, "number">): unknown[] {
     s.lastActivityAt,
     s.endedAt,
     s.version,
+    s.teams?.count ?? null,
+    s.teams?.size ?? null,
   ];
 }
 
@@ -199,6 +204,11 @@ export function tokenFromRow(r: Row): ApiToken {
     expiresAt: numOrNull(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),
   };
+}
+
+/** Column values of a token, in the order of the tokens table. */
+export function tokenValues(t: ApiToken): unknown[] {
+  return [t.id, t.userId, t.name, t.issuer, t.hash, t.createdAt, t.expiresAt, t.revokedAt];
 }
 
 export function logLineFromRow(r: Row): LogLine {

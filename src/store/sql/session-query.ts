@@ -39,7 +39,7 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
     page(rows: Session[]): Page<Session> {
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last as unknown as Record<string, unknown>, sort)) : null;
+      const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last, sort)) : null;
       return { items, nextCursor };
     },
   };

@@ -20,14 +20,24 @@ function globPattern(like: string): string {
   return out;
 }
 
+/**
+ * SQLite stops at 1,000 levels of nesting and fails the whole statement on a deeper
+ * document, so one such row (stored before the core refused them) would break every
+ * query that looks into that column, the start of families that query at start
+ * included. Guarded by json_valid, a document SQLite cannot parse reads as absent;
+ * json_valid and the function after it share one parse, so the guard costs nothing.
+ */
+const extract = (column: string, path: string) => `CASE WHEN json_valid(${column}) THEN json_extract(${column}, ${path}) END`;
+
 export const sqliteDialect: Dialect = {
   param: () => "?",
-  jsonPath: (column, path) => `json_extract(${column}, ${jsonPathLiteral(path)})`,
+  jsonPath: (column, path) => extract(column, jsonPathLiteral(path)),
   // json_extract yields SQL values: true/false become 1/0.
   jsonValue: (value: Scalar) => (typeof value === "boolean" ? (value ? 1 : 0) : value),
-  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
-  jsonInteger: (column, key) => `json_extract(${column}, '$.${key}')`,
-  jsonArrayContains: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
+  jsonText: (column, key) => extract(column, `'$.${key}'`),
+  jsonInteger: (column, key) => extract(column, `'$.${key}'`),
+  jsonArrayContains: (column, param) =>
+    `EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} END) WHERE json_each.value = ${param})`,
   likeOperator: "LIKE",
   // SQLite's LIKE ignores ASCII case (a connection-wide pragma aside); GLOB does not.
   likeCase: (expression, param) => `${expression} GLOB ${param}`,

@@ -26,6 +26,7 @@ import {
   sessionFromValues,
   sessionValues,
   tokenFromRow,
+  tokenValues,
   userFromRow,
 } from "../sql/rows.js";
 import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
@@ -45,6 +46,7 @@ import type {
   RecordList,
   RecordWrite,
   ServicePatch,
+  SessionQuota,
   Store,
   UserPatch,
 } from "../store.js";
@@ -69,6 +71,8 @@ const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")
 const UPDATE_SESSION = `UPDATE sessions SET ${SESSION_WRITE_COLUMNS.filter((c) => c !== "id")
   .map((c) => `${c} = ?`)
   .join(", ")}, member_seq = ? WHERE id = ? AND version = ?`;
+
+const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
 
@@ -346,6 +350,7 @@ export class SqliteStore implements Store {
     session: NewSession,
     events: (s: Session) => EventDraft[],
     idempotency?: IdempotencyClaim,
+    quotas: SessionQuota[] = [],
   ): Promise<InsertSessionResult> {
     return this.tx(() => {
       if (idempotency) {
@@ -362,6 +367,8 @@ export class SqliteStore implements Store {
       const number = Number(r.lastInsertRowid);
       this.insertMembers(session.id, session.members, 1);
       this.run("UPDATE sessions SET member_seq = ? WHERE number = ?", session.members.length, number);
+      // The transaction holds the database's one write lock: the counts are exact.
+      for (const quota of quotas) if (this.countIn(quota.where) > quota.max) throw new CoreError("too-many", quota.message);
       const created: Session = { ...session, number };
       if (idempotency) {
         this.run(
@@ -393,6 +400,10 @@ export class SqliteStore implements Store {
   }
 
   async countSessions(where?: Condition): Promise<number> {
+    return this.countIn(where);
+  }
+
+  private countIn(where?: Condition): number {
     const { sql, params } = compileSessionCount(sqliteDialect, where, this.filterLimits);
     return Number((this.stmt(sql).get(...params) as Row).n);
   }
@@ -457,6 +468,19 @@ export class SqliteStore implements Store {
       now,
       limit,
     ).map((r) => String(r.id));
+  }
+
+  async scheduledEndsDue(now: number, limit: number): Promise<string[]> {
+    return this.all(
+      "SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= ? ORDER BY end_at LIMIT ?",
+      now,
+      limit,
+    ).map((r) => String(r.id));
+  }
+
+  async nextScheduledEnd(): Promise<number | null> {
+    const at = this.get("SELECT MIN(end_at) AS at FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL")?.at;
+    return at === null || at === undefined ? null : Number(at);
   }
 
   async purgeEnded(before: number, limit: number): Promise<number> {
@@ -613,7 +637,7 @@ export class SqliteStore implements Store {
 
   // Users and tokens --------------------------------------------------------
 
-  async insertUser(user: NewUser, now: number): Promise<User> {
+  async insertUser(user: NewUser, now: number, token?: ApiToken): Promise<User> {
     try {
       return this.tx(() => {
         const number = Number(this.get("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM users")?.n ?? 1);
@@ -631,6 +655,7 @@ export class SqliteStore implements Store {
           now,
           now,
         );
+        if (token) this.run(INSERT_TOKEN, ...tokenValues(token));
         return { ...user, number, createdAt: now, updatedAt: now };
       });
     } catch (e) {
@@ -697,17 +722,11 @@ export class SqliteStore implements Store {
   }
 
   async insertToken(token: ApiToken): Promise<void> {
-    this.run(
-      "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      token.id,
-      token.userId,
-      token.name,
-      token.issuer,
-      token.hash,
-      token.createdAt,
-      token.expiresAt,
-      token.revokedAt,
-    );
+    this.run(INSERT_TOKEN, ...tokenValues(token));
+  }
+
+  async insertTokenIfNew(token: ApiToken): Promise<boolean> {
+    return this.run(`${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, ...tokenValues(token)).changes === 1;
   }
 
   async getToken(id: string): Promise<ApiToken | null> {

@@ -44,7 +44,7 @@ describe("maxscale: batched reads", () => {
       const row = {
         id: uuidv7(now), serviceId: "rw", owner: i % 2 ? "alice" : null, nodeId: t.server.nodeId, state: "idle" as const,
         endReason: null, status: null, name: null, description: null, visibility: "public" as const, passwordHash: null,
-        capacity: null, members: [], invited: [], client: { address: "192.0.2.1", port: i }, attributes: {},
+        capacity: null, members: [], teams: null, invited: [], client: { address: "192.0.2.1", port: i }, attributes: {},
         inactiveTimeoutSeconds: null, timeoutSeconds: 3600, expiresAt: now + 3_600_000, endAt: null, endAtReason: null,
         createdAt: now, updatedAt: now, stateChangedAt: now, lastActivityAt: now, endedAt: null, version: 0,
       };

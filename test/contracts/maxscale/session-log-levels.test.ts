@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
 import { type MaxscaleServer, createService, createSession, eventually, startMaxscale } from "./fixture.js";
@@ -18,11 +19,14 @@ describe("maxscale: per-session log levels", () => {
   let t: MaxscaleServer;
 
   before(async () => {
-    t = await startMaxscale({ env: { SESSIONHUB_LOG_LEVEL: "error" } });
+    t = await startMaxscale({ keepData: true, env: { SESSIONHUB_LOG_LEVEL: "error" } });
     await createService(t, "rw");
   });
 
-  after(() => t.stop());
+  after(async () => {
+    await t.stop();
+    rmSync(t.dataDir, { recursive: true, force: true });
+  });
 
   test("log_info: requests on the session and its events are logged at info although the global level is error", async () => {
     const flagged = await createSession(t, { serviceId: "rw" });
@@ -51,12 +55,10 @@ describe("maxscale: per-session log levels", () => {
 
   test("flags set before a node starts are read at its start", async () => {
     const s = await createSession(t, { serviceId: "rw", attributes: { maxscale: { parameters: { log_error: true } } } });
-    const again = await startMaxscale({ dataDir: t.dataDir, users: false, env: { SESSIONHUB_LOG_LEVEL: "fatal" } });
-    try {
-      await again.server.hub.sessions.end(SYSTEM_PRINCIPAL, s.id, "failed");
-      assert.ok(records(again, s.number).some((r) => r.level === 50 && r.msg.endsWith("session.ended")));
-    } finally {
-      await again.stop();
-    }
+    // One process serves a data directory at a time: the next node starts after this one stops.
+    await t.stop();
+    t = await startMaxscale({ dataDir: t.dataDir, users: false, env: { SESSIONHUB_LOG_LEVEL: "fatal" } });
+    await t.server.hub.sessions.end(SYSTEM_PRINCIPAL, s.id, "failed");
+    assert.ok(records(t, s.number).some((r) => r.level === 50 && r.msg.endsWith("session.ended")));
   });
 });

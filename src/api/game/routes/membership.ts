@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { isCoreError, notFound } from "../../../core/errors.js";
 import type { FamilyContext } from "../../context.js";
 import { badRequest } from "../errors.js";
-import { layoutOf } from "../model.js";
 import type { TypeBoxApp } from "../../../http/app.js";
 import { sendSession } from "../render.js";
 import { type QueryString, single } from "../query.js";
@@ -43,7 +42,6 @@ export function membershipRoutes(app: TypeBoxApp, ctx: FamilyContext, service: G
     const { session, joined } = await sessions.join(req.principal, id, {
       password,
       team,
-      teams: layoutOf,
       maxMembers: await service.maxUsers(),
       serviceId: service.id,
     });

@@ -54,6 +54,7 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
         serviceId: service.id,
         owner: host,
         members: placed.map((m) => ({ userId: m.userId, team: m.team })),
+        teams: layout,
         visibility: visibility === "private" ? "private" : "public",
         password: input.password || null,
         capacity,
@@ -63,8 +64,6 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
         attributes: withGameFields(
           {},
           {
-            numTeams: layout.count,
-            teamSize: layout.size,
             data: (input.data ?? {}) as JsonObject,
             serverUid: input.serverUid || ctx.hub.nodeId,
             visibility,

@@ -140,11 +140,12 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
             client: { address: req.ip, ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}) },
             quotas: [
               {
+                key: `sas-compute:sessions:user:${req.principal.userId}`,
                 where: { and: [ours, { field: "owner", op: "eq", value: req.principal.userId }] },
                 max: limits.sessionsPerUser,
                 message: `User ${req.principal.userId} already has ${limits.sessionsPerUser} compute sessions.`,
               },
-              { where: ours, max: limits.sessionsTotal, message: `The server already has ${limits.sessionsTotal} compute sessions.` },
+              { key: "sas-compute:sessions", where: ours, max: limits.sessionsTotal, message: `The server already has ${limits.sessionsTotal} compute sessions.` },
             ],
           },
           typeof key === "string" && key.length > 0 && key.length <= 255 ? { key, scope: `user:${req.principal.userId}|sas:create-session` } : undefined,
