@@ -1,5 +1,5 @@
 import { invalid } from "../../core/errors.js";
-import { type Condition, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and } from "../../core/query.js";
+import { type Condition, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and, likeLiteral } from "../../core/query.js";
 
 const STATES = new Set(["pending", "idle", "running", "ended"]);
 const ATTRIBUTE_KEY = /^attributes\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
@@ -28,6 +28,9 @@ function attributeCondition(field: string, raw: string): Condition {
 export interface ListQuery {
   limit?: number;
   cursor?: string;
+  offset?: number;
+  q?: string;
+  id?: string;
   count?: boolean;
   sort?: string;
   service?: string;
@@ -44,6 +47,11 @@ export interface ListQuery {
 /** The native list parameters as a core query. */
 export function toSessionQuery(q: ListQuery): SessionQuery {
   const conditions: (Condition | undefined)[] = [];
+  if (q.id) {
+    const ids = q.id.split(",").map((id) => id.trim().toLowerCase());
+    conditions.push({ field: "id", op: "in", values: ids });
+  }
+  if (q.q) conditions.push({ field: "name", op: "like", value: `%${likeLiteral(q.q)}%` });
   if (q.service) conditions.push({ field: "serviceId", op: "eq", value: q.service });
   if (q.state) {
     const states = q.state.split(",").map((s) => s.trim());
@@ -62,11 +70,15 @@ export function toSessionQuery(q: ListQuery): SessionQuery {
     if (!ATTRIBUTE_KEY.test(key)) throw invalid(`Cannot filter on ${key}.`, [{ pointer: `/query/${key}`, detail: "not a valid attribute path" }]);
     for (const v of Array.isArray(value) ? value : [value]) conditions.push(attributeCondition(key, String(v)));
   }
+  if (q.cursor !== undefined && q.offset !== undefined) {
+    throw invalid("Page with cursor or with offset, not both.", [{ pointer: "/query/offset", detail: "not with cursor" }]);
+  }
   return {
     where: and(...conditions),
     sort: parseSort(q.sort),
     limit: q.limit ?? 50,
     cursor: q.cursor,
+    offset: q.offset,
     count: q.count,
   };
 }

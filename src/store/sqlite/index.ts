@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
-import type { EventDraft, HubEvent } from "../../core/events.js";
+import type { EventDraft, EventType, HubEvent } from "../../core/events.js";
 import type { Condition, Page, SessionQuery } from "../../core/query.js";
 import { type ApiToken, BUILT_IN_SERVICE_NUMBERS, type FamilyRecord, type Job, type JobState, type LogLine, type LogStream, type Service, type Session, type User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
@@ -27,7 +27,7 @@ import {
   tokenFromRow,
   userFromRow,
 } from "../sql/rows.js";
-import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
+import { compileSessionCount, compileSessionPage, compileSessionStats, sessionStatsFromRows } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
@@ -44,6 +44,7 @@ import type {
   RecordList,
   RecordWrite,
   ServicePatch,
+  SessionStats,
   Store,
   UserPatch,
 } from "../store.js";
@@ -184,6 +185,15 @@ export class SqliteStore implements Store {
 
   async readEvents(afterSeq: number, limit: number): Promise<HubEvent[]> {
     return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit).map(eventFromRow);
+  }
+
+  async readEventsBefore(beforeSeq: number, limit: number, skipTypes: readonly EventType[]): Promise<HubEvent[]> {
+    return this.all(
+      "SELECT * FROM events WHERE seq < ? AND type NOT IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?",
+      beforeSeq,
+      JSON.stringify(skipTypes),
+      limit,
+    ).map(eventFromRow);
   }
 
   async lastEventSeq(): Promise<number> {
@@ -385,6 +395,12 @@ export class SqliteStore implements Store {
   async countSessions(where?: Condition): Promise<number> {
     const { sql, params } = compileSessionCount(sqliteDialect, where);
     return Number((this.stmt(sql).get(...params) as Row).n);
+  }
+
+  async sessionStats(where: Condition | undefined, since: number): Promise<SessionStats> {
+    const compiled = compileSessionStats(sqliteDialect, where, since);
+    const read = (c: { sql: string; params: unknown[] }) => this.all(c.sql, ...c.params);
+    return this.db.transaction(() => sessionStatsFromRows({ groups: read(compiled.groups), created: read(compiled.created), ended: read(compiled.ended) }))();
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
