@@ -6,7 +6,8 @@ export interface Route {
   params: URLSearchParams;
 }
 
-function read(): Route {
+/** The route as the URL has it now (not as the last render saw it). */
+export function read(): Route {
   const [path = "", search = ""] = location.hash.replace(/^#\/?/, "").split("?");
   return { page: path || "overview", params: new URLSearchParams(search) };
 }

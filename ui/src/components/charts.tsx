@@ -61,6 +61,8 @@ export function MinuteChart({ from, series, label }: { from: number; series: Ser
         width: el.clientWidth,
         height: 220,
         cursor: { drag: { x: false, y: false } },
+        // The legend names the series; the numbers are in the table beside the chart.
+        legend: { live: false },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
         axes: [axis, { ...axis, size: 44, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000] }],
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: cssColour(s.colour), width: 2, points: { show: false } }))],

@@ -41,7 +41,7 @@ export function EventList({ events, id }: { events: HubEvent[]; id?: string }) {
           <span class="what">
             {e.sessionId ? <SessionRef id={e.sessionId} /> : e.serviceId ? <span>service {e.serviceId}</span> : null}
             {e.sessionId && e.serviceId ? <span class="muted"> on {e.serviceId}</span> : null}
-            {detail(e) ? <span class="detail"> · {detail(e)}</span> : null}
+            {detail(e) ? <span class="detail">{e.sessionId || e.serviceId ? " · " : ""}{detail(e)}</span> : null}
           </span>
         </li>
       ))}

@@ -6,12 +6,18 @@ import { useConsole } from "../context.js";
 import { count } from "../format.js";
 import { isSessionEvent, useLive } from "../hooks.js";
 import { useObservable } from "../observable.js";
-import { replaceParams } from "../route.js";
+import { read, replaceParams } from "../route.js";
 import type { Session, SessionList } from "../types.js";
 
-/** Sorts the list offers: the ones an index serves at a million sessions, and last activity. */
+/** Sorts the list offers (the ones an index serves at a million sessions, and last activity), with their first direction. */
 const SORTABLE = { number: "desc", name: "asc", lastActivityAt: "desc", createdAt: "desc" } as const;
 type SortKey = keyof typeof SORTABLE;
+const SORT_LABELS: Record<SortKey, string> = { number: "number", name: "name", lastActivityAt: "last activity", createdAt: "creation" };
+const SORT_CHOICES = Object.entries(SORT_LABELS).flatMap(([key, label]) => [
+  [`-${key}`, `${label}, descending`],
+  [key, `${label}, ascending`],
+]);
+const describeSort = (sort: string) => SORT_CHOICES.find(([value]) => value === sort)?.[1] ?? sort;
 const SIZES = [25, 50, 100, 200];
 const STATES: [string, string][] = [
   ["", "any state"],
@@ -84,7 +90,8 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
   const [list, setList] = useState<SessionList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const path = listPath(f);
-  const set = (patch: Partial<Filters>) => replaceParams("sessions", asParams({ ...f, page: 1, ...patch }));
+  // From the URL as it is now: two filters typed in quick succession must not undo each other.
+  const set = (patch: Partial<Filters>) => replaceParams("sessions", asParams({ ...readFilters(read().params), page: 1, ...patch }));
 
   useLive(
     (current) =>
@@ -108,6 +115,8 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
     if (list && f.page > pages) set({ page: pages });
   }, [list, pages]);
   const filtered = [f.q, f.service, f.state, f.owner, f.member, f.status].some(Boolean);
+  const active = [f.service, f.state, f.owner, f.member, f.status].filter(Boolean).length;
+  const [showFilters, setShowFilters] = useState(false);
 
   return (
     <section aria-labelledby="sessions-title" class="sessions-page">
@@ -117,11 +126,24 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
           {list ? `${count(total)} ${filtered ? "matching" : "in all"}` : "Loading…"}
         </p>
       </div>
-      <form class="filters" role="search" aria-label="Search and filter sessions" onSubmit={(e) => e.preventDefault()}>
+      <form id="filters" class={`filters${showFilters ? " open" : ""}`} role="search" aria-label="Search and filter sessions" onSubmit={(e) => e.preventDefault()}>
         <label class="field search">
           <span class="label">Search by name</span>
           <DebouncedInput type="search" name="q" value={f.q} onCommit={(q: string) => set({ q })} placeholder="part of a name" />
         </label>
+        <label class="field sort-choice">
+          <span class="label">Sort by</span>
+          <select name="sort" value={f.sort} onChange={(e) => set({ sort: e.currentTarget.value })}>
+            {SORT_CHOICES.map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="filters-toggle" aria-expanded={showFilters} aria-controls="filters" onClick={() => setShowFilters(!showFilters)}>
+          {showFilters ? "Fewer filters" : `More filters${active > 0 ? ` (${active} on)` : ""}`}
+        </button>
         <label class="field">
           <span class="label">Service</span>
           <select name="service" value={f.service} onChange={(e) => set({ service: e.currentTarget.value })}>
@@ -183,7 +205,7 @@ function SessionTable({ items, sort, onSort }: { items: Session[]; sort: string;
   return (
     <div class="table-wrap">
       <table class="list sessions" id="sessions">
-        <caption class="sr-only">Sessions, {sort}</caption>
+        <caption class="sr-only">Sessions, by {describeSort(sort)}</caption>
         <thead>
           <tr>
             <SortHeader field="number" label="#" sort={sort} onSort={onSort} />
