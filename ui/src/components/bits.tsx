@@ -45,3 +45,16 @@ export function Field({ label, children, hint }: { label: string; children: Comp
     </label>
   );
 }
+
+/** The <option>s of a <select>, from [value, text] pairs. */
+export function Options({ choices }: { choices: readonly (readonly [string, string])[] }) {
+  return (
+    <>
+      {choices.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </>
+  );
+}

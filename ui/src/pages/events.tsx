@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
+import { Options } from "../components/bits.js";
 import { EventList } from "../components/event-list.js";
 import { useConsole } from "../context.js";
 import { useObservable } from "../observable.js";
 
-const KINDS = ["session", "member", "log", "job", "service", "user", "token"];
+const KINDS = [["", "all events"], ...["session", "member", "log", "job", "service", "user", "token"].map((k) => [k, k] as const)] as const;
 
 /** Everything the caller may see happen, newest first, from the recent past on. */
 export function EventsPage() {
@@ -18,12 +19,7 @@ export function EventsPage() {
         <label class="field inline">
           <span class="label">Kind</span>
           <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">all events</option>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
+            <Options choices={KINDS} />
           </select>
         </label>
       </div>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../api.js";
-import { Alert, StateBadge, Time } from "../components/bits.js";
+import { Alert, Options, StateBadge, Time } from "../components/bits.js";
 import { DebouncedInput } from "../components/debounced-input.js";
 import { useConsole } from "../context.js";
 import { count } from "../format.js";
@@ -13,7 +13,7 @@ import type { Session, SessionList } from "../types.js";
 const SORTABLE = { number: "desc", name: "asc", lastActivityAt: "desc", createdAt: "desc" } as const;
 type SortKey = keyof typeof SORTABLE;
 const SORT_LABELS: Record<SortKey, string> = { number: "number", name: "name", lastActivityAt: "last activity", createdAt: "creation" };
-const SORT_CHOICES = Object.entries(SORT_LABELS).flatMap(([key, label]) => [
+const SORT_CHOICES = Object.entries(SORT_LABELS).flatMap(([key, label]): [string, string][] => [
   [`-${key}`, `${label}, descending`],
   [key, `${label}, ascending`],
 ]);
@@ -134,11 +134,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
         <label class="field sort-choice">
           <span class="label">Sort by</span>
           <select name="sort" value={f.sort} onChange={(e) => set({ sort: e.currentTarget.value })}>
-            {SORT_CHOICES.map(([value, text]) => (
-              <option key={value} value={value}>
-                {text}
-              </option>
-            ))}
+            <Options choices={SORT_CHOICES} />
           </select>
         </label>
         <button type="button" class="filters-toggle" aria-expanded={showFilters} aria-controls="filters" onClick={() => setShowFilters(!showFilters)}>
@@ -147,22 +143,13 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
         <label class="field">
           <span class="label">Service</span>
           <select name="service" value={f.service} onChange={(e) => set({ service: e.currentTarget.value })}>
-            <option value="">all services</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.id}
-              </option>
-            ))}
+            <Options choices={[["", "all services"], ...services.map((s): [string, string] => [s.id, s.id])]} />
           </select>
         </label>
         <label class="field">
           <span class="label">State</span>
           <select name="state" value={f.state} onChange={(e) => set({ state: e.currentTarget.value })}>
-            {STATES.map(([value, text]) => (
-              <option key={value} value={value}>
-                {text}
-              </option>
-            ))}
+            <Options choices={STATES} />
           </select>
         </label>
         {TEXT_FILTERS.map(([key, label, hint]) => (
@@ -272,11 +259,7 @@ function Pager({ page, pages, size, total, shown, onPage, onSize }: PagerProps) 
       <label class="field inline">
         <span class="label">Per page</span>
         <select name="size" value={String(size)} onChange={(e) => onSize(Number(e.currentTarget.value))}>
-          {SIZES.map((n) => (
-            <option key={n} value={String(n)}>
-              {n}
-            </option>
-          ))}
+          <Options choices={SIZES.map((n): [string, string] => [String(n), String(n)])} />
         </select>
       </label>
       <span class="steps">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
-import { Alert, Field, Time } from "../components/bits.js";
+import { Alert, Field, Options, Time } from "../components/bits.js";
 import { DataTable } from "../components/data-table.js";
 import { Dialog } from "../components/dialog.js";
 import { useConsole } from "../context.js";
@@ -64,11 +64,7 @@ export function TokensPage() {
         </Field>
         <Field label="Expires">
           <select name="expires">
-            {LIFETIMES.map(([v, text]) => (
-              <option key={v} value={v}>
-                {text}
-              </option>
-            ))}
+            <Options choices={LIFETIMES} />
           </select>
         </Field>
         <button type="submit" class="primary">
