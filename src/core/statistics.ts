@@ -1,4 +1,5 @@
 import type { Store } from "../store/store.js";
+import { type Condition, and, eq } from "./query.js";
 import type { Sessions } from "./sessions.js";
 import type { Principal, SessionState } from "./types.js";
 
@@ -20,9 +21,13 @@ export interface SessionOverview {
 }
 
 /**
- * The overview of the sessions a caller may read, from the store's aggregates (never a
- * read of the sessions themselves). Sessions deleted since are not counted: the series
- * are of the sessions stored, by the minute they were created or ended in.
+ * The overview of the console, from the store's aggregates (never a read of the sessions
+ * themselves): for administrators, of every session; for anyone else, of their own, the
+ * sessions they own or are members of. Not of every session they may read: that takes in
+ * every public session, which no index narrows, and would make each refresh a scan of the
+ * whole table for any user; their own sessions are found through the owner and member
+ * indexes. Sessions deleted since are not counted: the series are of the sessions stored,
+ * by the minute they were created or ended in.
  */
 export class Statistics {
   constructor(
@@ -34,7 +39,8 @@ export class Statistics {
   async overview(p: Principal): Promise<SessionOverview> {
     const at = this.clock();
     const firstMinute = Math.floor(at / MINUTE) - (STATS_MINUTES - 1);
-    const stats = await this.store.sessionStats(this.sessions.readable(p), firstMinute * MINUTE);
+    const own: Condition = { or: [eq("owner", p.userId), eq("member", p.userId)] };
+    const stats = await this.store.sessionStats(p.isAdmin ? undefined : and(this.sessions.readable(p), own), firstMinute * MINUTE);
     const byState: Record<SessionState, number> = { pending: 0, idle: 0, running: 0, ended: 0 };
     const services = new Map<string, SessionOverview["byService"][number]>();
     let members = 0;

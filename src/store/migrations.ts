@@ -354,7 +354,11 @@ CREATE INDEX family_records_session ON family_records(session_id, namespace) WHE
 CREATE INDEX sessions_state_service ON sessions(state, service_id, member_count);
 CREATE INDEX sessions_name ON sessions(name, id);
 `,
+    // Members are read joined to their session, whose id is COLLATE "C": a join across two
+    // collations cannot use the index of session_members, so every session read scanned the
+    // whole member table. The same collation on both sides lets it use the primary key.
     postgres: `
+ALTER TABLE session_members ALTER COLUMN session_id TYPE TEXT COLLATE "C";
 CREATE INDEX sessions_state_service ON sessions(state, service_id, member_count);
 CREATE INDEX sessions_name ON sessions(name NULLS FIRST, id);
 DO $$

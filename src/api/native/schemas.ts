@@ -330,5 +330,8 @@ export const Stats = Type.Object(
       { description: "sessions created and ended in each minute of the last hour, oldest first; the last minute is the current one" },
     ),
   },
-  { description: "Aggregates of the sessions the caller may read (all of them for administrators); sessions deleted since are not counted" },
+  {
+    description:
+      "Aggregates of every session for administrators, and of their own sessions (owned or joined) for other users; sessions deleted since are not counted",
+  },
 );

@@ -46,7 +46,7 @@ export function Overview() {
       <div class="page-head">
         <h1>Overview</h1>
         <p class="muted">
-          {me.isAdmin ? "Every session" : "The sessions you may read"}, as of <Time iso={stats.at} />
+          {me.isAdmin ? "Every session" : "Your sessions (owned or joined)"}, as of <Time iso={stats.at} />
         </p>
       </div>
       <Alert message={error} />
