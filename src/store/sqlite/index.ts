@@ -387,8 +387,11 @@ export class SqliteStore implements Store {
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
     const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query);
-    const page = compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
-    if (query.count) page.total = await this.countSessions(query.where);
+    // Counted first: a page of a filter nothing matches (a search by name for text no name
+    // holds) would walk the whole sort index looking for rows.
+    const total = query.count ? await this.countSessions(query.where) : undefined;
+    const page = total === 0 ? compiled.page([]) : compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
+    if (total !== undefined) page.total = total;
     return page;
   }
 
