@@ -228,11 +228,8 @@ export function decodeCursor(cursor: string, keys: number): Scalar[] {
   throw invalid("The cursor is not valid for this query.", [{ pointer: "/cursor", detail: "not a cursor of this list" }]);
 }
 
-/**
- * The sort with the stable `id` tie-break appended, in the direction of the last key, so
- * an index on (key, id) serves the whole order read forwards or backwards.
- */
+/** The sort with the stable `id` tie-break appended. */
 export function withTieBreak(sort: SortKey[] | undefined): SortKey[] {
   const keys = sort && sort.length > 0 ? sort : [{ field: "createdAt" as const, dir: "asc" as const }];
-  return keys.some((k) => k.field === "id") ? keys : [...keys, { field: "id", dir: keys.at(-1)!.dir }];
+  return keys.some((k) => k.field === "id") ? keys : [...keys, { field: "id", dir: "asc" }];
 }

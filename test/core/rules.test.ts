@@ -74,7 +74,7 @@ describe("core rules", () => {
     assert.throws(() => validateCondition({ field: "status", op: "in", values: [] }), is("invalid"));
     validateCondition({ and: [{ field: "hasPassword", op: "eq", value: false }, { not: { field: "member", op: "in", values: ["a"] } }] });
     assert.deepEqual(withTieBreak(undefined), [{ field: "createdAt", dir: "asc" }, { field: "id", dir: "asc" }]);
-    assert.deepEqual(withTieBreak([{ field: "status", dir: "desc" }]).at(-1), { field: "id", dir: "desc" });
+    assert.deepEqual(withTieBreak([{ field: "status", dir: "desc" }]).at(-1), { field: "id", dir: "asc" });
     assert.deepEqual(decodeCursor(encodeCursor(["a", 1, null]), 3), ["a", 1, null]);
     assert.throws(() => decodeCursor("nope", 2), is("invalid"));
     assert.throws(() => decodeCursor(encodeCursor(["a"]), 2), is("invalid"));

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
+import { Observable, useObservable } from "./observable.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -31,12 +32,18 @@ export const count = (n: number) => n.toLocaleString("en");
 /** `1 session`, `2 sessions`. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
-/** Re-renders the caller every `ms`, for relative times. */
-export function useNow(ms = 15_000): number {
-  const [now, setNow] = useState(Date.now());
+/** The time, moved on every 15 s by one timer that runs while anything shows a relative time. */
+const clock = new Observable(Date.now());
+let users = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/** Re-renders the caller as the clock moves, for relative times. */
+export function useNow(): number {
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
+    if (users++ === 0) timer = setInterval(() => clock.set(Date.now()), 15_000);
+    return () => {
+      if (--users === 0) clearInterval(timer);
+    };
+  }, []);
+  return useObservable(clock);
 }

@@ -7,19 +7,27 @@ import type { HubEvent } from "./types.js";
 /**
  * Runs `load` now and again when an event `matches`, at most every `ms`, until the
  * component goes or `deps` change. `load` gets `current()`, false once its run is stale.
+ * A tab in the background does not reload; it catches up when it is shown again.
  */
 export function useLive(load: (current: () => boolean) => unknown, matches: (e: HubEvent) => boolean, ms: number, deps: unknown[] = []): void {
   const { stream } = useConsole();
   useEffect(() => {
     let live = true;
+    let missed = false;
     const current = () => live;
-    const refresh = throttle(() => void load(current), ms);
+    const refresh = throttle(() => {
+      missed = document.hidden;
+      if (!missed) void load(current);
+    }, ms);
+    const shown = () => !document.hidden && missed && refresh();
     void load(current);
     const unsubscribe = stream.subscribe((e) => matches(e) && refresh());
+    document.addEventListener("visibilitychange", shown);
     return () => {
       live = false;
       unsubscribe();
       refresh.cancel();
+      document.removeEventListener("visibilitychange", shown);
     };
   }, [stream, ...deps]);
 }

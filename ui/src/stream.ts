@@ -41,6 +41,8 @@ export class EventStream {
           headers: { ...authHeaders(), accept: "text/event-stream", ...(this.lastId ? { "last-event-id": this.lastId } : {}) },
           signal: this.controller.signal,
         });
+        // A token revoked or expired will not start working again: stop asking.
+        if (res.status === 401) return this.close();
         if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
         this.state.set("live");
         await this.read(res.body);

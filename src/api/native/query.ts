@@ -4,10 +4,14 @@ import { type Condition, SORTABLE_FIELDS, type SessionField, type SessionQuery, 
 const STATES = new Set(["pending", "idle", "running", "ended"]);
 const ATTRIBUTE_KEY = /^attributes\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
 
-/** `-createdAt,name` → sort keys over the allow-list. */
+/**
+ * `-createdAt,name` → sort keys over the allow-list. Ties are broken by id in the
+ * direction of the last key, so an index on (key, id) serves the whole order, read
+ * forwards or backwards.
+ */
 export function parseSort(raw: string | undefined): SortKey[] | undefined {
   if (!raw) return undefined;
-  return raw.split(",").map((part) => {
+  const keys = raw.split(",").map((part): SortKey => {
     const dir = part.startsWith("-") ? "desc" : "asc";
     const field = part.replace(/^[-+]/, "").trim() as SessionField;
     if (!SORTABLE_FIELDS.includes(field)) {
@@ -15,6 +19,7 @@ export function parseSort(raw: string | undefined): SortKey[] | undefined {
     }
     return { field, dir };
   });
+  return keys.some((k) => k.field === "id") ? keys : [...keys, { field: "id", dir: keys.at(-1)!.dir }];
 }
 
 /** An attribute value from a query string matches its string form, and its number or boolean form. */
