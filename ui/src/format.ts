@@ -32,12 +32,12 @@ export const count = (n: number) => n.toLocaleString("en");
 /** `1 session`, `2 sessions`. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
-/** The time, moved on every 15 s by one timer that runs while anything shows a relative time. */
+/** Ticks every 15 s, from one timer that runs while anything shows a relative time. */
 const clock = new Observable(Date.now());
 let users = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 
-/** Re-renders the caller as the clock moves, for relative times. */
+/** The time now, and a re-render of the caller as the clock moves, for relative times. */
 export function useNow(): number {
   useEffect(() => {
     if (users++ === 0) timer = setInterval(() => clock.set(Date.now()), 15_000);
@@ -45,5 +45,6 @@ export function useNow(): number {
       if (--users === 0) clearInterval(timer);
     };
   }, []);
-  return useObservable(clock);
+  useObservable(clock);
+  return Date.now();
 }

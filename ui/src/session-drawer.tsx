@@ -139,29 +139,29 @@ export function SessionDrawer({ id, onClose }: { id: string; onClose: () => void
               </ul>
             )}
             {s.invited.length > 0 ? <p>Invited: {s.invited.join(", ")}</p> : null}
+            <h3>
+              Log <span class="muted">(live)</span>
+            </h3>
+            {log.length === 0 ? (
+              <p class="muted">No log lines.</p>
+            ) : (
+              <ol id="log" class="log" ref={logBox} aria-live="polite" tabIndex={0} aria-label="Log lines">
+                {log.map((l) => (
+                  <li key={`${l.stream}-${l.position}`} class={`line-${l.type}`}>
+                    <time dateTime={l.createdAt} title={l.createdAt}>
+                      {l.createdAt.slice(11, 19)}
+                    </time>
+                    <span class="ltype">{l.type}</span>
+                    <span class="text">{l.text}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
             <h3>Client</h3>
             <Pairs id="client" pairs={Object.entries(s.client).map(([k, v]) => [k, String(v)])} empty="Nothing is known of the client." />
             <h3>Attributes</h3>
             {Object.keys(s.attributes).length === 0 ? <p class="muted">None.</p> : <pre id="attributes">{JSON.stringify(s.attributes, null, 2)}</pre>}
           </>
-        )}
-        <h3>
-          Log <span class="muted">(live)</span>
-        </h3>
-        {log.length === 0 ? (
-          <p class="muted">No log lines.</p>
-        ) : (
-          <ol id="log" class="log" ref={logBox} aria-live="polite" tabIndex={0} aria-label="Log lines">
-            {log.map((l) => (
-              <li key={`${l.stream}-${l.position}`} class={`line-${l.type}`}>
-                <time dateTime={l.createdAt} title={l.createdAt}>
-                  {l.createdAt.slice(11, 19)}
-                </time>
-                <span class="ltype">{l.type}</span>
-                <span class="text">{l.text}</span>
-              </li>
-            ))}
-          </ol>
         )}
       </div>
     </Dialog>

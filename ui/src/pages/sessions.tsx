@@ -12,11 +12,17 @@ import type { Session, SessionList } from "../types.js";
 /** Sorts the list offers (the ones an index serves at a million sessions, and last activity), with their first direction. */
 const SORTABLE = { number: "desc", name: "asc", lastActivityAt: "desc", createdAt: "desc" } as const;
 type SortKey = keyof typeof SORTABLE;
-const SORT_LABELS: Record<SortKey, string> = { number: "number", name: "name", lastActivityAt: "last activity", createdAt: "creation" };
-const SORT_CHOICES = Object.entries(SORT_LABELS).flatMap(([key, label]): [string, string][] => [
-  [`-${key}`, `${label}, descending`],
-  [key, `${label}, ascending`],
-]);
+/** The sorts as choices of a select (narrow screens), each way round. */
+const SORT_CHOICES: [string, string][] = [
+  ["-createdAt", "newest first"],
+  ["createdAt", "oldest first"],
+  ["-lastActivityAt", "recently active"],
+  ["lastActivityAt", "longest idle"],
+  ["name", "name, A–Z"],
+  ["-name", "name, Z–A"],
+  ["-number", "highest number"],
+  ["number", "lowest number"],
+];
 const describeSort = (sort: string) => SORT_CHOICES.find(([value]) => value === sort)?.[1] ?? sort;
 const SIZES = [25, 50, 100, 200];
 const STATES: [string, string][] = [
@@ -192,7 +198,7 @@ function SessionTable({ items, sort, onSort }: { items: Session[]; sort: string;
   return (
     <div class="table-wrap">
       <table class="list sessions" id="sessions">
-        <caption class="sr-only">Sessions, by {describeSort(sort)}</caption>
+        <caption class="sr-only">Sessions, {describeSort(sort)}</caption>
         <thead>
           <tr>
             <SortHeader field="number" label="#" sort={sort} onSort={onSort} />
