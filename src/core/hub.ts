@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.js";
 import { ActivityTracker } from "./activity.js";
-import { EventBus } from "./events.js";
+import { ACTIVITY_EVENTS, EventBus } from "./events.js";
 import { Insights } from "./insights.js";
 import { Jobs } from "./jobs.js";
 import type { FilterLimits } from "./query.js";
@@ -8,6 +8,7 @@ import { FamilyRecords } from "./records.js";
 import { Reaper, type ReaperOptions } from "./reaper.js";
 import { ServiceDirectory } from "./services.js";
 import { type SessionRules, Sessions } from "./sessions.js";
+import { Statistics } from "./statistics.js";
 
 export interface HubOptions extends SessionRules {
   /** How large a filter may be; families bound their parsers by it, stores check every query against it. */
@@ -31,6 +32,7 @@ export class Hub {
   readonly activity: ActivityTracker;
   readonly reaper: Reaper;
   readonly insights: Insights;
+  readonly statistics: Statistics;
   readonly clock: () => number;
   readonly nodeId: string;
   readonly filterLimits: FilterLimits;
@@ -50,12 +52,18 @@ export class Hub {
     this.sessions = new Sessions(store, this.bus, this.services, this.activity, options);
     this.jobs = new Jobs(store, this.bus, this.sessions, options.clock, options.jsonDepth);
     this.insights = new Insights(store);
+    this.statistics = new Statistics(store, this.sessions, options.clock);
     this.reaper = new Reaper(store, this.sessions, this.activity, this.bus, { ...options.reaper, clock: options.clock }, onError);
   }
 
   /** The event record after `seq`, oldest first: what resumable streams replay. */
   eventsAfter(seq: number, limit: number) {
     return this.store.readEvents(seq, limit);
+  }
+
+  /** The event record before `seq`, newest first, without activity marks: what a stream shows as recent. */
+  eventsBefore(seq: number, limit: number) {
+    return this.store.readEventsBefore(seq, limit, [...ACTIVITY_EVENTS]);
   }
 
   /** The record store of one family, its namespaces prefixed with the family's name. */

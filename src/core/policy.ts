@@ -31,6 +31,11 @@ export function canAdminister(p: Principal, s: Subject): boolean {
   return p.isAdmin || isOwner(p, s);
 }
 
+/** End a session as killed: administrators (owners close, the reaper expires; DESIGN §3). */
+export function canKill(p: Principal): boolean {
+  return p.isAdmin;
+}
+
 /** Put users other than oneself into a session (create with them, or add them by an edit): administrators. */
 export function canAddMembers(p: Principal): boolean {
   return p.isAdmin;

@@ -401,8 +401,7 @@ export class Sessions {
     const result = await this.mutate(target.id, (current) => {
       this.visibleOrThrow(p, current);
       if (!policy.canModify(p, current)) throw forbidden("You may not end this session.");
-      // `killed` is the administrators' end (DESIGN §3); owners close, the reaper expires.
-      if (reason === "killed" && !p.isAdmin) throw forbidden("Only administrators kill sessions.");
+      if (reason === "killed" && !policy.canKill(p)) throw forbidden("Only administrators kill sessions.");
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
         throw new CoreError("version-conflict", "The session has changed since that version.");
       }

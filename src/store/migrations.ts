@@ -371,4 +371,31 @@ UPDATE sessions SET
 WHERE jsonb_typeof(attributes -> 'game') = 'object';
 `,
   },
+  {
+    // The console's reads at a million sessions: counts by state and service (and the
+    // members in each) from one covering index, lists sorted by name, and the search by
+    // name, a covering index scan in SQLite and a trigram index in PostgreSQL. pg_trgm
+    // ships with PostgreSQL and is a trusted extension; where it cannot be installed the
+    // search still works, by a sequential scan.
+    id: "0005_console_indexes",
+    sqlite: `
+CREATE INDEX sessions_state_service ON sessions(state, service_id, member_count);
+CREATE INDEX sessions_name ON sessions(name, id);
+`,
+    // Members are read joined to their session, whose id is COLLATE "C": a join across two
+    // collations cannot use the index of session_members, so every session read scanned the
+    // whole member table. The same collation on both sides lets it use the primary key.
+    postgres: `
+ALTER TABLE session_members ALTER COLUMN session_id TYPE TEXT COLLATE "C";
+CREATE INDEX sessions_state_service ON sessions(state, service_id, member_count);
+CREATE INDEX sessions_name ON sessions(name NULLS FIRST, id);
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX sessions_name_trigrams ON sessions USING GIN (name gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'no trigram index for the search by session name: %', SQLERRM;
+END $$;
+`,
+  },
 ];

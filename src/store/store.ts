@@ -1,4 +1,4 @@
-import type { EventDraft, HubEvent } from "../core/events.js";
+import type { EventDraft, EventType, HubEvent } from "../core/events.js";
 import type { Condition, Page, SessionQuery } from "../core/query.js";
 import type {
   ApiToken,
@@ -11,6 +11,7 @@ import type {
   LogStream,
   Service,
   Session,
+  SessionState,
   User,
 } from "../core/types.js";
 
@@ -117,6 +118,15 @@ export interface RecordList {
   limit: number;
 }
 
+/** Aggregates of the sessions matching a condition (the console's overview). */
+export interface SessionStats {
+  /** Sessions per service and state, and the members of those sessions. */
+  groups: { serviceId: string; state: SessionState; count: number; members: number }[];
+  /** Sessions created, and sessions ended, at or after `since`, per minute (`minute` = epoch ms / 60000, floored). */
+  created: { minute: number; count: number }[];
+  ended: { minute: number; count: number }[];
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
 
@@ -153,6 +163,8 @@ export interface Store {
   getSession(ref: { id: string } | { number: number }): Promise<Session | null>;
   querySessions(query: SessionQuery): Promise<Page<Session>>;
   countSessions(where?: Condition): Promise<number>;
+  /** Aggregates of the sessions matching `where`, in one statement each (SessionStats). */
+  sessionStats(where: Condition | undefined, since: number): Promise<SessionStats>;
   /** Locks the session, calls the mutator, writes its result as a compare-and-set on `version`. */
   mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
   /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */
@@ -185,6 +197,8 @@ export interface Store {
 
   // Events
   readEvents(afterSeq: number, limit: number): Promise<HubEvent[]>;
+  /** Events before `beforeSeq`, newest first, leaving out events of the types given. */
+  readEventsBefore(beforeSeq: number, limit: number, skipTypes: readonly EventType[]): Promise<HubEvent[]>;
   lastEventSeq(): Promise<number>;
   countEvents(sessionIds: string[], since: number): Promise<Map<string, number>>;
   /** Deletes events recorded before `eventsBefore` and idempotency keys expired at `now`. */

@@ -300,6 +300,42 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(counted.items.length, 3);
     });
 
+    test("statistics: sessions and members per service and state, created and ended per minute, over a condition", async () => {
+      const a = (await store.insertService({ id: "stats-a", kind: "generic", name: "A", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const b = (await store.insertService({ id: "stats-b", kind: "generic", name: "B", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const minute = 60_000;
+      const base = Math.ceil(clock / minute) * minute + 10 * minute;
+      const member = (userId: string) => ({ userId, joinedAt: base, team: null });
+      await insert({ serviceId: a, createdAt: base, members: [member("m1"), member("m2")] });
+      await insert({ serviceId: a, createdAt: base + 1000, state: "running", members: [member("m1")] });
+      await insert({ serviceId: a, createdAt: base + 2 * minute, state: "ended", endReason: "closed", endedAt: base + 3 * minute, members: [member("m3")] });
+      await insert({ serviceId: b, createdAt: base - 5 * minute, visibility: "private", owner: "olga", state: "ended", endReason: "expired", endedAt: base + 3 * minute + 5 });
+      await insert({ serviceId: b, createdAt: base - 90 * minute, state: "pending" });
+      const mine: Condition = { field: "serviceId", op: "in", values: [a, b] };
+      const stats = await store.sessionStats(mine, base - 60 * minute);
+      const groups = [...stats.groups].sort((x, y) => `${x.serviceId}${x.state}`.localeCompare(`${y.serviceId}${y.state}`));
+      assert.deepEqual(groups, [
+        { serviceId: a, state: "ended", count: 1, members: 1 },
+        { serviceId: a, state: "idle", count: 1, members: 2 },
+        { serviceId: a, state: "running", count: 1, members: 1 },
+        { serviceId: b, state: "ended", count: 1, members: 0 },
+        { serviceId: b, state: "pending", count: 1, members: 0 },
+      ]);
+      const m = base / minute;
+      const byMinute = (rows: { minute: number; count: number }[]) => [...rows].sort((x, y) => x.minute - y.minute);
+      assert.deepEqual(byMinute(stats.created), [
+        { minute: m - 5, count: 1 },
+        { minute: m, count: 2 },
+        { minute: m + 2, count: 1 },
+      ]);
+      assert.deepEqual(stats.ended, [{ minute: m + 3, count: 2 }]);
+      const readable = await store.sessionStats({ and: [mine, { readableBy: "stranger" }] }, base);
+      assert.deepEqual(readable.ended, [{ minute: m + 3, count: 1 }]);
+      assert.equal(readable.groups.reduce((n, g) => n + g.count, 0), 4);
+      const none = await store.sessionStats({ field: "serviceId", op: "eq", value: "no-such-service" }, 0);
+      assert.deepEqual(none, { groups: [], created: [], ended: [] });
+    });
+
     test("text sorts and pages in byte order, whatever the database's collation", async () => {
       const svc = (await store.insertService({ id: "bytes", kind: "generic", name: "B", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       for (const name of ["b", "B", "_b", "a", "b-", "Ä", "ab"]) await insert({ serviceId: svc, name });
@@ -507,6 +543,11 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(read.map((e) => e.type), ["session.activity", "session.updated"]);
       assert.equal(read[0]?.nodeId, NODE);
       assert.equal((await store.countEvents([s.id], 0)).get(s.id), 3);
+      await store.insertEvents([draft("session.ended", s), draft("session.activity", s)]);
+      const recent = await store.readEventsBefore(Number.MAX_SAFE_INTEGER, 2, ["session.activity"]);
+      assert.deepEqual(recent.map((e) => e.type), ["session.ended", "session.updated"]);
+      const earlier = await store.readEventsBefore(recent[1]!.seq, 1, []);
+      assert.deepEqual(earlier.map((e) => [e.seq, e.type]), [[start + 1, "session.activity"]]);
       await store.purgeHistory(Number.MAX_SAFE_INTEGER, clock);
       assert.equal((await store.readEvents(0, 10)).length, 0);
     });

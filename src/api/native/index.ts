@@ -10,6 +10,7 @@ import { logRoutes } from "./routes/log.js";
 import { memberRoutes } from "./routes/members.js";
 import { serviceRoutes } from "./routes/services.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { statsRoutes } from "./routes/stats.js";
 
 export type NativeApp = FastifyInstance<
   FastifyInstance["server"],
@@ -51,4 +52,5 @@ export async function nativeApi(app: FastifyInstance, ctx: FamilyContext): Promi
   eventRoutes(api, ctx);
   serviceRoutes(api, ctx);
   accountRoutes(api, ctx);
+  statsRoutes(api, ctx);
 }

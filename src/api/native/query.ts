@@ -1,13 +1,17 @@
 import { invalid } from "../../core/errors.js";
-import { type Condition, type FilterLimits, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and } from "../../core/query.js";
+import { type Condition, type FilterLimits, SORTABLE_FIELDS, type SessionField, type SessionQuery, type SortKey, and, likeLiteral } from "../../core/query.js";
 
 const STATES = new Set(["pending", "idle", "running", "ended"]);
 const ATTRIBUTE_KEY = /^attributes\.[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$/;
 
-/** `-createdAt,name` → sort keys over the allow-list. */
+/**
+ * `-createdAt,name` → sort keys over the allow-list. Ties are broken by id in the
+ * direction of the last key, so an index on (key, id) serves the whole order, read
+ * forwards or backwards.
+ */
 export function parseSort(raw: string | undefined): SortKey[] | undefined {
   if (!raw) return undefined;
-  return raw.split(",").map((part) => {
+  const keys = raw.split(",").map((part): SortKey => {
     const dir = part.startsWith("-") ? "desc" : "asc";
     const field = part.replace(/^[-+]/, "").trim() as SessionField;
     if (!SORTABLE_FIELDS.includes(field)) {
@@ -15,6 +19,7 @@ export function parseSort(raw: string | undefined): SortKey[] | undefined {
     }
     return { field, dir };
   });
+  return keys.some((k) => k.field === "id") ? keys : [...keys, { field: "id", dir: keys.at(-1)!.dir }];
 }
 
 /** An attribute value from a query string matches its string form, and its number or boolean form. */
@@ -28,6 +33,9 @@ function attributeCondition(field: string, raw: string): Condition {
 export interface ListQuery {
   limit?: number;
   cursor?: string;
+  offset?: number;
+  q?: string;
+  id?: string;
   count?: boolean;
   sort?: string;
   service?: string;
@@ -51,6 +59,11 @@ export function toSessionQuery(q: ListQuery, limits: FilterLimits): SessionQuery
     throw invalid(`A filter may hold at most ${limits.filterTerms} conditions.`, [{ pointer: "/query", detail: "too many attribute filters" }]);
   }
   const conditions: (Condition | undefined)[] = [];
+  if (q.id) {
+    const ids = q.id.split(",").map((id) => id.trim().toLowerCase());
+    conditions.push({ field: "id", op: "in", values: ids });
+  }
+  if (q.q) conditions.push({ field: "name", op: "like", value: `%${likeLiteral(q.q)}%` });
   if (q.service) conditions.push({ field: "serviceId", op: "eq", value: q.service });
   if (q.state) {
     const states = q.state.split(",").map((s) => s.trim());
@@ -68,11 +81,15 @@ export function toSessionQuery(q: ListQuery, limits: FilterLimits): SessionQuery
     if (!ATTRIBUTE_KEY.test(key)) throw invalid(`Cannot filter on ${key}.`, [{ pointer: `/query/${key}`, detail: "not a valid attribute path" }]);
     for (const v of Array.isArray(value) ? value : [value]) conditions.push(attributeCondition(key, String(v)));
   }
+  if (q.cursor !== undefined && q.offset !== undefined) {
+    throw invalid("Page with cursor or with offset, not both.", [{ pointer: "/query/offset", detail: "not with cursor" }]);
+  }
   return {
     where: and(...conditions),
     sort: parseSort(q.sort),
     limit: q.limit ?? 50,
     cursor: q.cursor,
+    offset: q.offset,
     count: q.count,
   };
 }

@@ -141,7 +141,10 @@ export const ListSessionsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 2048 })),
-    count: Type.Optional(Type.Boolean()),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: "skip this many sessions (page jumps); not with cursor" })),
+    count: Type.Optional(Type.Boolean({ description: "also return the total number of matching sessions" })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "sessions whose name contains this text, ignoring case" })),
+    id: Type.Optional(Type.String({ maxLength: 4000, pattern: "^[^,]+(,[^,]+){0,99}$", description: "up to 100 session ids, separated by commas" })),
     sort: Type.Optional(Type.String({ maxLength: 256, description: "e.g. -createdAt,name" })),
     service: Type.Optional(Type.String()),
     state: Type.Optional(Type.String({ description: "one state, or several separated by commas" })),
@@ -346,4 +349,29 @@ export const Event = Type.Object(
 export const EventsQuery = Type.Object({
   service: Type.Optional(Type.String()),
   session: Type.Optional(Type.String()),
+  recent: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 500, description: "first send up to this many of the most recent events (ignored with Last-Event-ID)" }),
+  ),
 });
+
+const Count = Type.Integer({ minimum: 0 });
+
+export const Stats = Type.Object(
+  {
+    at: Time,
+    live: Type.Integer({ minimum: 0, description: "sessions not ended" }),
+    members: Type.Integer({ minimum: 0, description: "members of live sessions (a user in two sessions counts twice)" }),
+    byState: Type.Object({ pending: Count, idle: Count, running: Count, ended: Count }),
+    byService: Type.Array(Type.Object({ serviceId: Type.String(), live: Count, ended: Count, members: Count }), {
+      description: "services with stored sessions, most live sessions first",
+    }),
+    perMinute: Type.Object(
+      { from: Time, created: Type.Array(Count), ended: Type.Array(Count) },
+      { description: "sessions created and ended in each minute of the last hour, oldest first; the last minute is the current one" },
+    ),
+  },
+  {
+    description:
+      "Aggregates of every session for administrators, and of their own sessions (owned or joined) for other users; sessions deleted since are not counted",
+  },
+);

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { CoreError } from "../../core/errors.js";
-import type { EventDraft, HubEvent } from "../../core/events.js";
+import type { EventDraft, EventType, HubEvent } from "../../core/events.js";
 import { DEFAULTS } from "../../config.js";
 import { type Condition, type FilterLimits, type Page, type SessionQuery, likeLiteral } from "../../core/query.js";
 import type { ApiToken, FamilyRecord, Job, JobState, LogLine, LogStream, Service, Session, User } from "../../core/types.js";
@@ -26,7 +26,7 @@ import {
   tokenValues,
   userFromRow,
 } from "../sql/rows.js";
-import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
+import { compileSessionCount, compileSessionPage, compileSessionStats, sessionStatsFromRows } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
@@ -44,6 +44,7 @@ import type {
   RecordWrite,
   ServicePatch,
   SessionQuota,
+  SessionStats,
   Store,
   UserPatch,
 } from "../store.js";
@@ -254,6 +255,12 @@ export class PostgresStore implements Store {
     return (await this.db.rows("SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [afterSeq, limit])).map(eventFromRow);
   }
 
+  async readEventsBefore(beforeSeq: number, limit: number, skipTypes: readonly EventType[]): Promise<HubEvent[]> {
+    return (
+      await this.db.rows("SELECT * FROM events WHERE seq < $1 AND NOT (type = ANY($2::text[])) ORDER BY seq DESC LIMIT $3", [beforeSeq, skipTypes, limit])
+    ).map(eventFromRow);
+  }
+
   async lastEventSeq(): Promise<number> {
     return Number((await this.db.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM events"))?.seq ?? 0);
   }
@@ -433,6 +440,12 @@ export class PostgresStore implements Store {
   async countSessions(where?: Condition): Promise<number> {
     const { sql, params } = compileSessionCount(postgresDialect, where, this.filterLimits);
     return Number((await this.db.one(sql, params))?.n ?? 0);
+  }
+
+  async sessionStats(where: Condition | undefined, since: number): Promise<SessionStats> {
+    const compiled = compileSessionStats(postgresDialect, where, since, this.filterLimits);
+    const [groups, created, ended] = await Promise.all([compiled.groups, compiled.created, compiled.ended].map((c) => this.db.rows(c.sql, c.params)));
+    return sessionStatsFromRows({ groups: groups!, created: created!, ended: ended! });
   }
 
   /** Appends lines after the last of each stream; the caller holds the session's lock. */

@@ -85,8 +85,13 @@ function memberExists(b: SqlBuilder, value: Scalar): string {
   return `EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = ${b.bind(value)})`;
 }
 
+/**
+ * A membership filter as a set of session ids, so the database can start from the user's
+ * memberships (an index) rather than test every session in sort order.
+ */
 function membership(b: SqlBuilder, field: "member" | "invited", value: Scalar): string {
-  return field === "member" ? memberExists(b, value) : b.dialect.jsonArrayContains("s.invited", b.bind(value));
+  if (field === "invited") return b.dialect.jsonArrayContains("s.invited", b.bind(value));
+  return `(s.id IN (SELECT m.session_id FROM session_members m WHERE m.user_id = ${b.bind(value)}))`;
 }
 
 function bindFor(b: SqlBuilder, field: string, value: Scalar): string {
@@ -181,8 +186,17 @@ function sortColumn(dialect: Dialect, key: SortKey): string {
   return dialect.jsonPath("s.attributes", attributePath(key.field), TYPE_SAMPLE[typeOf(key)]);
 }
 
+const canBeNull = (key: SortKey) => isAttributeField(key.field) || NULLABLE.has(key.field as SessionField);
+
+/**
+ * NULLs sort first ascending and last descending, as in SQLite. Only keys that can be
+ * NULL say so: PostgreSQL puts NULLs the other way by default and uses an index for an
+ * order only when the NULLS clause matches the index's, so columns that are never NULL
+ * keep the default and their indexes serve both directions.
+ */
 export function compileOrder(sort: SortKey[], dialect: Dialect): string {
-  return sort.map((k) => `${sortColumn(dialect, k)} ${k.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`).join(", ");
+  const nulls = (k: SortKey) => (canBeNull(k) ? (k.dir === "asc" ? " NULLS FIRST" : " NULLS LAST") : "");
+  return sort.map((k) => `${sortColumn(dialect, k)} ${k.dir === "asc" ? "ASC" : "DESC"}${nulls(k)}`).join(", ");
 }
 
 /** Whether a cursor's value has the type of the sort column (clients can forge cursors). */
@@ -204,7 +218,7 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
     // Parameters are positional: bind in the order they appear in the text, so the
     // rest of the key is built only where it is written.
     const rest = () => (i === sort.length - 1 ? "1=0" : build(i + 1));
-    const nullable = attribute || NULLABLE.has(key.field as SessionField);
+    const nullable = canBeNull(key);
     if (key.dir === "asc") {
       if (v === null) return nullable ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${rest()}))` : rest();
       const greater = `${column} > ${value()}`;

@@ -1,5 +1,6 @@
 import { type Condition, type FilterLimits, type Page, type SessionQuery, encodeCursor, validateCondition, validatePaging, validateSort, withTieBreak } from "../../core/query.js";
-import type { Session } from "../../core/types.js";
+import type { Session, SessionState } from "../../core/types.js";
+import type { SessionStats } from "../store.js";
 import { type Dialect, SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "./compile.js";
 
 export interface CompiledPage {
@@ -46,12 +47,49 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
 }
 
 /** COUNT(*) of the sessions matching `where`, as one statement. */
-export function compileSessionCount(dialect: Dialect, where: Condition | undefined, limits: FilterLimits): { sql: string; params: unknown[] } {
+export function compileSessionCount(dialect: Dialect, where: Condition | undefined, limits: FilterLimits): Compiled {
+  const { b, sql } = filtered(dialect, where, limits, () => []);
+  return { sql: `SELECT COUNT(*) AS n FROM sessions s${sql}`, params: b.params };
+}
+
+type Compiled = { sql: string; params: unknown[] };
+
+/** `where` narrowed by more SQL, its parameters bound first. */
+function filtered(dialect: Dialect, where: Condition | undefined, limits: FilterLimits, extra: (b: SqlBuilder) => string[]): { b: SqlBuilder; sql: string } {
   const b = new SqlBuilder(dialect);
-  let whereSql = "";
+  const parts = extra(b);
   if (where) {
     validateCondition(where, limits);
-    whereSql = ` WHERE ${compileCondition(b, where)}`;
+    parts.push(compileCondition(b, where));
   }
-  return { sql: `SELECT COUNT(*) AS n FROM sessions s${whereSql}`, params: b.params };
+  return { b, sql: parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "" };
+}
+
+/**
+ * The statements of `Store.sessionStats`: counts and members per service and state (the
+ * state/service index covers them), and sessions created and ended per minute since a
+ * time (the creation and end-time indexes bound them to the period).
+ */
+export function compileSessionStats(dialect: Dialect, where: Condition | undefined, since: number, limits: FilterLimits): Record<"groups" | "created" | "ended", Compiled> {
+  const groups = filtered(dialect, where, limits, () => []);
+  const created = filtered(dialect, where, limits, (b) => [`s.created_at >= ${b.bind(since)}`]);
+  const ended = filtered(dialect, where, limits, (b) => ["s.state = 'ended'", `s.ended_at >= ${b.bind(since)}`]);
+  return {
+    groups: {
+      sql: `SELECT s.service_id, s.state, COUNT(*) AS n, SUM(s.member_count) AS members FROM sessions s${groups.sql} GROUP BY s.service_id, s.state`,
+      params: groups.b.params,
+    },
+    created: { sql: `SELECT s.created_at / 60000 AS minute, COUNT(*) AS n FROM sessions s${created.sql} GROUP BY 1`, params: created.b.params },
+    ended: { sql: `SELECT s.ended_at / 60000 AS minute, COUNT(*) AS n FROM sessions s${ended.sql} GROUP BY 1`, params: ended.b.params },
+  };
+}
+
+/** The rows of those statements as `SessionStats`. */
+export function sessionStatsFromRows(rows: Record<"groups" | "created" | "ended", Record<string, unknown>[]>): SessionStats {
+  const perMinute = (list: Record<string, unknown>[]) => list.map((r) => ({ minute: Number(r.minute), count: Number(r.n) }));
+  return {
+    groups: rows.groups.map((r) => ({ serviceId: String(r.service_id), state: r.state as SessionState, count: Number(r.n), members: Number(r.members ?? 0) })),
+    created: perMinute(rows.created),
+    ended: perMinute(rows.ended),
+  };
 }

@@ -2,9 +2,9 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CoreError } from "../../core/errors.js";
-import type { EventDraft, HubEvent } from "../../core/events.js";
+import type { EventDraft, EventType, HubEvent } from "../../core/events.js";
 import { DEFAULTS } from "../../config.js";
-import { type Condition, type FilterLimits, type Page, type SessionQuery } from "../../core/query.js";
+import type { Condition, FilterLimits, Page, SessionQuery } from "../../core/query.js";
 import { type ApiToken, BUILT_IN_SERVICE_NUMBERS, type FamilyRecord, type Job, type JobState, type LogLine, type LogStream, type Service, type Session, type User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
@@ -29,7 +29,7 @@ import {
   tokenValues,
   userFromRow,
 } from "../sql/rows.js";
-import { compileSessionCount, compileSessionPage } from "../sql/session-query.js";
+import { compileSessionCount, compileSessionPage, compileSessionStats, sessionStatsFromRows } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
@@ -47,6 +47,7 @@ import type {
   RecordWrite,
   ServicePatch,
   SessionQuota,
+  SessionStats,
   Store,
   UserPatch,
 } from "../store.js";
@@ -198,6 +199,15 @@ export class SqliteStore implements Store {
 
   async readEvents(afterSeq: number, limit: number): Promise<HubEvent[]> {
     return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit).map(eventFromRow);
+  }
+
+  async readEventsBefore(beforeSeq: number, limit: number, skipTypes: readonly EventType[]): Promise<HubEvent[]> {
+    return this.all(
+      "SELECT * FROM events WHERE seq < ? AND type NOT IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?",
+      beforeSeq,
+      JSON.stringify(skipTypes),
+      limit,
+    ).map(eventFromRow);
   }
 
   async lastEventSeq(): Promise<number> {
@@ -394,8 +404,11 @@ export class SqliteStore implements Store {
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
     const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query, this.filterLimits);
-    const page = compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
-    if (query.count) page.total = await this.countSessions(query.where);
+    // Counted first: a page of a filter nothing matches (a search by name for text no name
+    // holds) would walk the whole sort index looking for rows.
+    const total = query.count ? await this.countSessions(query.where) : undefined;
+    const page = total === 0 ? compiled.page([]) : compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
+    if (total !== undefined) page.total = total;
     return page;
   }
 
@@ -406,6 +419,12 @@ export class SqliteStore implements Store {
   private countIn(where?: Condition): number {
     const { sql, params } = compileSessionCount(sqliteDialect, where, this.filterLimits);
     return Number((this.stmt(sql).get(...params) as Row).n);
+  }
+
+  async sessionStats(where: Condition | undefined, since: number): Promise<SessionStats> {
+    const compiled = compileSessionStats(sqliteDialect, where, since, this.filterLimits);
+    const read = (c: { sql: string; params: unknown[] }) => this.all(c.sql, ...c.params);
+    return this.db.transaction(() => sessionStatsFromRows({ groups: read(compiled.groups), created: read(compiled.created), ended: read(compiled.ended) }))();
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {

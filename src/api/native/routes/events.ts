@@ -12,6 +12,8 @@ import * as S from "../schemas.js";
 const KEEPALIVE_MS = 15_000;
 const BACKLOG_LIMIT = 10_000;
 const SENT_MEMORY = 10_000;
+const RECENT_BATCH = 500;
+const RECENT_SCAN = 10_000;
 
 function visible(p: Principal, e: HubEvent, filter: { service?: string; session?: string }): boolean {
   if (ACTIVITY_EVENTS.has(e.type)) return false;
@@ -32,6 +34,23 @@ function renderData(data: HubEvent["data"]): unknown {
 function frame(e: HubEvent): string {
   const body = { seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: renderData(e.data) };
   return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(body)}\n\n`;
+}
+
+/**
+ * Up to `wanted` of the latest events that pass `show`, oldest first. The record is read
+ * backwards in batches, and no further than RECENT_SCAN events, so a caller who may read
+ * little does not make the stream read the whole record.
+ */
+async function recentEvents(hub: FamilyContext["hub"], wanted: number, show: (e: HubEvent) => boolean): Promise<HubEvent[]> {
+  const found: HubEvent[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  for (let scanned = 0; scanned < RECENT_SCAN && found.length < wanted; scanned += RECENT_BATCH) {
+    const batch = await hub.eventsBefore(before, RECENT_BATCH);
+    for (const e of batch) if (found.length < wanted && show(e)) found.push(e);
+    if (batch.length < RECENT_BATCH) break;
+    before = batch.at(-1)!.seq;
+  }
+  return found.reverse();
 }
 
 /**
@@ -101,6 +120,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       if (held) held.push(...events);
       else send(events);
     });
+    if (resumeFrom === null && req.query.recent) send(await recentEvents(hub, req.query.recent, (e) => visible(p, e, filter)));
     if (resumeFrom !== null) {
       let after = resumeFrom;
       for (;;) {
