@@ -23,14 +23,15 @@ export const sasComputeFamily: Family = {
   serviceKinds: [{ kind: KIND, validateSettings, defaultInactiveTimeoutSeconds: SAS_DEFAULTS.limits.defaultInactiveSeconds }],
   async init(ctx) {
     const compute = computeOf(ctx);
-    // The built-in context, on first start: the default of the VS Code extension and restaflib.
+    // The built-in context, on first start: the default of the VS Code extension and restaflib,
+    // which send it SAS code. The script language runs in contexts whose executor is `script`.
     if ((await compute.contexts()).length === 0) {
       await ctx.hub.services.ensure({
         id: "sas-job-execution",
         kind: KIND,
         name: "SAS Job Execution compute context",
-        description: "Runs the built-in script language.",
-        settings: { executor: "script" },
+        description: "Runs SAS language programs: macro statements, global statements and DATA _NULL_ steps.",
+        settings: { executor: "sas" },
       });
     }
     await compute.runner.start();

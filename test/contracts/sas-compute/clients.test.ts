@@ -16,11 +16,11 @@ describe("sas-compute: real clients", () => {
   // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
   const sas = useSas({ sasLimits: { maxWaitSeconds: 2 } });
 
-  test("49. restaf + restaflib: computeSetup, computeRun, computeResults, re-attach, delete", async () => {
+  test("49. restaf + restaflib (script context): computeSetup, computeRun, computeResults, re-attach, delete", async () => {
     const store = restaf.initStore();
     await store.logon({ host: sas.t.url, token: sas.tokens.alice, tokenType: "bearer", authType: "server" });
     const before = requests(sas).length;
-    const session = await restaflib.computeSetup(store, null, null);
+    const session = await restaflib.computeSetup(store, "Script language context", null);
     const result = await restaflib.computeRun(store, session, "print hello\nhtml r '<p>x</p>'", { k: "v" });
     assert.equal(result.SASJobStatus, "completed");
     const log = await restaflib.computeResults(store, result, "log");
@@ -34,7 +34,7 @@ describe("sas-compute: real clients", () => {
     assert.equal(found.itemsList(0), id);
     assert.equal((await store.apiCall(session.links("delete"))).status, 204);
     const wire = requests(sas).slice(before).map((r) => r.replace(/[0-9a-f-]{36}(-ses0000)?/g, "X"));
-    const order = ["200 GET /compute/contexts?filter=contains(name,'SAS+Job+Execution')", "201 POST /compute/contexts/sas-job-execution/sessions", "201 POST /compute/sessions/X/jobs", "GET /compute/sessions/X/jobs/X/state?wait=5", "200 GET /compute/sessions/X/jobs/X", "200 GET /compute/sessions/X/jobs/X/results", "200 GET /compute/sessions/X/jobs/X/log", "200 GET /compute/sessions/X/jobs/X/listing", "200 GET /compute/sessions/X/results/X", "204 DELETE /compute/sessions/X"];
+    const order = ["200 GET /compute/contexts?filter=contains(name,'Script+language+context')", "201 POST /compute/contexts/script/sessions", "201 POST /compute/sessions/X/jobs", "GET /compute/sessions/X/jobs/X/state?wait=5", "200 GET /compute/sessions/X/jobs/X", "200 GET /compute/sessions/X/jobs/X/results", "200 GET /compute/sessions/X/jobs/X/log", "200 GET /compute/sessions/X/jobs/X/listing", "200 GET /compute/sessions/X/results/X", "204 DELETE /compute/sessions/X"];
     let at = 0;
     for (const step of order) {
       const i = wire.findIndex((w, k) => k >= at && w.endsWith(step));
@@ -47,7 +47,7 @@ describe("sas-compute: real clients", () => {
     const accept = (t: string) => ({ accept: `application/vnd.sas.${t}+json` });
     const contexts = await sas.alice("GET", "/compute/contexts?limit=999999", { headers: { "accept-item": "application/vnd.sas.compute.context.summary+json" } });
     assert.equal(contexts.status, 200);
-    const created = await sas.alice("POST", "/compute/contexts/sas-job-execution/sessions", {
+    const created = await sas.alice("POST", "/compute/contexts/script/sessions", {
       body: { name: "SASPy", description: "saspy session", version: 1, environment: { options: ["-MEMSIZE", "0"] }, attributes: { sessionInactiveTimeout: 120 } },
       headers: { ...accept("compute.session"), "content-type": "application/vnd.sas.compute.session.request+json" },
     });
@@ -97,7 +97,7 @@ describe("sas-compute: real clients", () => {
     assert.equal(state.status, 304);
     assert.match((await sas.alice("GET", `${href}/variables/SYSJOBID`)).body.value, /^\d+$/);
     const posted = await sas.alice("POST", `${href}/jobs`, {
-      body: { name: "sasjs", description: "x", code: ["write _webout '{\"sasjs\":1}'"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },
+      body: { name: "sasjs", description: "x", code: ["data _null_; file _webout; put '{\"sasjs\":1}'; run;"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },
     });
     assert.equal(posted.status, 201);
     const job = posted.headers.get("location")!;
@@ -115,7 +115,7 @@ describe("sas-compute: real clients", () => {
   });
 
   test("52. the VS Code extension's wire behaviour", async () => {
-    const found = await sas.alice("GET", `/compute/contexts?filter=${encodeURIComponent("eq(name,'SAS Job Execution compute context')")}`);
+    const found = await sas.alice("GET", `/compute/contexts?filter=${encodeURIComponent("eq(name,'Script language context')")}`);
     const id = found.body.items[0].id;
     assert.equal((await sas.alice("GET", `/compute/contexts/${id}`)).status, 200);
     const created = await sas.alice("POST", `/compute/contexts/${id}/sessions`, {
