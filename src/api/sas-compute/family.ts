@@ -1,5 +1,7 @@
 import type { Family } from "../family.js";
 import { perServer } from "../per-server.js";
+import { SAS_LOGON_DEFAULTS, SAS_LOGON_ENVIRONMENT } from "../sas-logon/config.js";
+import { mountSasLogon } from "../sas-logon/plugin.js";
 import { KIND, SasCompute } from "./compute.js";
 import { SAS_ENVIRONMENT, SAS_FLAGS, SAS_DEFAULTS, sasConfig, validateSettings } from "./config.js";
 import { sasComputeApi } from "./plugin.js";
@@ -12,12 +14,13 @@ const computeOf = perServer(
 
 /**
  * The SAS Viya Compute API family: contexts are services of kind `sas-compute`, compute
- * sessions are core sessions, and their jobs run in this node's runner.
+ * sessions are core sessions, and their jobs run in this node's runner. SAS Logon's
+ * token endpoint is served beside it, on the main listener and on its own port.
  */
 export const sasComputeFamily: Family = {
   name: "sas-compute",
-  defaults: { sasCompute: SAS_DEFAULTS },
-  environment: SAS_ENVIRONMENT,
+  defaults: { sasCompute: SAS_DEFAULTS, sasLogon: SAS_LOGON_DEFAULTS },
+  environment: { ...SAS_ENVIRONMENT, ...SAS_LOGON_ENVIRONMENT },
   flags: SAS_FLAGS,
   enabled: ({ config }) => sasConfig(config).enabled,
   serviceKinds: [{ kind: KIND, validateSettings, defaultInactiveTimeoutSeconds: SAS_DEFAULTS.limits.defaultInactiveSeconds }],
@@ -37,6 +40,7 @@ export const sasComputeFamily: Family = {
     await compute.runner.start();
   },
   async mount(app, ctx) {
+    await mountSasLogon(app, ctx);
     if (sasConfig(ctx.config).port !== 0) return;
     const compute = computeOf(ctx);
     await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
@@ -49,6 +53,7 @@ export const sasComputeFamily: Family = {
       host,
       port,
       register: async (app) => {
+        await mountSasLogon(app, ctx);
         await app.register((scope) => sasComputeApi(scope, ctx, compute), { prefix: PREFIX });
       },
     };
