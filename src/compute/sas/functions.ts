@@ -34,6 +34,9 @@ async function filerefPath(fx: FunctionContext, ref: string): Promise<string | n
   return /^[A-Z_][A-Z0-9_]{0,31}$/.test(name) ? fx.job.area.resolve(name) : null;
 }
 
+/** What is at an area path; the WORK library's directory is always there. */
+const entryAt = (fx: FunctionContext, path: string) => (path === WORK_PATH ? Promise.resolve({ kind: "directory" as const }) : fx.job.area.stat(path));
+
 async function fileInfo(fx: FunctionContext, fid: number | null) {
   const open = fid === null ? undefined : fx.job.state.files.get(fid);
   if (!open) return null;
@@ -70,11 +73,11 @@ export const FUNCTIONS: Record<string, SasFunction> = {
   }),
   FEXIST: fn(1, 1, "c", "n", async (fx, [ref]) => {
     const path = await filerefPath(fx, c(ref));
-    return path !== null && (await fx.job.area.stat(path)) !== null ? 1 : 0;
+    return path !== null && (await entryAt(fx, path)) !== null ? 1 : 0;
   }),
   FILEEXIST: fn(1, 1, "c", "n", async (fx, [raw]) => {
     const path = areaPath(text(raw));
-    return path !== null && (path === WORK_PATH || (await fx.job.area.stat(path)) !== null) ? 1 : 0;
+    return path !== null && (await entryAt(fx, path)) !== null ? 1 : 0;
   }),
   FILENAME: fn(1, 4, "c", "n", async (fx, [ref, path, device]) => {
     const name = strip(c(ref)).toUpperCase();
@@ -94,7 +97,7 @@ export const FUNCTIONS: Record<string, SasFunction> = {
     const path = await filerefPath(fx, name);
     if (path === null) return 0;
     const how = text(mode).trim().toUpperCase() || "I";
-    const entry = await fx.job.area.stat(path);
+    const entry = await entryAt(fx, path);
     if (entry?.kind === "directory") return 0;
     if (how === "O" || how === "A" || how === "U") {
       try {
