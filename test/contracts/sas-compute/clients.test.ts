@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import restaf from "@sassoftware/restaf";
 import restaflib from "@sassoftware/restaflib";
 import { describe, test } from "node:test";
+import { ADMIN_TOKEN, http } from "../../helpers/server.js";
 import { type Sas, lines, useSas } from "./fixture.js";
 
 const requests = (sas: Sas) =>
@@ -41,6 +42,23 @@ describe("sas-compute: real clients", () => {
       assert.ok(i >= 0, `${step} in ${wire.join("\n")}`);
       at = i + 1;
     }
+  });
+
+  test("restaf's password flow (SAS Logon, client sas.cli) and restaflib on the built-in SAS context", async () => {
+    assert.equal((await http(sas.t.url, "PATCH", "/api/v1/users/bob", { token: ADMIN_TOKEN, body: { password: "bob-pw-1" } })).status, 200);
+    const store = restaf.initStore();
+    await store.logon({ host: sas.t.url, authType: "password", clientID: "sas.cli", clientSecret: "", user: "bob", password: "bob-pw-1" });
+    const session = await restaflib.computeSetup(store, null, null);
+    const owner = await sas.as(sas.tokens.ops)("GET", `/compute/sessions/${session.items("id")}`);
+    assert.equal(owner.body.owner, "bob");
+    const result = await restaflib.computeRun(store, session, "data _null_; file print; put 'to the listing'; put \"hello &name\"; run;\n%put done=&name;", { name: "restaf" });
+    assert.equal(result.SASJobStatus, "completed");
+    const log = (await restaflib.computeResults(store, result, "log")).map((l: any) => l.line);
+    assert.ok(log.includes("done=restaf"), log.join("\n"));
+    assert.deepEqual((await restaflib.computeResults(store, result, "listing")).map((l: any) => l.line), ["to the listing", "hello restaf"]);
+    const bad = restaf.initStore();
+    await assert.rejects(bad.logon({ host: sas.t.url, authType: "password", clientID: "sas.cli", clientSecret: "", user: "bob", password: "wrong" }));
+    assert.equal((await store.apiCall(session.links("delete"))).status, 204);
   });
 
   test("50. saspy's wire behaviour", async () => {
