@@ -20,7 +20,8 @@ export function words(text: string): string[] {
   return text.match(/(?:[^\s='"(]+\s*=\s*)?(?:'(?:[^']|'')*'?|"(?:[^"]|"")*"?|\([^)]*\)?|[^\s'"(]+)/g) ?? [];
 }
 
-const value = (raw: string) => (raw.startsWith("'") || raw.startsWith('"') ? unquote(raw) : raw.replace(/^\(|\)$/g, ""));
+/** An option's value: quoted text as written, keywords upper-cased as SAS stores them. */
+const value = (raw: string) => (raw.startsWith("'") || raw.startsWith('"') ? unquote(raw) : raw.replace(/^\(|\)$/g, "").toUpperCase());
 
 function options(job: SasJob, rest: string[]): void {
   for (const w of rest) {
