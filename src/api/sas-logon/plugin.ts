@@ -37,6 +37,15 @@ function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).header("cache-control", "no-store").header("pragma", "no-cache").type("application/json;charset=UTF-8").send(JSON.stringify(body));
 }
 
+/** Basic credentials are URL-encoded by some clients (RFC 6749 §2.3.1); undecodable ones are bad credentials. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw badClient();
+  }
+}
+
 const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -59,11 +68,11 @@ function client(req: FastifyRequest, params: Record<string, string>, config: Sas
   let id: string | undefined;
   let secret = "";
   if (header && /^basic /i.test(header)) {
-    const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
+    const pair = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+    const colon = pair.indexOf(":");
     if (colon < 0) throw badClient();
-    id = decodeURIComponent(decoded.slice(0, colon));
-    secret = decodeURIComponent(decoded.slice(colon + 1));
+    id = decoded(pair.slice(0, colon));
+    secret = decoded(pair.slice(colon + 1));
   } else if (params.client_id !== undefined) {
     id = params.client_id;
     secret = params.client_secret ?? "";

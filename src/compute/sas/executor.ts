@@ -13,7 +13,7 @@ class SasSession implements ExecutorSession {
 
   async run(job: JobInput, emit: (l: OutLine) => void): Promise<JobOutcome> {
     const ctx = new JobContext(job, emit);
-    await new Program(new Macro(new SasJob(this.state, ctx, emit, job.signal))).run(job.code);
+    await new Program(new Macro(new SasJob(this.state, ctx, emit, job.signal, job.limits))).run(job.code);
     return ctx.outcome();
   }
 

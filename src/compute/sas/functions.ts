@@ -1,7 +1,7 @@
 import { areaPath } from "../session-data.js";
 import { WorkAreaError } from "../types.js";
 import { WORK_PATH, type SasJob, optionName } from "./session.js";
-import { type Value, best, datetimeText, isChar, macroText, sasDate, sasDatetime, strip, toNumber, toText, trimEnd } from "./values.js";
+import { type Value, best, datetimeText, isChar, sasDate, sasDatetime, strip, toNumber, toText, trimEnd } from "./values.js";
 
 /**
  * The functions of the DATA step, shared by %SYSFUNC: the same code answers `fexist('x')`
@@ -219,5 +219,3 @@ export function sysfuncArgument(f: SasFunction, index: number, raw: string): Val
   const kind = f.kinds[Math.min(index, f.kinds.length - 1)] ?? "c";
   return kind === "n" ? toNumber(raw) : raw;
 }
-
-export const sysfuncText = (v: Value) => macroText(v);

@@ -2,7 +2,7 @@ import { SasSyntaxError, evaluate, parseExpression, tokenize } from "./expr.js";
 import { FUNCTIONS, type FunctionContext, sysfuncArgument } from "./functions.js";
 import type { SasJob } from "./session.js";
 import { closingParen, isNameChar, isNameStart, nameAt, quotedEnd, splitArguments, unescapePercent } from "./text.js";
-import { type Value, best, macroText, strip } from "./values.js";
+import { type Value, best, macroText } from "./values.js";
 
 /**
  * The macro processor: `&name` references (with `&&` rescans and a `.` delimiter),
@@ -51,9 +51,10 @@ const MACRO_FUNCTIONS: Record<string, MacroFunction> = {
   },
   SYSFUNC: (m, raw) => m.sysfunc(raw),
   QSYSFUNC: (m, raw) => m.sysfunc(raw),
-  SYSGET: async (m, raw) => {
-    m.job.warning(`The argument to macro function %SYSGET is not defined as a system variable.`);
-    return (await m.resolve(raw)) && "";
+  // The server's environment is not the job's business.
+  SYSGET: async (m) => {
+    m.job.warning("The argument to macro function %SYSGET is not defined as a system variable.");
+    return "";
   },
 };
 
@@ -215,22 +216,16 @@ export class Macro implements FunctionContext {
   }
 
   /** %EVAL (integers) and %SYSEVALF; `1`/`0` for conditions. */
-  evaluate(text: string, integer: boolean): Promise<string> {
+  async evaluate(text: string, integer: boolean): Promise<string> {
     const expression = text.trim();
-    return (async () => {
-      try {
-        const v = await evaluate(parseExpression(tokenize(expression), { namesAreText: true }), {
-          get: () => null,
-          call: async () => null,
-          integer,
-        });
-        return typeof v === "string" ? v : best(v, 16);
-      } catch (e) {
-        if (!(e instanceof SasSyntaxError)) throw e;
-        this.job.error(`${e.message} The condition was: ${expression}`);
-        return "";
-      }
-    })();
+    try {
+      const v = await evaluate(parseExpression(tokenize(expression), { namesAreText: true }), { get: () => null, call: async () => null, integer });
+      return typeof v === "string" ? v : best(v, 16);
+    } catch (e) {
+      if (!(e instanceof SasSyntaxError)) throw e;
+      this.job.error(`${e.message} The condition was: ${expression}`);
+      return "";
+    }
   }
 
   /** Runs macro statement `name` with its text up to the `;`; false when `name` is no macro statement. */
@@ -249,7 +244,7 @@ export class Macro implements FunctionContext {
           return true;
         }
         const target = (await this.resolve(body.slice(0, eq))).trim();
-        this.job.setVariable(target, strip((await this.resolve(body.slice(eq + 1), true)).replace(/^\s+|\s+$/g, "")));
+        this.job.setVariable(target, (await this.resolve(body.slice(eq + 1), true)).trim());
         return true;
       }
       case "PUT":

@@ -2,7 +2,7 @@ import { areaPath } from "../session-data.js";
 import { WorkAreaError } from "../types.js";
 import { SasSyntaxError, type Token, operatorOf } from "./expr.js";
 import type { SasJob } from "./session.js";
-import { type Value, best, isChar, strip, toText } from "./values.js";
+import { MAX_LENGTH, type Value, best, isChar, strip, toText } from "./values.js";
 
 /**
  * The PUT statement and the FILE statement's outputs. List output writes a variable's
@@ -51,7 +51,7 @@ export function parsePut(tokens: Token[]): PutItem[] {
     const op = t.kind === "op" ? t.text : null;
     if (t.kind === "str") items.push({ k: "text", text: String(t.value) });
     else if (t.kind === "num" && operatorOf(tokens[i + 1]) === "*" && tokens[i + 2]?.kind === "str") {
-      items.push({ k: "text", text: String(tokens[i + 2]!.value).repeat(Math.max(0, Number(t.value))) });
+      items.push({ k: "text", text: String(tokens[i + 2]!.value).repeat(Math.max(0, Math.min(MAX_LENGTH, Number(t.value)))) });
       i += 2;
     } else if (t.kind === "name" && t.text.toUpperCase() === "_ALL_") items.push({ k: "all" });
     else if (t.kind === "name" && !/^_(INFILE|PAGE|BLANKPAGE|ODS)_$/i.test(t.text)) {
@@ -71,7 +71,7 @@ export function parsePut(tokens: Token[]): PutItem[] {
       items.push({ k: "var", name: t.text, named, format: found?.format ?? null, modified });
     } else if (op === "/") items.push({ k: "newline" });
     else if ((op === "@" || op === "+") && tokens[i + 1]?.kind === "num") {
-      const n = Number(tokens[i + 1]!.value);
+      const n = Math.min(MAX_LENGTH, Number(tokens[i + 1]!.value));
       items.push(op === "@" ? { k: "column", at: n } : { k: "skip", n });
       i += 1;
     } else if (op === "@" && i >= tokens.length - 2) {
@@ -115,6 +115,7 @@ export class Outputs {
   private current: FileBuffer | "LOG" | "PRINT" = "LOG";
   private readonly files = new Map<string, FileBuffer>();
   private held: string | null = null;
+  private buffered = 0;
 
   constructor(private readonly job: SasJob) {}
 
@@ -150,18 +151,31 @@ export class Outputs {
     return true;
   }
 
-  record(text: string): void {
+  /** One record to the current output; false when a file's records would not fit in the work area. */
+  record(text: string): boolean {
     const line = text.replace(/ +$/, "");
     if (this.current === "LOG") this.job.message(line);
     else if (this.current === "PRINT") this.job.listing(line);
-    else this.current.records.push(line);
+    else {
+      this.buffered += line.length + 1;
+      if (this.buffered > this.job.limits.workAreaBytes) {
+        this.job.error(`The work area limit of ${this.job.limits.workAreaBytes} bytes would be exceeded.`);
+        return false;
+      }
+      this.current.records.push(line);
+    }
+    return true;
   }
 
-  /** One PUT statement. */
-  put(items: PutItem[], lookup: (name: string) => Variable | null, all: Variable[], toLog: boolean): void {
+  /** One PUT statement; false when its records cannot be kept. */
+  put(items: PutItem[], lookup: (name: string) => Variable | null, all: Variable[], toLog: boolean): boolean {
     let line = this.held ?? "";
     this.held = null;
-    const emit = (text: string) => (toLog ? this.job.message(text.replace(/ +$/, "")) : this.record(text));
+    let ok = true;
+    const emit = (text: string) => {
+      if (toLog) this.job.message(text.replace(/ +$/, ""));
+      else ok = this.record(text) && ok;
+    };
     for (const item of items) {
       switch (item.k) {
         case "text":
@@ -190,10 +204,11 @@ export class Outputs {
           break;
         case "hold":
           this.held = line;
-          return;
+          return ok;
       }
     }
     emit(line);
+    return ok;
   }
 
   /** Writes the buffered files and their NOTEs; false when the work area refused one. */

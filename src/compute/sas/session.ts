@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { JobContext } from "../job-context.js";
-import type { LineType, OutLine, WorkArea } from "../types.js";
+import type { Limits, LineType, OutLine, WorkArea } from "../types.js";
 import { dateParts } from "./values.js";
 
 /** The path of the WORK library inside the session's work area (`%sysfunc(pathname(work))`). */
@@ -129,6 +129,7 @@ export class SasJob {
     readonly ctx: JobContext,
     private readonly emit: (l: OutLine) => void,
     readonly signal: AbortSignal,
+    readonly limits: Limits,
   ) {}
 
   get area(): WorkArea {

@@ -2,7 +2,7 @@ import { SasSyntaxError, type Expr, type Token, evaluate, isCharExpr, namesIn, o
 import { FUNCTIONS } from "./functions.js";
 import type { Macro } from "./macro.js";
 import { Outputs, type PutItem, parsePut } from "./put.js";
-import { type Value, best, fit, isChar, strip, toNumber, toText, truthy } from "./values.js";
+import { MAX_LENGTH, type Value, best, fit, isChar, strip, toNumber, toText, truthy } from "./values.js";
 
 /**
  * A DATA _NULL_ step: its statements parsed into a tree at `run;`, variable types and
@@ -49,14 +49,10 @@ const at = (tokens: Token[], word: string, from = 0): number => {
   return -1;
 };
 
-function condition(tokens: Token[]): Expr {
-  return parseExpression(tokens);
-}
-
 /** `while(…)` / `until(…)` at the end of a DO statement. */
 function doCondition(tokens: Token[], word: string): Expr | null {
   const i = at(tokens, word);
-  return i < 0 ? null : condition(tokens.slice(i + 1));
+  return i < 0 ? null : parseExpression(tokens.slice(i + 1));
 }
 
 function parseStatement(tokens: Token[]): Parsed {
@@ -68,10 +64,10 @@ function parseStatement(tokens: Token[]): Parsed {
   switch (word) {
     case "IF": {
       const then = at(rest, "THEN");
-      if (then < 0) return { k: "subset", cond: condition(rest) };
+      if (then < 0) return { k: "subset", cond: parseExpression(rest) };
       const inner = rest.length > then + 1 ? parseStatement(rest.slice(then + 1)) : null;
       if (inner && (inner.k === "end" || inner.k === "else" || inner.k === "declare")) throw new SasSyntaxError(INVALID);
-      return { k: "if", cond: condition(rest.slice(0, then)), then: inner, else: null };
+      return { k: "if", cond: parseExpression(rest.slice(0, then)), then: inner, else: null };
     }
     case "ELSE": {
       const inner = rest.length ? parseStatement(rest) : null;
@@ -146,6 +142,7 @@ function lengths(tokens: Token[]): [string, "n" | "c", number][] {
     else if (t.kind === "op" && t.text === "$") {
       const n = tokens[i + 1];
       const w = n?.kind === "num" ? Number(n.value) : 8;
+      if (!Number.isInteger(w) || w < 1 || w > MAX_LENGTH) throw new SasSyntaxError(`352-185: The length of variable ${pending[0] ?? ""} is greater than ${MAX_LENGTH} or less than 1.`);
       if (n?.kind === "num") i += 1;
       pending.forEach((name) => out.push([name, "c", w]));
       pending = [];
@@ -226,7 +223,7 @@ export class DataStep {
       if (parsed.k === "declare") {
         for (const [name, type, length] of parsed.length ?? []) this.declare(name, type, length);
         for (const [name, value] of parsed.retain ?? []) {
-          const v = this.declare(name, value !== undefined && isChar(value) ? "c" : "n", value !== undefined && isChar(value) ? value.length : 8);
+          const v = this.declare(name, value !== undefined && isChar(value) ? "c" : "n", value !== undefined && isChar(value) ? Math.min(MAX_LENGTH, Math.max(1, value.length)) : 8);
           if (value !== undefined) v.value = v.initial = v.type === "c" ? fit(toText(value), v.length) : toNumber(value);
         }
         continue;
@@ -259,7 +256,7 @@ export class DataStep {
     const charFn = (n: string) => FUNCTIONS[n]?.returns === "c";
     if (s.k === "assign" && !this.vars.has(s.name.toUpperCase())) {
       const char = !s.sum && isCharExpr(s.expr, charVar, charFn);
-      const length = s.expr.k === "lit" && isChar(s.expr.v) ? Math.max(1, s.expr.v.length) : s.expr.k === "var" ? (this.vars.get(s.expr.name.toUpperCase())?.length ?? 200) : 200;
+      const length = s.expr.k === "lit" && isChar(s.expr.v) ? Math.min(MAX_LENGTH, Math.max(1, s.expr.v.length)) : s.expr.k === "var" ? (this.vars.get(s.expr.name.toUpperCase())?.length ?? 200) : 200;
       this.declare(s.name, char ? "c" : "n", char ? length : 8);
       if (s.sum) this.vars.get(s.name.toUpperCase())!.initial = this.vars.get(s.name.toUpperCase())!.value = 0;
     }
@@ -369,7 +366,8 @@ export class DataStep {
       call: async (name: string, args: Value[]) => {
         const f = FUNCTIONS[name]!;
         if (args.length < f.min || args.length > f.max) throw new SasSyntaxError(`71-185: The ${name} function call does not have enough arguments.`);
-        return f.run(this.macro, args);
+        const v = await f.run(this.macro, args);
+        return isChar(v) ? v.slice(0, MAX_LENGTH) : v;
       },
     };
   }
@@ -414,7 +412,8 @@ export class DataStep {
       case "loop":
         return this.loop(s, value);
       case "put":
-        return this.outputs.put(s.items, (name) => this.vars.get(name.toUpperCase()) ?? null, [...this.vars.values()], s.log);
+        if (!this.outputs.put(s.items, (name) => this.vars.get(name.toUpperCase()) ?? null, [...this.vars.values()], s.log)) throw new StepFailed();
+        return;
       case "file":
         if (!(await this.outputs.select(s.target, s.quoted, s.mod))) throw new StepFailed();
         return;

@@ -33,6 +33,9 @@ export function textNumber(s: string): number | null {
 export const toNumber = (v: Value): number | null => (isChar(v) ? textNumber(v) : v);
 export const toText = (v: Value): string => (isChar(v) ? v : numberText(v));
 
+/** The longest character value SAS holds. */
+export const MAX_LENGTH = 32_767;
+
 /** Fits a character value to a variable's length: truncated or padded with blanks. */
 export const fit = (s: string, length: number): string => (s.length >= length ? s.slice(0, length) : s.padEnd(length));
 
