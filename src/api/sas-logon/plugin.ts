@@ -164,6 +164,16 @@ async function sasLogonApi(app: FastifyInstance, ctx: FamilyContext): Promise<vo
     return outcome.principal;
   };
 
+  for (const url of ["/oauth/token", "/oauth/check_token"]) {
+    app.route({
+      method: ["GET", "PUT", "DELETE", "PATCH"],
+      url,
+      handler: async (req) => {
+        throw new OAuthError(405, "method_not_allowed", `Request method '${req.method}' not supported`);
+      },
+    });
+  }
+
   app.post("/oauth/token", async (req, reply) => {
     const tokens = await grant(req, ctx, logon, form(req));
     return send(reply, 200, {

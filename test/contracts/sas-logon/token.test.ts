@@ -89,6 +89,25 @@ describe("SAS Logon: the token endpoint", () => {
     assert.ok(!t.logs.some((l) => l.includes("alice-pw-1")), "no password in any log line");
   });
 
+  test("hostile bodies and headers get OAuth errors, never a 500", async () => {
+    const cases: [Record<string, string>, string | Buffer, number][] = [
+      [{ "content-type": "multipart/form-data; boundary=x", authorization: basic("sas.cli") }, "--x\r\nno headers end", 400],
+      [{ "content-type": "multipart/form-data", authorization: basic("sas.cli") }, "grant_type=password", 400],
+      [{ "content-type": FORM, authorization: "Basic %%%" }, "grant_type=password", 401],
+      [{ "content-type": FORM, authorization: `Basic ${Buffer.from("sas.cli%ZZ:").toString("base64")}` }, "grant_type=password", 401],
+      [{ "content-type": FORM, authorization: "Basic" }, "grant_type=password", 401],
+      [{ "content-type": FORM, authorization: basic("sas.cli") }, Buffer.alloc(70_000, 97), 413],
+      [{ "content-type": FORM, authorization: basic("sas.cli") }, "grant_type=password&username=alice&password=%ZZ", 401],
+    ];
+    for (const [headers, raw, status] of cases) {
+      const r = await http(t.url, "POST", "/SASLogon/oauth/token", { token: null, raw, headers });
+      assert.equal(r.status, status, `${JSON.stringify(headers)}: ${r.text}`);
+      assert.equal(typeof r.body.error, "string");
+    }
+    const get = await http(t.url, "GET", "/SASLogon/oauth/token", { token: null });
+    assert.deepEqual([get.status, get.body.error], [405, "method_not_allowed"]);
+  });
+
   test("failed password grants lock the user out for the minute", async () => {
     await setPassword(t, "dave", "dave-pw-1");
     for (let i = 0; i < 3; i += 1) assert.equal((await token(t, { grant_type: "password", username: "dave", password: "x" })).status, 401);
