@@ -231,13 +231,15 @@ export class DataStep {
       let opener: Stmt | null;
       const body = stack.at(-1)!;
       if (parsed.k === "else") {
-        const last = body.at(-1);
-        if (last?.k !== "if" || last.else !== null) {
+        // `else if … then …; else …;` chains: the ELSE belongs to the last IF without one.
+        let target = body.at(-1) ?? null;
+        while (target?.k === "if" && target.else !== null) target = target.else.k === "if" ? target.else : null;
+        if (target?.k !== "if") {
           this.errors.push("160-185: No matching IF-THEN clause.");
           continue;
         }
-        last.else = parsed.inner ?? { k: "noop" };
-        opener = parsed.inner;
+        target.else = parsed.inner ?? { k: "noop" };
+        opener = parsed.inner?.k === "if" ? parsed.inner.then : parsed.inner;
       } else {
         body.push(parsed);
         opener = parsed.k === "if" ? parsed.then : parsed;

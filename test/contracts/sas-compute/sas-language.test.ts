@@ -66,6 +66,7 @@ describe("sas-compute: the SAS language", () => {
         "  a = 'ab'; b = a || 'c'; put b=;",
         "  do i = 1 to 3; total + i; end;",
         "  if total > 5 then put 'big ' total; else put 'small';",
+        "  if total < 0 then put 'negative'; else if total = 6 then do; put 'six'; end; else put 'other';",
         "  n = 0; do while (n < 2); n = n + 1; end;",
         "  x = 3.14159; put x 8.2 '|' x best5. '|' a $3. '|';",
         "  put 3*'-';",
@@ -73,8 +74,8 @@ describe("sas-compute: the SAS language", () => {
         "run;",
       ].join("\n"),
     );
-    assert.deepEqual(r.output.slice(0, 5), ["b=ab   c", "big 6", "    3.14|3.142|ab |", "---", "a=ab b=ab   c i=4 total=6 n=2 x=3.14159 _ERROR_=0 _N_=1"]);
-    assert.equal(r.output[5], "NOTE: DATA statement used (Total process time):");
+    assert.deepEqual(r.output.slice(0, 6), ["b=ab   c", "big 6", "six", "    3.14|3.142|ab |", "---", "a=ab b=ab   c i=4 total=6 n=2 x=3.14159 _ERROR_=0 _N_=1"]);
+    assert.equal(r.output[6], "NOTE: DATA statement used (Total process time):");
     assert.deepEqual([r.state, r.code], ["completed", 0]);
   });
 
