@@ -17,6 +17,9 @@ export interface Token {
 
 export class SasSyntaxError extends Error {}
 
+/** SAS's message for a statement it does not know where it stands. */
+export const INVALID_STATEMENT = "180-322: Statement is not valid or it is used out of proper order.";
+
 const OPS = ["**", "||", "!!", "<=", ">=", "^=", "~=", "¬=", "<>", "><", "=", "<", ">", "+", "-", "*", "/", "&", "|", "!", "^", "~", "¬", "(", ")", ",", "$", ":", "@", "#", "[", "]", "{", "}", "."];
 const NUMBER = /^(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/;
 

@@ -1,3 +1,4 @@
+import { INVALID_STATEMENT } from "./expr.js";
 import { globalStatement, isGlobal } from "./globals.js";
 import type { Macro } from "./macro.js";
 import { DataStep } from "./step.js";
@@ -11,7 +12,6 @@ import { isNameStart, nameAt, quotedEnd, statementEnd } from "./text.js";
  * the next DATA or PROC statement, or the end of the job).
  */
 
-const INVALID = "180-322: Statement is not valid or it is used out of proper order.";
 const STOPPED = "The SAS System stopped processing this step because of errors.";
 
 type Open = { kind: "data"; texts: string[]; refused: string | null } | { kind: "proc"; name: string };
@@ -108,7 +108,7 @@ export class Program {
       return;
     }
     if (isGlobal(keyword)) return globalStatement(this.job, keyword, text);
-    this.job.error(INVALID);
+    this.job.error(INVALID_STATEMENT);
   }
 
   /** Ends the open step: runs a DATA step, closes a PROC that could not run. */

@@ -1,6 +1,6 @@
 import { areaPath } from "../session-data.js";
 import { WorkAreaError } from "../types.js";
-import { SasSyntaxError, type Token, operatorOf } from "./expr.js";
+import { INVALID_STATEMENT, SasSyntaxError, type Token, operatorOf } from "./expr.js";
 import type { SasJob } from "./session.js";
 import { MAX_LENGTH, type Value, best, isChar, strip, toText } from "./values.js";
 
@@ -77,7 +77,7 @@ export function parsePut(tokens: Token[]): PutItem[] {
     } else if (op === "@" && i >= tokens.length - 2) {
       items.push({ k: "hold" });
       if (tokens[i + 1]?.text === "@") i += 1;
-    } else throw new SasSyntaxError("180-322: Statement is not valid or it is used out of proper order.");
+    } else throw new SasSyntaxError(INVALID_STATEMENT);
   }
   return items;
 }
