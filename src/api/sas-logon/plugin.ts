@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { TokenError, revocationSignature } from "../../auth/issuer.js";
 import { WindowLimiter } from "../../auth/limiter.js";
+import { isCoreError } from "../../core/errors.js";
 import type { User } from "../../core/types.js";
 import type { App } from "../../http/app.js";
 import type { FamilyContext } from "../context.js";
@@ -146,6 +147,8 @@ async function sasLogonApi(app: FastifyInstance, ctx: FamilyContext): Promise<vo
       }
       return send(reply, error.status, { error: error.error, error_description: error.message });
     }
+    // The database is away, or the server drains: RFC 6749's word for it.
+    if (isCoreError(error, "unavailable")) return send(reply, 503, { error: "temporarily_unavailable", error_description: (error as Error).message });
     const status = (error as { statusCode?: number }).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) return send(reply, status, { error: "invalid_request", error_description: (error as Error).message });
     req.log.error({ err: error }, "SAS Logon request failed");
