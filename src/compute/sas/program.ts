@@ -53,8 +53,14 @@ export class Program {
       } else if (ch === "%" && isNameStart(next)) {
         const name = nameAt(code, i + 1);
         const end = statementEnd(code, i);
-        if (await this.macro.statement(name, code.slice(i + 1 + name.length, end))) i = end + 1;
-        else {
+        if (await this.macro.statement(name, code.slice(i + 1 + name.length, end))) {
+          i = end + 1;
+          // A macro definition this server does not run: its body is not open code either.
+          if (name.toUpperCase() === "MACRO") {
+            const mend = /%mend\b[^;]*;?/i.exec(code.slice(i));
+            i = mend ? i + mend.index + mend[0].length : code.length;
+          }
+        } else {
           const call = await this.macro.call(code, i);
           text += call.value;
           i = call.end;

@@ -108,12 +108,11 @@ export class SasState {
       SYSINFO: "0",
       SYSLAST: "_NULL_",
       SYSPROCESSMODE: "SAS Compute Server",
-      SYSRC: "0",
     };
   }
 }
 
-/** Names a job may not %LET (SYSCC, SYSRC, SYSFILRC and SYSLIBRC may be set, as in SAS). */
+/** Names a job may not %LET (SYSCC, SYSFILRC and SYSLIBRC may be set, as in SAS). */
 const READ_ONLY = new Set([
   "SYSJOBID", "SYSUSERID", "SYS_COMPUTE_SESSION_ID", ...Object.keys(RELEASE), "SYSDATE", "SYSDATE9", "SYSDAY", "SYSTIME",
   "SYSENCODING", "SYSENV", "SYSERR", "SYSERRORTEXT", "SYSWARNINGTEXT", "SYSHOSTNAME", "SYSINFO", "SYSLAST", "SYSPROCESSMODE",
@@ -157,7 +156,8 @@ export class SasJob {
 
   /** A line typed by its text (%PUT ERROR: …) that leaves the condition code alone. */
   message(text: string): void {
-    const type: LineType = /^ERROR[:-]/.test(text) ? "error" : /^WARNING[:-]/.test(text) ? "warning" : /^NOTE[:-]/.test(text) ? "note" : "normal";
+    const kind = /^(ERROR|WARNING|NOTE)(?: \d+-\d+)?: /.exec(text)?.[1];
+    const type: LineType = kind === "ERROR" ? "error" : kind === "WARNING" ? "warning" : kind === "NOTE" ? "note" : "normal";
     this.emit({ stream: "log", type, text });
   }
 

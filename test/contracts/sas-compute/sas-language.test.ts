@@ -120,13 +120,14 @@ describe("sas-compute: the SAS language", () => {
   });
 
   test("what this server does not run says so as SAS would: PROC, data sets, shell escapes, other devices, %MACRO", async () => {
-    const r = await run("proc print data=sashelp.class; run;\ndata work.a; x=1; run;\nx 'ls';\nfilename web url 'http://example.com';\n%macro m; %mend;\n%put after;");
+    const r = await run("proc print data=sashelp.class; run;\ndata work.a; x=1; run;\nx 'ls';\nfilename web url 'http://example.com';\n%macro m; %put inside; %mend m;\n%put after;");
     assert.equal(r.output[0], "ERROR: Procedure PRINT not found.");
     assert.ok(r.output.includes("ERROR: Only DATA _NULL_ steps run in this session; the data set WORK.A cannot be created."));
     assert.ok(r.output.includes("ERROR: Shell escape is not valid in this SAS session."));
     assert.ok(r.output.includes("ERROR: The URL device type is not supported in this session."));
     assert.ok(r.output.includes("ERROR: The %MACRO statement is not valid in open code."));
     assert.equal(r.output.at(-1), "after");
+    assert.ok(!r.output.includes("inside"), "a macro's body does not run as open code");
   });
 
   test("LIBNAME assigns a library inside the work area; PATHNAME reads librefs and filerefs", async () => {
