@@ -150,8 +150,9 @@ export class SasJob {
     this.log(`WARNING: ${text}`, "warning");
   }
 
+  /** A NOTE, unless `options nonotes` is in force. */
   note(text: string): void {
-    this.log(`NOTE: ${text}`, "note");
+    if (this.state.options.get("NOTES") !== "NONOTES") this.log(`NOTE: ${text}`, "note");
   }
 
   /** A line typed by its text (%PUT ERROR: …) that leaves the condition code alone. */

@@ -55,6 +55,8 @@ describe("sas-compute: the SAS language", () => {
   test("options: GETOPTION reads them back; SYSCC may be reset", async () => {
     const r = await run("options nosource ls=100 validvarname=any;\n%put %sysfunc(getoption(source)) %sysfunc(getoption(linesize)) %sysfunc(getoption(validvarname));\nfrobnicate;\n%let syscc=0;");
     assert.equal(r.output[0], "NOSOURCE 100 ANY");
+    const quiet = await run("options nonotes; data _null_; put 'x'; run; options notes; data _null_; run;");
+    assert.deepEqual(quiet.output.filter((l) => l.startsWith("NOTE")), ["NOTE: DATA statement used (Total process time):"]);
     assert.deepEqual([r.state, r.code], ["completed", 0]);
   });
 
