@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { FAMILIES, familyConfigSources } from "./api/families.js";
-import type { Family } from "./api/family.js";
+import type { Family, FamilyApi } from "./api/family.js";
 import type { FamilyContext } from "./api/context.js";
 import { Authenticator } from "./auth/authenticate.js";
 import { Users } from "./auth/users.js";
@@ -144,28 +144,30 @@ async function assemble(config: Config, options: ServerOptions, lock: DataDirLoc
   if (config.ui.enabled) await adminUi(app);
   for (const family of families) await family.init?.(ctx);
 
+  /** An API's routes under a prefix of a listener, and the listener's table told so. */
+  const mount = async (l: Listener, name: string, prefix: string, api: FamilyApi) => {
+    l.table.add(prefix, api.edge);
+    l.mounts.push({ name, path: prefix });
+    await l.app.register((scope) => api.routes(scope), { prefix });
+  };
   const main: Listener = { name: "main", mounts: [], section: "", app, host: config.host, port: config.port, table: mainTable, tls: config.tls.key !== "" };
   const listeners: Listener[] = [main];
   rootRoute(app, { version: SESSIONHUB_VERSION, console: config.ui.enabled ? "/admin/" : null, apis: () => main.mounts });
   for (const family of families) {
+    const companions = family.companions?.(ctx) ?? [];
+    for (const c of companions) await mount(main, c.api.name ?? family.name, c.prefix, c.api);
     const api = family.api?.(ctx);
     if (!api) continue;
     if (family.claimsSharedRoot) mainTable.add("", api.edge);
-    for (const prefix of family.sharedPrefixes?.(ctx) ?? []) {
-      mainTable.add(prefix, api.edge);
-      main.mounts.push({ name: family.name, path: prefix });
-      await app.register((scope) => api.routes(scope), { prefix });
-    }
+    for (const prefix of family.sharedPrefixes?.(ctx) ?? []) await mount(main, family.name, prefix, api);
     const own = family.ownListener?.(ctx);
     if (!own) continue;
     const table = new ApiTable(api.edge);
     const familyApp = createApp({ ...listenerOptions, listener: family.name, table, tls: loadTls(own.tls, `${family.name}.tls`) });
-    const mounts = own.prefixes.map((prefix) => ({ name: family.name, path: prefix }));
-    for (const prefix of own.prefixes) {
-      table.add(prefix, api.edge);
-      await familyApp.register((scope) => api.routes(scope), { prefix });
-    }
-    listeners.push({ name: family.name, mounts, section: own.section, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" });
+    const listener: Listener = { name: family.name, mounts: [], section: own.section, app: familyApp, host: own.host, port: own.port, table, tls: own.tls.key !== "" };
+    for (const prefix of own.prefixes) await mount(listener, family.name, prefix, api);
+    for (const c of companions) await mount(listener, c.api.name ?? family.name, c.prefix, c.api);
+    listeners.push(listener);
   }
   for (const l of listeners) {
     if (!l.tls && !isLoopback(l.host) && l.table.apis().some((api) => api.takesPasswords)) {

@@ -7,6 +7,8 @@ import type { FamilyContext } from "./context.js";
 
 /** A family's API: how the edge treats its requests, and its routes. */
 export interface FamilyApi {
+  /** Its name in listings (the family's own API carries the family's name). */
+  name?: string;
   edge: ApiEdge;
   /** Registers the routes in a scope whose prefix is one of the mounts. */
   routes(scope: App): Promise<void>;
@@ -42,6 +44,11 @@ export interface Family {
   init?(ctx: FamilyContext): Promise<void>;
   /** The API it serves (asked once per server). */
   api?(ctx: FamilyContext): FamilyApi;
+  /**
+   * APIs served beside the family's own, under a prefix of their own, on the shared
+   * listener and on the family's own listener when it has one (SAS Logon beside SAS Compute).
+   */
+  companions?(ctx: FamilyContext): { prefix: string; api: FamilyApi }[];
   /** Prefixes of its API on the shared listener (e.g. `["/api/v1"]`); none when it is served only on its own. */
   sharedPrefixes?(ctx: FamilyContext): string[];
   /**

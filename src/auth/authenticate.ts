@@ -3,6 +3,7 @@ import type { EventBus } from "../core/events.js";
 import { digest, dummyPasswordHash, verifyPassword } from "../core/secrets.js";
 import type { AuthMethod, Principal, User } from "../core/types.js";
 import type { Store } from "../store/store.js";
+import { TokenError, TokenIssuer, revocationSignature } from "./issuer.js";
 import { type JwtConfig, JwtVerifier, looksLikeJwt } from "./jwt.js";
 
 /** The schemes a family accepts. `bearer` carries an API token or a JWT. */
@@ -39,7 +40,8 @@ export function principalOf(user: Pick<User, "id" | "roles">, method: AuthMethod
 }
 
 /**
- * Turns an `Authorization` header into a principal: API tokens, JWTs and HTTP Basic.
+ * Turns an `Authorization` header into a principal: API tokens, JWTs (its own, issued
+ * at SAS Logon's token endpoint, and those of a configured issuer) and HTTP Basic.
  * Successful checks are cached in memory so the hot path never reaches the database;
  * the caches drop entries when token or user events (from any node) say so.
  */
@@ -49,6 +51,7 @@ export class Authenticator {
   private readonly basics = new Map<string, Cached>();
   private readonly basicKey = randomBytes(32);
   readonly jwt: JwtVerifier;
+  readonly issuer: TokenIssuer;
 
   constructor(
     private readonly store: Store,
@@ -57,6 +60,7 @@ export class Authenticator {
     private readonly clock: () => number = Date.now,
   ) {
     this.jwt = new JwtVerifier(jwtConfig);
+    this.issuer = new TokenIssuer(store, clock);
     bus.subscribe((events) => {
       for (const e of events) {
         if (e.type === "token.revoked") this.forget((c) => c.tokenId === e.data.tokenId);
@@ -66,7 +70,7 @@ export class Authenticator {
   }
 
   private forget(match: (c: Cached) => boolean): void {
-    for (const cache of [this.tokens, this.basics]) {
+    for (const cache of [this.tokens, this.basics, this.jwts]) {
       for (const [key, entry] of cache) if (match(entry)) cache.delete(key);
     }
   }
@@ -131,6 +135,7 @@ export class Authenticator {
   private async fromJwt(token: string, scheme: string): Promise<AuthOutcome> {
     const hit = this.cached(this.jwts, token);
     if (hit) return { principal: hit };
+    if (TokenIssuer.claimsOurs(token)) return this.fromOwnToken(token, scheme);
     try {
       const identity = await this.jwt.verify(token);
       const principal = principalOf({ id: identity.userId, roles: identity.roles }, "jwt", this.jwtConfig.adminRoles);
@@ -139,6 +144,23 @@ export class Authenticator {
       return { principal };
     } catch {
       return { failure: "invalid", scheme };
+    }
+  }
+
+  /** An access token this server issued: valid, its user still there, enabled, password unchanged. */
+  private async fromOwnToken(token: string, scheme: string): Promise<AuthOutcome> {
+    try {
+      const claims = await this.issuer.verify(token, "access");
+      const user = await this.store.getUser(claims.sub);
+      if (!user || claims.rev_sig !== revocationSignature(user)) return { failure: "invalid", scheme };
+      if (user.disabled) return { failure: "inactive", scheme };
+      const principal = principalOf(user, "jwt", this.jwtConfig.adminRoles);
+      const until = Math.min((claims.exp ?? 0) * 1000, this.clock() + 10 * 60_000);
+      this.remember(this.jwts, token, { principal, until, userId: user.id });
+      return { principal };
+    } catch (e) {
+      if (e instanceof TokenError) return { failure: "invalid", scheme };
+      throw e;
     }
   }
 

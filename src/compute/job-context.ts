@@ -24,6 +24,7 @@ export class JobContext {
   code = 0;
   exited = false;
   private readonly set: Record<string, string> = {};
+  private readonly deleted = new Set<string>();
   private readonly ods = new Map<string, string[]>();
   private count: number;
   private bytes: number;
@@ -53,7 +54,32 @@ export class JobContext {
   getVariable(name: string): string | null {
     const key = name.toUpperCase();
     if (key === "SYSCC") return String(this.code);
+    if (this.deleted.has(key)) return null;
     return this.set[key] ?? this.input.automatic[key] ?? this.input.variables[key] ?? null;
+  }
+
+  /** The read-only variables the server gives the job (SYSJOBID, SYSUSERID, …). */
+  automaticVariables(): Record<string, string> {
+    return { ...this.input.automatic };
+  }
+
+  /** The session's variables as this job sees them: stored, set and not deleted. */
+  variablesInScope(): Record<string, string> {
+    const all = { ...this.input.variables, ...this.set };
+    for (const key of this.deleted) delete all[key];
+    return all;
+  }
+
+  /** Removes a variable (`%symdel`); read-only ones stay. */
+  deleteVariable(name: string): void {
+    const key = name.toUpperCase();
+    if (READ_ONLY.has(key)) return this.error(`${key} is read-only.`);
+    const before = this.getVariable(key);
+    if (before === null || key === "SYSCC") return;
+    delete this.set[key];
+    this.deleted.add(key);
+    this.count -= 1;
+    this.bytes -= key.length + before.length;
   }
 
   /** Sets a variable by the rules of `%let`; a refusal becomes an ERROR line. */
@@ -67,7 +93,7 @@ export class JobContext {
       return;
     }
     if (READ_ONLY.has(key)) return this.error(`${key} is read-only.`);
-    const before = this.set[key] ?? this.input.variables[key];
+    const before = this.deleted.has(key) ? undefined : (this.set[key] ?? this.input.variables[key]);
     const count = this.count + (before === undefined ? 1 : 0);
     const bytes = this.bytes - (before === undefined ? 0 : key.length + before.length) + key.length + value.length;
     if (count > this.input.limits.maxVariables) return this.error(`The session already has ${this.input.limits.maxVariables} variables.`);
@@ -77,6 +103,7 @@ export class JobContext {
     this.count = count;
     this.bytes = bytes;
     this.set[key] = value;
+    this.deleted.delete(key);
   }
 
   /** Appends a fragment to this job's ODS result `name`. */
@@ -101,6 +128,6 @@ export class JobContext {
       mediaType: "text/html",
       content: encoder.encode(parts.join("")),
     }));
-    return { conditionCode: this.code, variables: { ...this.set }, results };
+    return { conditionCode: this.code, variables: { ...this.set }, deletedVariables: [...this.deleted], results };
   }
 }

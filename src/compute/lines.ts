@@ -9,6 +9,8 @@ export interface StoredLine {
 }
 
 const PREFIX: Partial<Record<LineType, string>> = { note: "NOTE: ", warning: "WARNING: ", error: "ERROR: " };
+/** SAS's numbered messages (`ERROR 180-322: …`) carry their prefix already. */
+const NUMBERED = /^(ERROR|WARNING) \d+-\d+: /;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const encoder = new TextEncoder();
 
@@ -40,7 +42,7 @@ export function storedLines(line: OutLine, maxLineBytes: number): StoredLine[][]
   const streams: LogStream[] =
     line.type !== "normal" || line.stream === "log" ? ["log"] : line.stream === "listing" ? ["listing"] : ["listing", "log"];
   return splitLines(line.text).map((part, i) => {
-    const text = clean(i === 0 && prefix && !part.startsWith(prefix) ? prefix + part : part, maxLineBytes);
+    const text = clean(i === 0 && prefix && !part.startsWith(prefix) && !NUMBERED.test(part) ? prefix + part : part, maxLineBytes);
     return streams.map((stream) => ({ stream, type: line.type, text }));
   });
 }

@@ -394,7 +394,7 @@ export class Runner {
     }
     if (outcome && run.reason === null && run.failure === null) {
       try {
-        await data.setVariables(outcome.variables);
+        await data.setVariables(outcome.variables, outcome.deletedVariables);
       } catch (e) {
         if (!(e instanceof VariableLimitError)) throw e;
         error(e.message);

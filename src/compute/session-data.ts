@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { FamilyRecords } from "../core/records.js";
 import { uuidv7 } from "../core/ids.js";
 import type { FamilyRecord, JsonObject } from "../core/types.js";
-import { type JobResult, type WorkArea, WorkAreaError } from "./types.js";
+import { type AreaEntry, type JobResult, type WorkArea, WorkAreaError } from "./types.js";
 
 /**
  * A compute session's data in the store (family records, no host files): its work
@@ -83,6 +83,14 @@ export class SessionData implements WorkArea {
 
   private static info(r: FamilyRecord): FileInfo {
     return { size: r.blob?.byteLength ?? 0, modifiedAt: r.updatedAt, gen: String(r.doc.gen) };
+  }
+
+  async stat(path: string): Promise<AreaEntry | null> {
+    const file = await this.fileInfo(path);
+    if (file) return { kind: "file", size: file.size, modifiedAt: file.modifiedAt };
+    if (path === "/") return { kind: "directory" };
+    const under = await this.records.list(NS.files, { sessionId: this.sessionId, prefix: this.fileKey(`${path}/`), limit: 1 });
+    return under.length > 0 ? { kind: "directory" } : null;
   }
 
   async fileInfo(path: string): Promise<FileInfo | null> {
@@ -176,13 +184,14 @@ export class SessionData implements WorkArea {
     return { ...((r?.doc.vars as Record<string, string> | undefined) ?? {}) };
   }
 
-  /** Merges variables in; throws VariableLimitError past the session's limits. */
-  async setVariables(values: Record<string, string>): Promise<void> {
-    if (Object.keys(values).length === 0) return;
+  /** Merges variables in and removes `removed`; throws VariableLimitError past the session's limits. */
+  async setVariables(values: Record<string, string>, removed: readonly string[] = []): Promise<void> {
+    if (Object.keys(values).length === 0 && removed.length === 0) return;
     const { maxVariables, maxVariableBytes } = this.limits();
     for (let attempt = 0; ; attempt += 1) {
       const r = await this.records.get(NS.variables, this.key("vars"));
       const vars = { ...((r?.doc.vars as Record<string, string> | undefined) ?? {}), ...values };
+      for (const name of removed) delete vars[name];
       const entries = Object.entries(vars);
       if (entries.length > maxVariables) throw new VariableLimitError(`The session already has ${maxVariables} variables.`);
       if (entries.reduce((n, [k, v]) => n + k.length + v.length, 0) > maxVariableBytes) {

@@ -24,7 +24,11 @@ export interface WorkArea {
   /** `null` path deassigns (a TEMP file goes with it); a TEMP assignment without a path gets `/.temp/<REF>`. */
   assign(ref: string, path: string | null, method: "DISK" | "TEMP"): Promise<void>;
   resolve(ref: string): Promise<string | null>;
+  /** A file, a directory (a path some file lies under; `/` always), or null. */
+  stat(path: string): Promise<AreaEntry | null>;
 }
+
+export type AreaEntry = { kind: "file"; size: number; modifiedAt: number } | { kind: "directory" };
 
 export interface Limits {
   jobSeconds: number;
@@ -120,6 +124,8 @@ export interface JobOutcome {
   conditionCode: number;
   /** Variables the job set (upper-case names). */
   variables: Record<string, string>;
+  /** Variables the job deleted (upper-case names). */
+  deletedVariables?: string[];
   results: JobResult[];
   /** The executor lost its in-memory state (runtime replaced); the next job says so. */
   lostState?: boolean;

@@ -32,7 +32,7 @@ export interface PostgresCluster {
 
 const USER = "postgres";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -99,5 +99,7 @@ describe("operation: draining", () => {
     assert.match(roundware, /^HTTP\/1\.1 503 [\s\S]*\{"detail":"Service unavailable\."\}$/);
     const maxscale = await requestWhileDraining(await start(), `GET /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n\r\n`);
     assert.match(maxscale, /^HTTP\/1\.1 503 [\s\S]*"detail": "Server is shutting down"/);
+    const logon = await requestWhileDraining(await start(), "GET /SASLogon/token_keys HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert.match(logon, /^HTTP\/1\.1 503 [\s\S]*\{"error":"temporarily_unavailable","error_description":"The server is shutting down\."\}$/);
   });
 });

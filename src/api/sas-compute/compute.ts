@@ -2,6 +2,7 @@ import type { Hub } from "../../core/hub.js";
 import type { JsonObject, Service, Session } from "../../core/types.js";
 import { quickJsExecutor } from "../../compute/quickjs/executor.js";
 import { type ComputeProfile, Runner } from "../../compute/runner.js";
+import { sasExecutor } from "../../compute/sas/executor.js";
 import { scriptExecutor } from "../../compute/script/executor.js";
 import { SessionData } from "../../compute/session-data.js";
 import type { Executor, Limits } from "../../compute/types.js";
@@ -12,7 +13,7 @@ export const KIND = "sas-compute";
 /** Key of this family's data in a session's attributes (contract §8). */
 export const ATTRIBUTE_KEY = "sas";
 
-const EXECUTORS: Record<string, Executor> = { script: scriptExecutor, quickjs: quickJsExecutor };
+const EXECUTORS: Record<string, Executor> = { sas: sasExecutor, script: scriptExecutor, quickjs: quickJsExecutor };
 
 /** What this family keeps in a session's `attributes.sas`. */
 export interface SasAttributes {

@@ -50,7 +50,8 @@ export const SAS_FLAGS: Record<string, string> = {
   "sas-job-seconds": "sasCompute.limits.jobSeconds",
 };
 
-export type ExecutorName = "none" | "script" | "quickjs";
+export type ExecutorName = "none" | "sas" | "script" | "quickjs";
+const EXECUTOR_NAMES: readonly string[] = ["none", "sas", "script", "quickjs"];
 
 /** A context's settings (a `sas-compute` service), read leniently: the validator guards writes. */
 export interface ContextSettings {
@@ -66,7 +67,7 @@ export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x
 
 export function contextSettings(service: Service): ContextSettings {
   const s = service.settings;
-  const executor = s.executor === "script" || s.executor === "quickjs" ? s.executor : "none";
+  const executor = EXECUTOR_NAMES.includes(s.executor as string) ? (s.executor as ExecutorName) : "none";
   const timeout = typeof s.sessionInactiveTimeout === "number" ? s.sessionInactiveTimeout : null;
   const limits = (typeof s.limits === "object" && s.limits !== null && !Array.isArray(s.limits) ? s.limits : {}) as Partial<Limits>;
   return { executor, sessionInactiveTimeout: timeout, options: strings(s.options), autoExecLines: strings(s.autoExecLines), limits };
@@ -89,8 +90,8 @@ export function limitsOf(global: Limits, settings: ContextSettings): Limits {
 export function validateSettings(settings: JsonObject): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
   const { executor, sessionInactiveTimeout, options, autoExecLines, limits } = settings;
-  if (executor !== undefined && !["none", "script", "quickjs"].includes(executor as string)) {
-    errors.push({ pointer: "/settings/executor", detail: "none, script or quickjs" });
+  if (executor !== undefined && !EXECUTOR_NAMES.includes(executor as string)) {
+    errors.push({ pointer: "/settings/executor", detail: "none, sas, script or quickjs" });
   }
   const timeout = sessionInactiveTimeout as number;
   if (sessionInactiveTimeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= MAX_TIMEOUT_SECONDS)) {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import restaf from "@sassoftware/restaf";
 import restaflib from "@sassoftware/restaflib";
 import { describe, test } from "node:test";
+import { ADMIN_TOKEN, http } from "../../helpers/server.js";
 import { type Sas, lines, useSas } from "./fixture.js";
 
 const requests = (sas: Sas) =>
@@ -16,11 +17,11 @@ describe("sas-compute: real clients", () => {
   // sasjs long-polls an idle session's state with its create ETag: keep the hold short.
   const sas = useSas({ sasLimits: { maxWaitSeconds: 2 } });
 
-  test("49. restaf + restaflib: computeSetup, computeRun, computeResults, re-attach, delete", async () => {
+  test("49. restaf + restaflib (script context): computeSetup, computeRun, computeResults, re-attach, delete", async () => {
     const store = restaf.initStore();
     await store.logon({ host: sas.t.url, token: sas.tokens.alice, tokenType: "bearer", authType: "server" });
     const before = requests(sas).length;
-    const session = await restaflib.computeSetup(store, null, null);
+    const session = await restaflib.computeSetup(store, "Script language context", null);
     const result = await restaflib.computeRun(store, session, "print hello\nhtml r '<p>x</p>'", { k: "v" });
     assert.equal(result.SASJobStatus, "completed");
     const log = await restaflib.computeResults(store, result, "log");
@@ -34,7 +35,7 @@ describe("sas-compute: real clients", () => {
     assert.equal(found.itemsList(0), id);
     assert.equal((await store.apiCall(session.links("delete"))).status, 204);
     const wire = requests(sas).slice(before).map((r) => r.replace(/[0-9a-f-]{36}(-ses0000)?/g, "X"));
-    const order = ["200 GET /compute/contexts?filter=contains(name,'SAS+Job+Execution')", "201 POST /compute/contexts/sas-job-execution/sessions", "201 POST /compute/sessions/X/jobs", "GET /compute/sessions/X/jobs/X/state?wait=5", "200 GET /compute/sessions/X/jobs/X", "200 GET /compute/sessions/X/jobs/X/results", "200 GET /compute/sessions/X/jobs/X/log", "200 GET /compute/sessions/X/jobs/X/listing", "200 GET /compute/sessions/X/results/X", "204 DELETE /compute/sessions/X"];
+    const order = ["200 GET /compute/contexts?filter=contains(name,'Script+language+context')", "201 POST /compute/contexts/script/sessions", "201 POST /compute/sessions/X/jobs", "GET /compute/sessions/X/jobs/X/state?wait=5", "200 GET /compute/sessions/X/jobs/X", "200 GET /compute/sessions/X/jobs/X/results", "200 GET /compute/sessions/X/jobs/X/log", "200 GET /compute/sessions/X/jobs/X/listing", "200 GET /compute/sessions/X/results/X", "204 DELETE /compute/sessions/X"];
     let at = 0;
     for (const step of order) {
       const i = wire.findIndex((w, k) => k >= at && w.endsWith(step));
@@ -43,11 +44,28 @@ describe("sas-compute: real clients", () => {
     }
   });
 
+  test("restaf's password flow (SAS Logon, client sas.cli) and restaflib on the built-in SAS context", async () => {
+    assert.equal((await http(sas.t.url, "PATCH", "/api/v1/users/bob", { token: ADMIN_TOKEN, body: { password: "bob-pw-1" } })).status, 200);
+    const store = restaf.initStore();
+    await store.logon({ host: sas.t.url, authType: "password", clientID: "sas.cli", clientSecret: "", user: "bob", password: "bob-pw-1" });
+    const session = await restaflib.computeSetup(store, null, null);
+    const owner = await sas.as(sas.tokens.ops)("GET", `/compute/sessions/${session.items("id")}`);
+    assert.equal(owner.body.owner, "bob");
+    const result = await restaflib.computeRun(store, session, "data _null_; file print; put 'to the listing'; put \"hello &name\"; run;\n%put done=&name;", { name: "restaf" });
+    assert.equal(result.SASJobStatus, "completed");
+    const log = (await restaflib.computeResults(store, result, "log")).map((l: any) => l.line);
+    assert.ok(log.includes("done=restaf"), log.join("\n"));
+    assert.deepEqual((await restaflib.computeResults(store, result, "listing")).map((l: any) => l.line), ["to the listing", "hello restaf"]);
+    const bad = restaf.initStore();
+    await assert.rejects(bad.logon({ host: sas.t.url, authType: "password", clientID: "sas.cli", clientSecret: "", user: "bob", password: "wrong" }));
+    assert.equal((await store.apiCall(session.links("delete"))).status, 204);
+  });
+
   test("50. saspy's wire behaviour", async () => {
     const accept = (t: string) => ({ accept: `application/vnd.sas.${t}+json` });
     const contexts = await sas.alice("GET", "/compute/contexts?limit=999999", { headers: { "accept-item": "application/vnd.sas.compute.context.summary+json" } });
     assert.equal(contexts.status, 200);
-    const created = await sas.alice("POST", "/compute/contexts/sas-job-execution/sessions", {
+    const created = await sas.alice("POST", "/compute/contexts/script/sessions", {
       body: { name: "SASPy", description: "saspy session", version: 1, environment: { options: ["-MEMSIZE", "0"] }, attributes: { sessionInactiveTimeout: 120 } },
       headers: { ...accept("compute.session"), "content-type": "application/vnd.sas.compute.session.request+json" },
     });
@@ -97,7 +115,7 @@ describe("sas-compute: real clients", () => {
     assert.equal(state.status, 304);
     assert.match((await sas.alice("GET", `${href}/variables/SYSJOBID`)).body.value, /^\d+$/);
     const posted = await sas.alice("POST", `${href}/jobs`, {
-      body: { name: "sasjs", description: "x", code: ["write _webout '{\"sasjs\":1}'"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },
+      body: { name: "sasjs", description: "x", code: ["data _null_; file _webout; put '{\"sasjs\":1}'; run;"], variables: { SYS_JES_JOB_URI: "", _program: "/x" }, arguments: { _contextName: ctx.name }, version: 2 },
     });
     assert.equal(posted.status, 201);
     const job = posted.headers.get("location")!;
@@ -115,7 +133,7 @@ describe("sas-compute: real clients", () => {
   });
 
   test("52. the VS Code extension's wire behaviour", async () => {
-    const found = await sas.alice("GET", `/compute/contexts?filter=${encodeURIComponent("eq(name,'SAS Job Execution compute context')")}`);
+    const found = await sas.alice("GET", `/compute/contexts?filter=${encodeURIComponent("eq(name,'Script language context')")}`);
     const id = found.body.items[0].id;
     assert.equal((await sas.alice("GET", `/compute/contexts/${id}`)).status, 200);
     const created = await sas.alice("POST", `/compute/contexts/${id}/sessions`, {

@@ -4,14 +4,15 @@ import { ADMIN_TOKEN, type Answer, type StartOptions, type TestServer, http, sta
 
 /**
  * The checklist's fixture (contract §10): users alice, bob and the administrator ops,
- * the built-in script context, `js` (quickjs) and `off` (no executor).
+ * the built-in context (SAS language), `script` (the script language, where the
+ * protocol tests run), `js` (quickjs) and `off` (no executor).
  */
 export interface Sas {
   t: TestServer;
   tokens: { alice: string; bob: string; ops: string };
   as(token: string): (method: string, path: string, opts?: Parameters<typeof http>[3]) => Promise<Answer>;
   alice: (method: string, path: string, opts?: Parameters<typeof http>[3]) => Promise<Answer>;
-  /** Creates a session on a context (the built-in one by default) as alice; returns its href. */
+  /** Creates a session on a context (`script` by default) as alice; returns its href. */
   create(body?: unknown, context?: string, token?: string): Promise<{ href: string; body: any; etag: string }>;
   /** Submits code and waits for the job to end; returns its href and final representation. */
   run(sessionHref: string, code: string | string[], extra?: Record<string, unknown>, token?: string): Promise<{ href: string; job: any }>;
@@ -36,7 +37,7 @@ export async function startSas(options: StartOptions & { sasLimits?: Record<stri
     assert.equal(issued.status, 201, issued.text);
     tokens[user] = issued.body.secret;
   }
-  for (const [id, name, executor] of [["js", "JavaScript compute context", "quickjs"], ["off", "Code off context", "none"]] as const) {
+  for (const [id, name, executor] of [["script", "Script language context", "script"], ["js", "JavaScript compute context", "quickjs"], ["off", "Code off context", "none"]] as const) {
     if ((await admin("GET", `/api/v1/services/${id}`)).status === 404) {
       const made = await admin("POST", "/api/v1/services", { id, kind: "sas-compute", name, settings: { executor } });
       assert.equal(made.status, 201, made.text);
@@ -62,7 +63,7 @@ export async function startSas(options: StartOptions & { sasLimits?: Record<stri
     tokens: tokens as Sas["tokens"],
     as,
     alice,
-    async create(body: unknown = {}, context = "sas-job-execution", token = tokens.alice!) {
+    async create(body: unknown = {}, context = "script", token = tokens.alice!) {
       const r = await as(token)("POST", `/compute/contexts/${context}/sessions`, { body });
       assert.equal(r.status, 201, r.text);
       return { href: r.headers.get("location")!, body: r.body, etag: r.headers.get("etag")! };

@@ -86,7 +86,7 @@ describe("sas-compute: the seed's session, every link, a walk by links", () => {
   test("a client walks by links only: root → contexts → createSession → execute → poll → log, listing → cancel → delete → 404", async () => {
     const rel = (body: any, name: string) => body.links.find((l: any) => l.rel === name);
     const root = (await sas.alice("GET", "/compute/")).body;
-    const contexts = (await sas.alice("GET", `${rel(root, "contexts").href}?filter=${encodeURIComponent("eq(name,'SAS Job Execution compute context')")}`)).body;
+    const contexts = (await sas.alice("GET", `${rel(root, "contexts").href}?filter=${encodeURIComponent("eq(name,'Script language context')")}`)).body;
     const create = rel(contexts.items[0], "createSession");
     const created = await sas.alice(create.method, create.href, { body: { name: "walker" } });
     assert.equal(created.status, 201);

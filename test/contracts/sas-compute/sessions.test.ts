@@ -30,11 +30,11 @@ describe("sas-compute: root, contexts, sessions", () => {
     assert.equal(head.text, "");
   });
 
-  test("2. contexts: three summaries, filters, limit clamp, full items, one context, unknown → 404 9404", async () => {
+  test("2. contexts: four summaries, filters, limit clamp, full items, one context, unknown → 404 9404", async () => {
     const list = await sas.alice("GET", "/compute/contexts");
     assert.equal(list.status, 200);
-    assert.equal(list.body.count, 3);
-    assert.deepEqual(list.body.items.map((c: any) => c.name), ["Code off context", "JavaScript compute context", "SAS Job Execution compute context"]);
+    assert.equal(list.body.count, 4);
+    assert.deepEqual(list.body.items.map((c: any) => c.name), ["Code off context", "JavaScript compute context", "SAS Job Execution compute context", "Script language context"]);
     const builtIn = list.body.items.find((c: any) => c.id === "sas-job-execution");
     assert.deepEqual(Object.keys(builtIn), ["version", "id", "name", "createdBy", "links"]);
     assert.deepEqual(builtIn.links[1], {
@@ -54,7 +54,8 @@ describe("sas-compute: root, contexts, sessions", () => {
     assert.equal((await sas.alice("GET", "/compute/contexts?limit=999999")).body.limit, 10000);
     const full = await sas.alice("GET", "/compute/contexts", { headers: { "accept-item": "application/vnd.sas.compute.context+json" } });
     assert.equal(full.body.accept, "application/vnd.sas.compute.context");
-    assert.equal(full.body.items.length, 3);
+    assert.equal(full.body.items.length, 4);
+    assert.equal(full.body.items.find((c: any) => c.id === "sas-job-execution").attributes.executor, "sas");
     assert.ok(full.body.items.every((c: any) => c.launchType === "service" && typeof c.creationTimeStamp === "string"));
     const js = await sas.alice("GET", "/compute/contexts/js");
     assert.equal(js.status, 200);
@@ -240,7 +241,7 @@ describe("sas-compute: slow start-up", () => {
 
   test("13. autoExecLines sleep → 201 pending after createWaitSeconds; state long poll → idle; log = NOTE + source", async () => {
     const started = Date.now();
-    const r = await sas.alice("POST", "/compute/contexts/sas-job-execution/sessions", { body: { environment: { autoExecLines: ["sleep 2500"] } } });
+    const r = await sas.alice("POST", "/compute/contexts/script/sessions", { body: { environment: { autoExecLines: ["sleep 2500"] } } });
     const took = Date.now() - started;
     assert.equal(r.status, 201);
     assert.equal(r.body.state, "pending");
