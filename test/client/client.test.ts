@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import assert from "node:assert/strict";
 import { type Server, type Socket, connect, createServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -135,7 +136,14 @@ describe("typed client (sessionhub/client) against a real server", () => {
 
   test("failures say what they are: unreachable, not sessionhub, a refusal", async () => {
     await assert.rejects(new SessionHub({ url: "http://127.0.0.1:1", token: "x" }).me(), (e: SessionHubError) => e.kind === "unreachable" && /Cannot reach/.test(e.message));
-    await assert.rejects(new SessionHub({ url: `${t.url}/metrics`, token: "x" }).me(), (e: SessionHubError) => e.kind === "not-sessionhub");
+    const other = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<h1>a web server</h1>"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+      await assert.rejects(new SessionHub({ url, token: "x" }).me(), (e: SessionHubError) => e.kind === "not-sessionhub");
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
     await assert.rejects(new SessionHub({ url: t.url, token: "nope" }).me(), (e: SessionHubError) => e.kind === "http" && e.status === 401);
     assert.throws(() => new SessionHub({ url: "ftp://x" }), /http:\/\/ or https:\/\//);
   });

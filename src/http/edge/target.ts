@@ -64,7 +64,7 @@ function decodesAsUtf8(segment: string): boolean {
  * path (`/api/2\xff/x` is `/api`, since `2\xff` is not `2`).
  */
 export function bestEffortPath(raw: string): string {
-  const path = raw.split(/[?#]/, 1)[0]!;
+  const path = withoutAuthority(raw).split(/[?#]/, 1)[0]!;
   const cut = path.search(INVALID_CHAR);
   const clean = cut < 0 ? path : path.slice(0, Math.max(path.lastIndexOf("/", cut), 1));
   return clean.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
@@ -73,12 +73,15 @@ export function bestEffortPath(raw: string): string {
   });
 }
 
+/** The absolute form of a target (RFC 9112 §3.2.2) as the origin form of its path. */
+function withoutAuthority(raw: string): string {
+  const absolute = /^https?:\/\/[^/?#]*/i.exec(raw);
+  return absolute ? raw.slice(absolute[0].length) || "/" : raw;
+}
+
 /** Checks a request target and returns its normalised form, or why it is refused. */
 export function normaliseTarget(raw: string, limits: TargetLimits): Target {
-  let target = raw;
-  // Absolute form (RFC 9112 §3.2.2) is answered as the origin form of its path.
-  const absolute = /^https?:\/\/[^/?#]*/i.exec(target);
-  if (absolute) target = target.slice(absolute[0].length) || "/";
+  const target = withoutAuthority(raw);
   const rough = bestEffortPath(target);
   if (target.length > limits.urlBytes) return fail(414, `The request target is longer than ${limits.urlBytes} bytes.`, rough);
   if (!target.startsWith("/")) return fail(400, "The request target must be a path starting with '/'.", rough);

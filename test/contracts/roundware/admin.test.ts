@@ -54,7 +54,7 @@ describe("roundware: fresh install and administration", () => {
     const it = listed.find((l) => l.language_code === "it");
     assert.ok(it && it.id > 2);
     const table = await cli(f.t.url, "roundware", "languages", "list");
-    assert.match(table.stdout, /ID\s+LANGUAGE_CODE\s+NAME/);
+    assert.match(table.stdout, /ID\s+CODE\s+NAME/);
     assert.match(table.stdout, /\bit\s+Italian/);
     const withId = await cli(f.t.url, "roundware", "languages", "add", "fr", "French", "--id", "40", "--json");
     assert.deepEqual(JSON.parse(withId.stdout), { id: 40, name: "French", language_code: "fr" });
