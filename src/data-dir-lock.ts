@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 
@@ -17,9 +17,12 @@ const isBusy = (e: unknown) => (e as { code?: unknown } | null)?.code === "SQLIT
  * holder's pid is written beside it, for the message a second process gives.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  // The data is the operator's alone: the directory 700, its files 600.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pidFile = join(dataDir, "sessionhub.pid");
-  const db = new Database(join(dataDir, "sessionhub.lock"), { timeout: 0 });
+  const lockFile = join(dataDir, "sessionhub.lock");
+  closeSync(openSync(lockFile, "a", 0o600));
+  const db = new Database(lockFile, { timeout: 0 });
   try {
     db.exec("BEGIN EXCLUSIVE");
   } catch (e) {
@@ -33,7 +36,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
     throw new Error(`the data directory ${resolve(dataDir)} is in use by ${holder}; one process serves a data directory at a time`);
   }
-  writeFileSync(pidFile, `${process.pid}\n`);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   return {
     release() {
       if (!db.open) return;
