@@ -25,7 +25,7 @@ describe("the house: the shared listener's own paths", () => {
     assert.equal(program.body.links.openapi, "/api/v1/openapi.json");
     assert.deepEqual(
       program.body.apis.map((a: { name: string; path: string }) => `${a.name} ${a.path}`).sort(),
-      ["game /sessions", "maxscale /v1", "native /api/v1", "roundware /api/2", "sas-compute /compute"],
+      ["game /sessions", "maxscale /v1", "native /api/v1", "roundware /api/2", "sas-compute /compute", "sas-logon /SASLogon"],
     );
   });
 

@@ -55,12 +55,14 @@ describe("SAS Logon: the token endpoint", () => {
     assert.equal(access.client_id, "sas.cli");
     assert.equal(access.iss, `${t.url}/SASLogon/oauth/token`);
     assert.ok(decodeJwt(r.body.refresh_token).exp! - access.exp! > 86400 * 20, "refresh tokens outlive access tokens");
-    // Accepted everywhere: MaxScale's API knows alice, and answers that she is no administrator.
-    const expected: [string, string, number][] = [["Bearer", "/compute/contexts", 200], ["bearer", "/api/v1/sessions", 200], ["Bearer", "/v1/sessions", 403]];
+    // Accepted everywhere: MaxScale's API knows alice, a user with a password: a `basic` account, which reads.
+    const expected: [string, string, number][] = [["Bearer", "/compute/contexts", 200], ["bearer", "/api/v1/sessions", 200], ["Bearer", "/v1/sessions", 200]];
     for (const [scheme, path, status] of expected) {
       const used = await http(t.url, "GET", path, { headers: { authorization: `${scheme} ${r.body.access_token}` } });
       assert.equal(used.status, status, `${path}: ${used.text}`);
     }
+    const write = await http(t.url, "DELETE", "/v1/sessions/1", { headers: { authorization: `Bearer ${r.body.access_token}` } });
+    assert.equal(write.status, 403, "and only reads");
     const refreshAsAccess = await http(t.url, "GET", "/compute/contexts", { headers: { authorization: `Bearer ${r.body.refresh_token}` } });
     assert.equal(refreshAsAccess.status, 401, "a refresh token is no access token");
   });
