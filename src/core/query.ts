@@ -12,6 +12,8 @@ export const SESSION_FIELDS = {
   id: "string",
   number: "integer",
   serviceId: "string",
+  /** The kind of the session's service (`sas-compute`, `roundware`, ...): eq, ne and in. */
+  serviceKind: "string",
   owner: "string",
   nodeId: "string",
   state: "string",
@@ -244,7 +246,7 @@ function validateFields(c: Condition): void {
   if ("readableBy" in c) return;
   const type = fieldType(c.field);
   if (!type) throw invalid(`${c.field} cannot be filtered on.`);
-  if (type === "membership" && !(c.op === "eq" || c.op === "ne" || c.op === "in")) {
+  if ((type === "membership" || c.field === "serviceKind") && !(c.op === "eq" || c.op === "ne" || c.op === "in")) {
     throw invalid(`${c.field} takes eq, ne or in.`);
   }
   if ((c.op === "like" || c.op === "likeCase") && type !== "string" && type !== "json") throw invalid(`${c.field} cannot be matched with like.`);

@@ -7,7 +7,7 @@ import type { Limits } from "../config.js";
 import { CoreError } from "../core/errors.js";
 import { AccessLog } from "./access-log.js";
 import type { EdgeAnswer } from "./edge/api.js";
-import { edgeHooks } from "./edge/hooks.js";
+import { edgeHooks, sendAnswer } from "./edge/hooks.js";
 import { type TlsFiles, frontDoor, requestIdOf } from "./edge/listener.js";
 import type { ApiTable } from "./edge/table.js";
 import type { Metrics } from "./metrics.js";
@@ -34,15 +34,6 @@ export interface AppOptions {
   /** Which API answers which path on this listener. */
   table: ApiTable;
   tls: TlsFiles | null;
-}
-
-function sendAnswer(reply: FastifyReply, answer: EdgeAnswer): FastifyReply {
-  reply.code(answer.status).headers(answer.headers);
-  if (answer.body === "") {
-    reply.removeHeader("content-type");
-    return reply.send();
-  }
-  return reply.send(answer.body);
 }
 
 /**

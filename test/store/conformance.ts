@@ -195,6 +195,22 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.querySessions({ limit: 10, where: { field: "passwordHash", op: "eq", value: "h" } }), (e) => e instanceof CoreError && e.kind === "invalid");
     });
 
+    test("query: serviceKind reads the sessions of every service of a kind, however many services there are", async () => {
+      const kind = `k${tick()}`;
+      const made: number[] = [];
+      for (let i = 0; i < 300; i += 1) {
+        const svc = (await store.insertService({ id: `${kind}-${i}`, kind, name: `K ${i}`, description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+        if (i % 100 === 0) made.push((await insert({ serviceId: svc })).number);
+      }
+      const kinds = (w: Condition) => ids({ where: w, sort: [{ field: "number", dir: "asc" }] });
+      assert.deepEqual(await kinds({ field: "serviceKind", op: "eq", value: kind }), made);
+      assert.deepEqual(await kinds({ field: "serviceKind", op: "in", values: [kind, "none"] }), made);
+      const others = await kinds({ field: "serviceKind", op: "ne", value: kind });
+      assert.ok(others.length > 0 && others.every((n) => !made.includes(n)));
+      assert.equal(await store.countSessions({ field: "serviceKind", op: "eq", value: kind }), 3);
+      await assert.rejects(store.querySessions({ limit: 10, where: { field: "serviceKind", op: "like", value: "k%" } }), (e) => e instanceof CoreError && e.kind === "invalid");
+    });
+
     test("query: a filter at every size limit at once runs, one beyond any limit is invalid, numbers beyond a column's width are no error", async () => {
       const svc = (await store.insertService({ id: "limits", kind: "generic", name: "L", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const hit = await insert({ serviceId: svc, status: "lobby", capacity: 4, members: [{ userId: "m1", joinedAt: clock, team: null }] });

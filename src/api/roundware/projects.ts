@@ -1,4 +1,5 @@
 import type { FieldError } from "../../core/errors.js";
+import type { Condition } from "../../core/query.js";
 import type { Json, JsonObject, Service } from "../../core/types.js";
 
 /**
@@ -6,6 +7,9 @@ import type { Json, JsonObject, Service } from "../../core/types.js";
  * its name the service name, and the rest lives in `settings.roundware` (contract §3.5).
  */
 export const KIND = "roundware";
+
+/** The sessions of every project, however many projects there are. */
+export const PROJECT_SESSIONS: Condition = { field: "serviceKind", op: "eq", value: KIND };
 
 const NUMBERS = { latitude: [-90, 90], longitude: [-180, 180], recording_radius: [0, Infinity], out_of_range_distance: [0, Infinity] } as const;
 const INTEGERS = ["max_recording_length"] as const;

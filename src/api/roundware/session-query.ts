@@ -2,6 +2,7 @@ import { type Condition, type Scalar, and } from "../../core/query.js";
 import type { Service } from "../../core/types.js";
 import type { Roundware } from "./context.js";
 import { type FieldErrors, failIfAny } from "./errors.js";
+import { PROJECT_SESSIONS } from "./projects.js";
 import { ATTRIBUTES } from "./render.js";
 
 /**
@@ -60,7 +61,7 @@ export async function sessionCondition(rw: Roundware, query: Query): Promise<{ w
     wanted === undefined ? await rw.projects() : [await rw.project(Number.isSafeInteger(wanted) ? wanted : null)].filter((p) => p !== null);
   if (projects.length === 0) return null;
   const conditions: (Condition | undefined)[] = [
-    projects.length === 1 ? { field: "serviceId", op: "eq", value: projects[0]!.id } : { field: "serviceId", op: "in", values: projects.map((p) => p.id) },
+    wanted === undefined ? PROJECT_SESSIONS : { field: "serviceId", op: "eq", value: projects[0]!.id },
   ];
   const languageIds: number[] = [];
   if (numbers.language_id !== undefined) languageIds.push(numbers.language_id);

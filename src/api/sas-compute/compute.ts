@@ -1,4 +1,5 @@
 import type { Hub } from "../../core/hub.js";
+import type { Condition } from "../../core/query.js";
 import type { JsonObject, Service, Session } from "../../core/types.js";
 import { quickJsExecutor } from "../../compute/quickjs/executor.js";
 import { type ComputeProfile, Runner } from "../../compute/runner.js";
@@ -10,6 +11,8 @@ import { type SasComputeConfig, contextSettings, limitsOf, strings } from "./con
 import { sasId } from "./ids.js";
 
 export const KIND = "sas-compute";
+/** The sessions of every compute context, however many contexts there are. */
+export const COMPUTE_SESSIONS: Condition = { field: "serviceKind", op: "eq", value: KIND };
 /** Key of this family's data in a session's attributes (contract §8). */
 export const ATTRIBUTE_KEY = "sas";
 

@@ -33,7 +33,7 @@ function edgeRequest(req: FastifyRequest): EdgeRequest {
 }
 
 /** An answer sent through Fastify (a HEAD request gets its headers, and Node leaves out the body). */
-function send(reply: FastifyReply, answer: EdgeAnswer): FastifyReply {
+export function sendAnswer(reply: FastifyReply, answer: EdgeAnswer): FastifyReply {
   reply.code(answer.status).headers(answer.headers);
   if (answer.body === "") {
     reply.removeHeader("content-type");
@@ -78,7 +78,7 @@ export function edgeHooks(app: App, options: EdgeHookOptions): void {
       const wait = limiter.blocked(req.ip);
       if (wait !== null) {
         const answer = api.error(429, "Too many failed authentication attempts.", edgeRequest(req));
-        send(reply.header("retry-after", String(wait)), answer);
+        sendAnswer(reply.header("retry-after", String(wait)), answer);
         return true;
       }
     }
@@ -88,7 +88,7 @@ export function edgeHooks(app: App, options: EdgeHookOptions): void {
       return false;
     }
     if (limiter && header !== undefined) limiter.hit(req.ip);
-    send(reply, api.unauthenticated(outcome.failure, edgeRequest(req)));
+    sendAnswer(reply, api.unauthenticated(outcome.failure, edgeRequest(req)));
     return true;
   };
 

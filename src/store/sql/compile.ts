@@ -40,7 +40,7 @@ export interface Dialect {
   bool(value: boolean): unknown;
 }
 
-const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword">, string> = {
+const COLUMNS: Record<Exclude<SessionField, "member" | "invited" | "hasPassword" | "serviceKind">, string> = {
   id: "s.id",
   number: "s.number",
   serviceId: "s.service_id",
@@ -94,6 +94,19 @@ function membership(b: SqlBuilder, field: "member" | "invited", value: Scalar): 
   return `(s.id IN (SELECT m.session_id FROM session_members m WHERE m.user_id = ${b.bind(value)}))`;
 }
 
+/**
+ * A filter on the kind of a session's service, as a set of service ids: a family's list
+ * spans every service of its kind however many there are, and the database reads the
+ * sessions through their service index.
+ */
+function serviceKind(b: SqlBuilder, c: Extract<Condition, { field: string }>): string {
+  const kinds = (k: Scalar[]) => `s.service_id IN (SELECT k.id FROM services k WHERE k.kind IN (${k.map((v) => b.bind(v)).join(", ")}))`;
+  if (c.op === "eq") return kinds([c.value]);
+  if (c.op === "ne") return `NOT ${kinds([c.value])}`;
+  if (c.op === "in") return kinds(c.values);
+  throw invalid("serviceKind takes eq, ne or in.");
+}
+
 function bindFor(b: SqlBuilder, field: string, value: Scalar): string {
   const type = fieldType(field);
   if (type === "json") return b.bind(b.dialect.jsonValue(value));
@@ -142,6 +155,7 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
     if (c.op === "in") return join(c.values.map((v) => membership(b, field, v)), "OR");
     throw invalid(`${field} takes eq, ne or in.`);
   }
+  if (field === "serviceKind") return serviceKind(b, c);
   switch (c.op) {
     case "isNull":
       return `${expression(b, field, null)} IS NULL`;

@@ -84,5 +84,18 @@ for (const backend of ["SQLite", "PostgreSQL"] as const) {
       assert.deepEqual(await names("/compute/contexts", "contains(name,'JavaScript')"), ["JavaScript compute context"]);
       for (const s of [upper, lower]) await sas.alice("DELETE", s.href);
     });
+
+    test("the session list and the session limits span every context, past the limit of values a filter may list", async () => {
+      const ops = sas.as(sas.tokens.ops);
+      for (let i = 0; i < 300; i += 1) {
+        const made = await ops("POST", "/api/v1/services", { body: { id: `many-${i}`, kind: "sas-compute", name: `Context ${i}`, settings: { executor: "script" } } });
+        assert.equal(made.status, 201, made.text);
+      }
+      const { href } = await sas.create({ name: "In the 300th" }, "many-299");
+      const r = await list(sas, "/compute/sessions", "eq(name,'In the 300th')");
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body.items.map((i: any) => i.name), ["In the 300th"]);
+      assert.equal((await sas.alice("DELETE", href)).status, 204);
+    });
   });
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Condition, Scalar } from "../../../core/query.js";
+import type { Scalar } from "../../../core/query.js";
 import { MAX_TIMEOUT_SECONDS } from "../../../core/bounds.js";
 import { isCoreError } from "../../../core/errors.js";
 import { waitFor } from "../../../core/wait.js";
 import type { JsonObject, Service, Session } from "../../../core/types.js";
 import { collection, select } from "../collection.js";
-import { type SasAttributes, ATTRIBUTE_KEY } from "../compute.js";
+import { type SasAttributes, ATTRIBUTE_KEY, COMPUTE_SESSIONS } from "../compute.js";
 import { contextSettings } from "../config.js";
 import { invalidBody, notFound } from "../errors.js";
 import type { Fields } from "../filter.js";
@@ -121,8 +121,6 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
       const request = sessionRequest(kit.object(req));
       const limits = kit.compute.limits(c);
       const settings = contextSettings(c);
-      const contextIds = (await kit.compute.contexts()).map((x) => x.id);
-      const ours: Condition = { field: "serviceId", op: "in", values: contextIds };
       const own: SasAttributes = { attributes: request.attributes, environment: request.environment, executor: settings.executor };
       const key = req.headers["idempotency-key"];
       let created: Session;
@@ -141,11 +139,11 @@ export function contextRoutes(app: FastifyInstance, kit: Kit): void {
             quotas: [
               {
                 key: `sas-compute:sessions:user:${req.principal.userId}`,
-                where: { and: [ours, { field: "owner", op: "eq", value: req.principal.userId }] },
+                where: { and: [COMPUTE_SESSIONS, { field: "owner", op: "eq", value: req.principal.userId }] },
                 max: limits.sessionsPerUser,
                 message: `User ${req.principal.userId} already has ${limits.sessionsPerUser} compute sessions.`,
               },
-              { key: "sas-compute:sessions", where: ours, max: limits.sessionsTotal, message: `The server already has ${limits.sessionsTotal} compute sessions.` },
+              { key: "sas-compute:sessions", where: COMPUTE_SESSIONS, max: limits.sessionsTotal, message: `The server already has ${limits.sessionsTotal} compute sessions.` },
             ],
           },
           typeof key === "string" && key.length > 0 && key.length <= 255 ? { key, scope: `user:${req.principal.userId}|sas:create-session` } : undefined,

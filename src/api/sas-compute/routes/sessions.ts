@@ -4,6 +4,7 @@ import * as policy from "../../../core/policy.js";
 import { type Condition, type SessionField, type SortKey, and } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
 import { collection, paging, param } from "../collection.js";
+import { COMPUTE_SESSIONS } from "../compute.js";
 import { sessionNotFound } from "../errors.js";
 import { type Fields, compileFilter, invalidFilter, parseSortBy } from "../filter.js";
 import { coreId, sessionTag } from "../ids.js";
@@ -60,10 +61,9 @@ export function sessionRoutes(app: FastifyInstance, kit: Kit): void {
     GET: async (req, reply) => {
       const form = negotiate(req, T.collection);
       const query = req.query as Record<string, unknown>;
-      const contextIds = (await kit.compute.contexts()).map((c) => c.id);
       const filter = param(query, "filter");
       const where = and(
-        { field: "serviceId", op: "in", values: contextIds.length > 0 ? contextIds : [""] },
+        COMPUTE_SESSIONS,
         { or: [{ field: "state", op: "ne", value: "ended" }, { field: "endReason", op: "eq", value: "failed" }] },
         filter ? compileFilter(filter, FIELDS, kit.hub.filterLimits) : undefined,
       );
