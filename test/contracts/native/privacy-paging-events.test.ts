@@ -41,8 +41,10 @@ describe("native API: privacy, paging, events", () => {
     const carolList = await carol("GET", "/api/v1/sessions?service=lobby&limit=1000");
     assert.ok(carolList.body.items.some((s: { id: string }) => s.id === hidden.id), "invited users see it");
     assert.equal((await carol("GET", `/api/v1/sessions/${hidden.id}`)).status, 200);
-    const bobEvents = await bobStream.collect(300);
-    const carolEvents = await carolStream.collect(300);
+    // A marker after everything above: what either stream was to get of it has come before it.
+    const marker = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "marker" } })).body;
+    const bobEvents = await bobStream.through((e) => e.data.sessionId === marker.id);
+    const carolEvents = await carolStream.through((e) => e.data.sessionId === marker.id);
     bobStream.close();
     carolStream.close();
     assert.ok(bobEvents.some((e) => e.data.sessionId === shown.id), "bob sees the public session's events");
@@ -99,13 +101,15 @@ describe("native API: privacy, paging, events", () => {
     await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "ready" } });
     await bob("POST", `/api/v1/sessions/${s.id}/members`, { body: {} });
     await alice("POST", `/api/v1/sessions/${s.id}/end`, { body: {} });
-    const events = (await stream.collect(300)).filter((e) => e.data.sessionId === s.id);
+    const marker = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "marker" } })).body;
+    const events = (await stream.through((e) => e.data.sessionId === marker.id)).filter((e) => e.data.sessionId === s.id);
     stream.close();
     assert.deepEqual(events.map((e) => e.event), ["session.created", "session.updated", "member.joined", "session.ended"]);
     const ids = events.map((e) => Number(e.id));
     assert.deepEqual([...ids].sort((a, b) => a - b), ids);
     const resumed = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!, String(ids[1]));
-    const replay = await resumed.collect(300);
+    // Nothing follows an ended session's end: the replay is complete once it has come.
+    const replay = await resumed.through((e) => e.event === "session.ended");
     resumed.close();
     assert.deepEqual(replay.map((e) => e.event), ["member.joined", "session.ended"]);
     assert.deepEqual(replay.map((e) => Number(e.id)), ids.slice(2));
