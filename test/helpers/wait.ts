@@ -18,3 +18,9 @@ export async function until<T>(what: string, check: () => T | Promise<T>, ms = P
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * An answer that should come at once comes within this, however busy the machine. Only
+ * worth asserting against what takes far longer when it goes wrong (a 30 s sleep, a hang).
+ */
+export const PROMPT_MS = 10_000;
