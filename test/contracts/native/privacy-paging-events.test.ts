@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../../helpers/server.js";
 import { openEventStream } from "../../helpers/sse.js";
+import { until } from "../../helpers/wait.js";
 
 /** Native contract checklist items 5, 7 and 8. */
 describe("native API: privacy, paging, events", () => {
@@ -124,7 +125,7 @@ describe("native API: privacy, paging, events", () => {
     const stream = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!);
     const get = stream.headers;
     stream.close();
-    while (t.server.hub.bus.size !== listening) await new Promise((r) => setTimeout(r, 10));
+    await until("the closed stream to unsubscribe", () => t.server.hub.bus.size === listening);
     for (const path of ["/api/v1/events", `/api/v1/events?session=${s.id}`, "/api/v1/events?service=lobby"]) {
       const r = await head(path, tokens.alice!, { "last-event-id": "1" });
       assert.equal(r.status, 200, path);
