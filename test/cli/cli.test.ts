@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ROOT, cliEnv, ensureBuilt, runCli } from "../helpers/process.js";
 import { ADMIN_TOKEN, type TestServer, client, startServer } from "../helpers/server.js";
+import { until } from "../helpers/wait.js";
 
 describe("CLI against a running server", () => {
   let t: TestServer;
@@ -221,10 +222,7 @@ describe("CLI: events", () => {
       const admin = client(t.url);
       await admin("POST", "/api/v1/services", { body: { id: "live" } });
       const made = await admin("POST", "/api/v1/sessions", { body: { serviceId: "live", name: "watched" } });
-      for (const deadline = Date.now() + 30_000; !/session\.created/.test(stdout); ) {
-        assert.ok(Date.now() < deadline, `no session.created in:\n${stdout}\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until("session.created in the output", () => /session\.created/.test(stdout));
       assert.match(stdout, /^\d\d:\d\d:\d\d\s+\d+\s+service\.created\s+-\s+live\s+live$/m);
       assert.match(stdout, new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\s+\\d+\\s+session\\.created\\s+#${made.body.number}\\s+live\\s+watched$`, "m"));
       child.kill("SIGINT");

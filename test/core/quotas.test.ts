@@ -3,6 +3,8 @@ import { after, before, describe, test } from "node:test";
 import type { HubEvent } from "../../src/core/events.js";
 import { type Sas, startSas } from "../contracts/sas-compute/fixture.js";
 import { type PostgresCluster, startPostgres } from "../helpers/postgres.js";
+import { ADMIN_TOKEN, http } from "../helpers/server.js";
+import { until } from "../helpers/wait.js";
 
 const PATH = "/compute/contexts/sas-job-execution/sessions";
 const LIMITS = { sessionsPerUser: 3, sessionsTotal: 5 };
@@ -33,8 +35,11 @@ function quotaSuite(label: string, nodes: () => Sas[]): void {
       const live = await node(0).as(node(0).tokens.ops)("GET", "/compute/sessions?limit=100");
       assert.equal(live.body.count, LIMITS.sessionsTotal);
 
-      // Every node saw every event (its own, and the others' by LISTEN/NOTIFY).
-      await new Promise((r) => setTimeout(r, 500));
+      // Every node saw every event (its own, and the others' by LISTEN/NOTIFY): a marker after
+      // the creates, once on every node's bus, shows whatever came before it has come.
+      const marker = await http(node(0).t.url, "POST", "/api/v1/services", { token: ADMIN_TOKEN, body: { id: "quota-marker" } });
+      assert.equal(marker.status, 201);
+      await until("the marker on every node", () => seen.filter((e) => e.type === "service.created" && e.serviceId === "quota-marker").length === all.length);
       const stored = await node(0).t.server.store.readEvents(0, 100_000);
       const created = stored.filter((e) => e.type === "session.created" && e.serviceId === "sas-job-execution");
       assert.equal(created.length, LIMITS.sessionsTotal, "only admitted sessions were ever created");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { PATIENCE_MS } from "./wait.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
@@ -89,6 +90,7 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
+  let patience: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -98,11 +100,11 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     void exited.then(({ code }) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-    setTimeout(() => {
+    patience = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`server did not listen in time:\n${output}`));
-    }, 30_000).unref();
-  });
+    }, PATIENCE_MS);
+  }).finally(() => clearTimeout(patience));
   return { child, url, output: () => output, exited };
 }
 

@@ -1,4 +1,5 @@
 import { type Socket, connect } from "node:net";
+import { PATIENCE_MS } from "./wait.js";
 
 /**
  * An HTTP/1.1 client over node:net that sends bytes exactly as given — raw bytes in the
@@ -196,7 +197,7 @@ export class RawConnection {
 }
 
 /** One request on a connection of its own: the answer, or an error saying what came instead. */
-export async function rawExchange(base: string, head: Buffer, body?: Buffer, timeoutMs = 5000): Promise<RawResponse> {
+export async function rawExchange(base: string, head: Buffer, body?: Buffer, timeoutMs = PATIENCE_MS): Promise<RawResponse> {
   const { hostname, port } = new URL(base);
   const connection = new RawConnection(hostname, Number(port));
   try {

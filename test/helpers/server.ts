@@ -82,6 +82,16 @@ export interface Answer<T = any> {
   text: string;
 }
 
+/**
+ * Resolves once the server's reaper has made a whole pass that began after this call (the
+ * pass in progress, if any, is finished first): whatever it would end or delete by now, it
+ * has, and a test may assert what it left alone.
+ */
+export async function reaperPass(t: Pick<TestServer, "server">): Promise<void> {
+  await t.server.hub.reaper.sweep();
+  await t.server.hub.reaper.sweep();
+}
+
 /** One HTTP request; JSON bodies are sent and parsed. */
 export async function http<T = any>(
   base: string,

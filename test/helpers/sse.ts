@@ -1,3 +1,5 @@
+import { PATIENCE_MS, until } from "./wait.js";
+
 export interface SseEvent {
   id: string;
   event: string;
@@ -40,20 +42,18 @@ export async function openEventStream(url: string, token: string, lastEventId?: 
     status: res.status,
     headers: res.headers,
     events,
-    /** Waits `ms`, then returns what arrived so far. */
-    async collect(ms: number): Promise<SseEvent[]> {
-      await new Promise((r) => setTimeout(r, ms));
-      return [...events];
+    /** Resolves with the first event matching, once it has arrived. */
+    async waitFor(match: (e: SseEvent) => boolean, ms = PATIENCE_MS): Promise<SseEvent> {
+      return until("an event on the stream", () => events.find(match), ms);
     },
-    /** Resolves with the first event matching, or rejects after `ms`. */
-    async waitFor(match: (e: SseEvent) => boolean, ms = 2000): Promise<SseEvent> {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        const hit = events.find(match);
-        if (hit) return hit;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error("event did not arrive in time");
+    /**
+     * Every event up to and including the first one matching. Events arrive in order, so a
+     * marker (an event caused after the ones under test) shows that whatever was to come
+     * before it has come: what is not among these did not arrive.
+     */
+    async through(marker: (e: SseEvent) => boolean, ms = PATIENCE_MS): Promise<SseEvent[]> {
+      const last = await this.waitFor(marker, ms);
+      return events.slice(0, events.indexOf(last) + 1);
     },
     close() {
       controller.abort();

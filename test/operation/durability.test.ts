@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { ADMIN_TOKEN, client } from "../helpers/server.js";
 import { spawnServer } from "../helpers/process.js";
+import { until } from "../helpers/wait.js";
 
 describe("operation: durability and shutdown", () => {
   const dir = mkdtempSync(join(tmpdir(), "sessionhub-crash-"));
@@ -34,12 +35,12 @@ describe("operation: durability and shutdown", () => {
     const server = await spawnServer(env);
     const res = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     assert.equal(res.status, 200);
-    const started = Date.now();
     server.child.kill("SIGTERM");
+    // The server ends the stream itself: one it had to cut off after the grace period would
+    // end in a network error here, not a clean end of the body.
+    await res.text();
     const { code } = await server.exited;
     assert.equal(code, 0);
-    assert.ok(Date.now() - started < 4000, "shut down promptly");
-    await res.body?.cancel().catch(() => {});
   });
 
   test("the first start prints one admin token, later starts print none", async () => {
@@ -79,10 +80,13 @@ describe("operation: draining", () => {
     socket.on("data", (c) => (received += c.toString()));
     await new Promise((r) => socket.once("connect", r));
     const body = JSON.stringify({ id: "drain-test" });
+    const inFlight = new Promise((r) => t.server.app.server.once("request", r));
     socket.write(`POST /api/v1/services HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    // In flight (its head read, its body not) before the shutdown begins; draining (no
+    // longer listening) before the rest arrives.
+    await inFlight;
     const stopping = t.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await until("the server to stop listening", () => !t.server.app.server.listening);
     socket.write(`${body.slice(5)}${second}`);
     await stopping;
     await new Promise((r) => socket.once("close", r));

@@ -11,7 +11,7 @@ import { MATRIX, SERVED_BY } from "./authorization/routes.js";
  * API, wherever the service's kind lets that API serve them. Every expectation comes from
  * the one policy table (authorization/policy.ts); a failure names its cell.
  */
-describe("proof: authorization matrix", { timeout: 170_000 }, () => {
+describe("proof: authorization matrix", () => {
   let t: TestServer;
   let cast: Cast;
   const shared = new Map<string, Session>();

@@ -183,7 +183,7 @@ async function crashRounds(env: Record<string, string>, query: () => Promise<{ q
   }
 }
 
-describe("proof: SIGKILL under concurrent writes", { timeout: 170_000 }, () => {
+describe("proof: SIGKILL under concurrent writes", () => {
   const dirs: string[] = [];
   const dir = () => {
     const d = mkdtempSync(join(tmpdir(), "sessionhub-kill-"));

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { prng, seedFrom } from "../helpers/prng.js";
 import { ADMIN_TOKEN, type TestServer, http, startServer } from "../helpers/server.js";
+import { PROMPT_MS } from "../helpers/wait.js";
 import { type BadJwts, generate } from "./fuzz/generate.js";
 import { printable, report } from "./fuzz/report.js";
 import { type RunResult, run } from "./fuzz/run.js";
@@ -36,7 +37,7 @@ const ENV = {
 };
 const PROJECT = 901;
 
-describe("proof: fuzzing every API", { timeout: 150_000 }, () => {
+describe("proof: fuzzing every API", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "sessionhub-fuzz-"));
   let t: TestServer;
   let world: World;
@@ -54,7 +55,7 @@ describe("proof: fuzzing every API", { timeout: 150_000 }, () => {
     };
     const ports = { main: Number(new URL(t.url).port), maxscale: Number(new URL(t.urls.maxscale!).port), roundware: Number(new URL(t.urls.roundware!).port) };
     const root = prng(SEED);
-    result = await run(ports, (i) => generate(root, i, world, ports, jwts), { count: COUNT, concurrency: 8, timeoutMs: 5000, budgetMs: 85_000 });
+    result = await run(ports, (i) => generate(root, i, world, ports, jwts), { count: COUNT, concurrency: 8, timeoutMs: PROMPT_MS });
     logs = [...t.logs];
   });
 
@@ -78,8 +79,6 @@ describe("proof: fuzzing every API", { timeout: 150_000 }, () => {
     assert.equal(found.length, 0, `${found.length} × ${kind}:${report(SEED, found, 4)}`);
   };
 
-  test(`sends ${COUNT} requests within the time budget`, () =>
-    assert.equal(result.sent + result.skipped, COUNT, `only ${result.sent + result.skipped} of ${COUNT} requests in ${result.ms} ms`));
   test("no answer is a 5xx", none("5xx"));
   test("every error body is in the format of the API that owns the listener and path", none("error body not in the owning API's format"));
   test("every request is answered in time (no hang)", none("no answer in time (hang)"));

@@ -6,6 +6,7 @@ import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { type PostgresCluster, startPostgres } from "../helpers/postgres.js";
+import { PROMPT_MS, until } from "../helpers/wait.js";
 
 /** A cluster of its own: these tests take the server away. */
 const cluster: PostgresCluster = await startPostgres();
@@ -14,13 +15,11 @@ after(() => cluster.stop());
 const update: EventDraft = { type: "session.updated", sessionId: null, serviceId: null, data: {}, access: null };
 const unavailable = (e: unknown) => e instanceof CoreError && e.kind === "unavailable";
 
-async function waitFor(what: string, done: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/**
+ * The LISTEN connection of each of a store's event feeds. Private to the store: read here
+ * to see the moment a listener gives up a connection that went silent.
+ */
+const listenClients = (store: PostgresStore) => [...(store as unknown as { feeds: Set<{ client: unknown }> }).feeds].map((f) => f.client);
 
 async function elapsed(fn: () => Promise<unknown>): Promise<number> {
   const start = Date.now();
@@ -67,7 +66,7 @@ describe("PostgreSQL: the database goes away", () => {
       await a.migrate();
       stopListening = await b.listen((events) => got.push(...events));
       await a.insertEvents([update]);
-      await waitFor("the first event", () => got.length === 1, 5000);
+      await until("the first event", () => got.length === 1);
     });
 
     after(async () => {
@@ -85,13 +84,13 @@ describe("PostgreSQL: the database goes away", () => {
         const pooled = await elapsed(() => assert.rejects(a.ping(), unavailable));
         // A new connection waits out the connect bound.
         const fresh = await elapsed(() => assert.rejects(c.ping(), unavailable));
-        assert.ok(pooled < 3000, `pooled ${pooled} ms`);
-        assert.ok(fresh < 2000, `fresh ${fresh} ms`);
+        assert.ok(pooled < PROMPT_MS, `pooled ${pooled} ms`);
+        assert.ok(fresh < PROMPT_MS, `fresh ${fresh} ms`);
       } finally {
         cluster.thaw();
         await c.close();
       }
-      await waitFor("the database", () => a.ping().then(() => true, () => false), 10_000);
+      await until("the database", () => a.ping().then(() => true, () => false));
     });
 
     test("a listener whose connection goes silent replaces it, and receives what committed after", async () => {
@@ -102,17 +101,18 @@ describe("PostgreSQL: the database goes away", () => {
           (await raw.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'sessionhub node-b (events)'")).rows.map((r) => r.pid);
         // The freeze of the test before may have sent the listener reconnecting: let it settle.
         let before: number | undefined;
-        await waitFor("the LISTEN connection", async () => ([before] = await listeners()).length === 1, 10_000);
+        await until("the LISTEN connection", async () => ([before] = await listeners()).length === 1);
+        const [silent] = listenClients(b);
         cluster.freeze();
-        // Longer than a heartbeat (twice the connect bound) plus its answer (one bound).
-        await new Promise((r) => setTimeout(r, 2000));
+        // Frozen until a heartbeat (every twice the connect bound) has gone unanswered.
+        await until("the listener to give up its silent connection", () => listenClients(b)[0] !== silent);
         cluster.thaw();
-        await waitFor("a new LISTEN connection", async () => {
+        await until("a new LISTEN connection", async () => {
           const now = await listeners();
           return now.length === 1 && now[0] !== before;
-        }, 10_000);
+        });
         const [written] = await a.insertEvents([update]);
-        await waitFor("the event on the new connection", () => got.some((e) => e.seq === written?.seq), 5000);
+        await until("the event on the new connection", () => got.some((e) => e.seq === written?.seq));
       } finally {
         cluster.thaw();
         await raw.end();
@@ -127,11 +127,11 @@ describe("PostgreSQL: the database goes away", () => {
         await assert.rejects(a.mutateSession(uuidv7(), (cur) => ({ next: cur, events: [] })), unavailable);
         await assert.rejects(a.insertEvents([update]), unavailable);
       });
-      assert.ok(took < 3000, `${took} ms`);
+      assert.ok(took < PROMPT_MS, `${took} ms`);
       await cluster.resume();
-      await waitFor("the database", () => a.ping().then(() => true, () => false), 10_000);
+      await until("the database", () => a.ping().then(() => true, () => false));
       const written = await a.insertEvents([update, update]);
-      await waitFor("events after the outage on the other node", () => written.every((w) => got.some((e) => e.seq === w.seq)), 15_000);
+      await until("events after the outage on the other node", () => written.every((w) => got.some((e) => e.seq === w.seq)));
       assert.equal(new Set(got.map((e) => e.seq)).size, got.length, "each event once");
     });
   });

@@ -7,6 +7,7 @@ import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { type PostgresCluster, startPostgres } from "../helpers/postgres.js";
+import { until } from "../helpers/wait.js";
 import { storeConformance } from "./conformance.js";
 
 const cluster: PostgresCluster = await startPostgres();
@@ -22,14 +23,6 @@ storeConformance({
 const NODE_A = "0190f3c2-aaaa-7000-8000-000000000001";
 const NODE_B = "0190f3c2-bbbb-7000-8000-000000000002";
 const update: EventDraft = { type: "session.updated", sessionId: null, serviceId: null, data: {}, access: null };
-
-async function waitFor(what: string, done: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("PostgreSQL: what only a shared server has", () => {
   let url: string;
@@ -67,12 +60,12 @@ describe("PostgreSQL: what only a shared server has", () => {
       const early = Number((await raw.query("INSERT INTO events (type, node_id, at, data) VALUES ('session.updated', 'raw', 1, '{}') RETURNING seq")).rows[0].seq);
       const [later] = await a.insertEvents([update]);
       assert.ok(later && later.seq > early);
-      await waitFor("the later event", () => got.length === 1);
+      await until("the later event", () => got.length === 1);
       await raw.query("SELECT pg_notify('sessionhub_events', 'raw')");
       await raw.query("COMMIT");
-      await waitFor("the late commit", () => got.length === 2);
+      await until("the late commit", () => got.length === 2);
       await a.insertEvents([update]);
-      await waitFor("one more event", () => got.length === 3);
+      await until("one more event", () => got.length === 3);
       assert.deepEqual(got.map((e) => e.seq).slice(0, 2), [later.seq, early]);
       assert.equal(new Set(got.map((e) => e.seq)).size, 3);
     } finally {
@@ -90,7 +83,7 @@ describe("PostgreSQL: what only a shared server has", () => {
       );
       assert.equal(killed.rowCount, 1);
       const written = await a.insertEvents([update, update]);
-      await waitFor("events committed while the listener was away", () => got.length === 2);
+      await until("events committed while the listener was away", () => got.length === 2);
       assert.deepEqual(got.map((e) => e.seq), written.map((e) => e.seq));
     } finally {
       await stop();

@@ -22,8 +22,8 @@ describe("game API: read, filters and count", () => {
     s.locked = await create(g.a, { status: "Lobby-2", numTeams: 3, teamSize: 1, password: "pw", data: { ...mark, rank: "3" } });
     s.private = await create(g.a, { visibility: "private", invited: [C], data: mark });
     assert.equal((await g.b("GET", `/sessions/${s.ingame.uid}/join`)).status, 200);
-    await new Promise((r) => setTimeout(r, 5));
-    startedAt = new Date().toISOString();
+    g.t.clock.advance(5);
+    startedAt = new Date(g.t.clock.now()).toISOString();
     s.late = await create(g.c, { status: "phase(2)", serverUid: "server-9", data: mark });
     assert.equal((await g.b("GET", `/sessions/${s.late.uid}/join`)).status, 200);
     // A session of another service, through the native API: never visible here.

@@ -21,7 +21,7 @@ describe("game API: update", () => {
 
   test("25. host PUT {version: 0, status: \"in-game\"} → 200, version 1, dateModified later, the rest unchanged", async () => {
     const s = await create(g.a, { data: { map: "harbor" }, numTeams: 2, teamSize: 3 });
-    await new Promise((r) => setTimeout(r, 3));
+    g.t.clock.advance(3);
     const r = await g.a("PUT", `/sessions/${s.uid}`, { body: { version: 0, status: "in-game" } });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(Object.keys(r.body), SESSION_KEYS);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_PRINCIPAL, type Session } from "../../../src/core/types.js";
-import { type Checklist, type MaxscaleServer, createChecklist, createSession, eventsOf, eventually, startMaxscale } from "./fixture.js";
+import { type Checklist, type MaxscaleServer, createChecklist, createSession, eventsOf, startMaxscale } from "./fixture.js";
+import { until } from "../../helpers/wait.js";
 import { assertErrors, assertNoBody } from "./shape.js";
 
 const core = async (t: MaxscaleServer, s: Session) => (await t.server.hub.sessions.find(s.id))!;
@@ -32,19 +33,21 @@ describe("maxscale: changing sessions", () => {
     assert.equal((await core(t, plain)).endReason, "killed", "no ttl is ttl=0");
   });
 
-  test("18. DELETE ?ttl=2 schedules the end: still started, kill_at set, then killed by the reaper; earliest deadline wins", async () => {
-    const r = await t.call("DELETE", "/v1/sessions/3?ttl=2");
+  // The deadlines below are a minute and more away in real time, reached by the test clock:
+  // however slow the machine, nothing ends before the test moves the clock past it.
+  test("18. DELETE ?ttl=60 schedules the end: still started, kill_at set, then killed by the reaper; earliest deadline wins", async () => {
+    const r = await t.call("DELETE", "/v1/sessions/3?ttl=60");
     assertNoBody(r, 204);
     const shown = (await t.call("GET", "/v1/sessions/3")).body.data.attributes;
     assert.equal(shown.state, "Session started", "MaxScale's state does not change until the kill");
     const scheduled = await core(t, c.s3);
     assert.equal(shown.sessionhub.kill_at, new Date(scheduled.endAt!).toUTCString());
-    assertNoBody(await t.call("DELETE", "/v1/sessions/3?ttl=60"), 204);
+    assertNoBody(await t.call("DELETE", "/v1/sessions/3?ttl=90"), 204);
     assert.equal((await core(t, c.s3)).endAt, scheduled.endAt, "a later deadline does not replace an earlier one");
     const filtered = await t.call("GET", `/v1/sessions?filter=${encodeURIComponent('/attributes/state="Session started"')}`);
     assert.ok(filtered.body.data.some((d: { id: string }) => d.id === "3"));
-    t.clock.advance(2100);
-    assert.ok(await eventually(async () => (await core(t, c.s3)).state === "ended"), "ended within a reaper interval");
+    t.clock.advance(60_100);
+    await until("the reaper to end session 3", async () => (await core(t, c.s3)).state === "ended");
     assert.equal((await core(t, c.s3)).endReason, "killed");
     assertNoBody(await t.call("GET", "/v1/sessions/3"), 404);
 
@@ -62,7 +65,8 @@ describe("maxscale: changing sessions", () => {
       assert.equal(ended.state, "ended", `ttl=${raw} kills now`);
       assert.equal(ended.endReason, "killed");
     }
-    for (const [raw, seconds] of [["1.5", 1], ["1e3", 1], [" 2", 2], ["+3", 3], ["4abc", 4], ["007", 7], ["2147483648", 2147483647], ["99999999999999999999", 2147483647]] as const) {
+    // A minute and more: a deadline the reaper would reach while the test still looks at the session is a race.
+    for (const [raw, seconds] of [["61.5", 61], ["61e3", 61], [" 62", 62], ["+63", 63], ["64abc", 64], ["0067", 67], ["2147483648", 2147483647], ["99999999999999999999", 2147483647]] as const) {
       const s = await fresh();
       const before = t.clock.now();
       assertNoBody(await t.call("DELETE", `/v1/sessions/${s.number}?ttl=${encodeURIComponent(raw)}`), 204);

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
-import { type MaxscaleServer, createService, createSession, eventually, startMaxscale } from "./fixture.js";
+import { type MaxscaleServer, createService, createSession, startMaxscale } from "./fixture.js";
+import { until } from "../../helpers/wait.js";
 
 const records = (t: MaxscaleServer, session: number) =>
   t.logs.flatMap((line) => {
@@ -47,7 +48,7 @@ describe("maxscale: per-session log levels", () => {
     await t.call("GET", `/v1/sessions/${s.number}`);
     assert.equal((await t.call("DELETE", `/v1/sessions/${s.number}?ttl=1`)).status, 204);
     t.clock.advance(1100);
-    await eventually(async () => records(t, s.number).some((r) => r.msg.endsWith("session.ended")));
+    await until("the kill's record", () => records(t, s.number).some((r) => r.msg.endsWith("session.ended")));
     const mine = records(t, s.number);
     assert.ok(mine.some((r) => r.level === 40 && r.msg === `session ${s.number}: session.ended`), JSON.stringify(mine));
     assert.ok(mine.every((r) => r.level === 40), "nothing below warning");

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type CryptoKey, SignJWT, exportSPKI, generateKeyPair } from "jose";
-import { ADMIN_TOKEN, type TestServer, client, http, startServer } from "../../helpers/server.js";
+import { ADMIN_TOKEN, type TestServer, client, http, reaperPass, startServer } from "../../helpers/server.js";
+import { until } from "../../helpers/wait.js";
 
 describe("native API: public-key JWTs, CORS allow-list, retention", () => {
   let t: TestServer;
@@ -62,10 +63,9 @@ describe("native API: public-key JWTs, CORS allow-list, retention", () => {
     const s = (await admin("POST", "/api/v1/sessions", { body: { serviceId: "lobby" } })).body;
     assert.equal((await admin("POST", `/api/v1/sessions/${s.id}/end`, { body: {} })).status, 200);
     t.clock.advance(30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await reaperPass(t);
     assert.equal((await admin("GET", `/api/v1/sessions/${s.id}`)).body.state, "ended", "kept within retention");
     t.clock.advance(31_000);
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal((await admin("GET", `/api/v1/sessions/${s.id}`)).status, 404, "deleted after retention");
+    await until("the reaper to delete the session", async () => (await admin("GET", `/api/v1/sessions/${s.id}`)).status === 404);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../../helpers/server.js";
-import { openEventStream } from "../../helpers/sse.js";
+import { type SseEvent, openEventStream } from "../../helpers/sse.js";
 
 /** What the console reads: search by name, page jumps, lists by id, statistics, recent events. */
 describe("native API: the console's reads", () => {
@@ -114,27 +114,29 @@ describe("native API: the console's reads", () => {
     await t.server.hub.activity.flush();
 
     const bobStream = await openEventStream(`${t.url}/api/v1/events?recent=2`, tokens.bob!);
+    const adminStream = await openEventStream(`${t.url}/api/v1/events?recent=2`, ADMIN_TOKEN);
     const first = await bobStream.waitFor((e) => e.data.sessionId === open.id);
-    const seen = await bobStream.collect(200);
+    await adminStream.waitFor((e) => e.data.sessionId === open.id);
+    // A live event after the replay: what was replayed has all come before it.
+    const marker = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "hall", name: "marker" } })).body;
+    const isMarker = (e: SseEvent) => e.data.sessionId === marker.id;
+    const seen = (await bobStream.through(isMarker)).slice(0, -1);
+    const adminSeen = (await adminStream.through(isMarker)).slice(0, -1);
     bobStream.close();
+    adminStream.close();
     assert.equal(seen.length, 2);
     assert.equal(seen.at(-1), first);
     assert.ok(!seen.some((e) => e.data.sessionId === secret.id), "the private session's events are not replayed to others");
     assert.ok(!seen.some((e) => e.event === "session.activity"));
-
-    const adminStream = await openEventStream(`${t.url}/api/v1/events?recent=2`, ADMIN_TOKEN);
-    await adminStream.waitFor((e) => e.data.sessionId === open.id);
-    const adminSeen = await adminStream.collect(200);
-    adminStream.close();
     assert.deepEqual(adminSeen.map((e) => [e.event, e.data.sessionId]), [
       ["session.created", secret.id],
       ["session.created", open.id],
     ]);
 
     const resumed = await openEventStream(`${t.url}/api/v1/events?recent=50`, ADMIN_TOKEN, adminSeen[0]!.id);
-    const replay = await resumed.collect(300);
+    const replay = await resumed.through(isMarker);
     resumed.close();
-    assert.deepEqual(replay.map((e) => e.data.sessionId), [open.id], "Last-Event-ID wins over recent");
+    assert.deepEqual(replay.map((e) => e.data.sessionId), [open.id, marker.id], "Last-Event-ID wins over recent");
     assert.equal((await admin("GET", "/api/v1/events?recent=501")).status, 400);
   });
 });

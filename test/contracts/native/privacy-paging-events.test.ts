@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../../helpers/server.js";
 import { openEventStream } from "../../helpers/sse.js";
+import { until } from "../../helpers/wait.js";
 
 /** Native contract checklist items 5, 7 and 8. */
 describe("native API: privacy, paging, events", () => {
@@ -41,8 +42,10 @@ describe("native API: privacy, paging, events", () => {
     const carolList = await carol("GET", "/api/v1/sessions?service=lobby&limit=1000");
     assert.ok(carolList.body.items.some((s: { id: string }) => s.id === hidden.id), "invited users see it");
     assert.equal((await carol("GET", `/api/v1/sessions/${hidden.id}`)).status, 200);
-    const bobEvents = await bobStream.collect(300);
-    const carolEvents = await carolStream.collect(300);
+    // A marker after everything above: what either stream was to get of it has come before it.
+    const marker = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "marker" } })).body;
+    const bobEvents = await bobStream.through((e) => e.data.sessionId === marker.id);
+    const carolEvents = await carolStream.through((e) => e.data.sessionId === marker.id);
     bobStream.close();
     carolStream.close();
     assert.ok(bobEvents.some((e) => e.data.sessionId === shown.id), "bob sees the public session's events");
@@ -99,13 +102,15 @@ describe("native API: privacy, paging, events", () => {
     await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { status: "ready" } });
     await bob("POST", `/api/v1/sessions/${s.id}/members`, { body: {} });
     await alice("POST", `/api/v1/sessions/${s.id}/end`, { body: {} });
-    const events = (await stream.collect(300)).filter((e) => e.data.sessionId === s.id);
+    const marker = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "marker" } })).body;
+    const events = (await stream.through((e) => e.data.sessionId === marker.id)).filter((e) => e.data.sessionId === s.id);
     stream.close();
     assert.deepEqual(events.map((e) => e.event), ["session.created", "session.updated", "member.joined", "session.ended"]);
     const ids = events.map((e) => Number(e.id));
     assert.deepEqual([...ids].sort((a, b) => a - b), ids);
     const resumed = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!, String(ids[1]));
-    const replay = await resumed.collect(300);
+    // Nothing follows an ended session's end: the replay is complete once it has come.
+    const replay = await resumed.through((e) => e.event === "session.ended");
     resumed.close();
     assert.deepEqual(replay.map((e) => e.event), ["member.joined", "session.ended"]);
     assert.deepEqual(replay.map((e) => Number(e.id)), ids.slice(2));
@@ -120,7 +125,7 @@ describe("native API: privacy, paging, events", () => {
     const stream = await openEventStream(`${t.url}/api/v1/events?session=${s.id}`, tokens.alice!);
     const get = stream.headers;
     stream.close();
-    while (t.server.hub.bus.size !== listening) await new Promise((r) => setTimeout(r, 10));
+    await until("the closed stream to unsubscribe", () => t.server.hub.bus.size === listening);
     for (const path of ["/api/v1/events", `/api/v1/events?session=${s.id}`, "/api/v1/events?service=lobby"]) {
       const r = await head(path, tokens.alice!, { "last-event-id": "1" });
       assert.equal(r.status, 200, path);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ADMIN_TOKEN, type TestServer, client, http, startServer, usersWithTokens } from "../../helpers/server.js";
+import { until } from "../../helpers/wait.js";
 
 /** Native contract checklist items 1, 2, 3, 4, 6 and 9, over real HTTP. */
 describe("native API: sessions", () => {
@@ -135,7 +136,8 @@ describe("native API: sessions", () => {
     assert.equal(beat.status, 200);
     assert.ok(Date.parse(beat.body.expiresAt) >= Date.parse(s.expiresAt) + 9_000);
     t.clock.advance(31_000);
-    await new Promise((r) => setTimeout(r, 400));
+    // Watched in the store: alice's GET would be activity on it.
+    await until("the reaper to end the session", async () => (await t.server.store.getSession({ id: s.id }))?.state === "ended");
     const ended = await alice("GET", `/api/v1/sessions/${s.id}`);
     assert.equal(ended.body.state, "ended");
     assert.equal(ended.body.endReason, "expired");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { ADMIN_TOKEN, type Answer, type StartOptions, type TestServer, http, startServer } from "../../helpers/server.js";
+import { PATIENCE_MS, until } from "../../helpers/wait.js";
 
 /**
  * The checklist's fixture (contract §10): users alice, bob and the administrator ops,
@@ -47,16 +48,11 @@ export async function startSas(options: StartOptions & { sasLimits?: Record<stri
   const alice = as(tokens.alice!);
   const submit = (href: string, code: string | string[], extra: Record<string, unknown> = {}, token = tokens.alice!) =>
     as(token)("POST", `${href}/jobs`, { body: { code: Array.isArray(code) ? code : [code], ...extra } });
-  const waitState = async (jobHref: string, done: (s: string) => boolean, ms = 15_000, token = tokens.alice!) => {
-    const until = Date.now() + ms;
-    let state = "";
-    while (Date.now() < until) {
-      state = (await as(token)("GET", `${jobHref}/state`)).text;
-      if (done(state)) return state;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`job ${jobHref} still ${state}`);
-  };
+  const waitState = async (jobHref: string, done: (s: string) => boolean, ms = PATIENCE_MS, token = tokens.alice!) =>
+    until(`job ${jobHref} to reach its state`, async () => {
+      const state = (await as(token)("GET", `${jobHref}/state`)).text;
+      return done(state) ? state : null;
+    }, ms);
   const terminal = (s: string) => ["completed", "warning", "error", "canceled"].includes(s);
   return {
     t,
@@ -74,7 +70,8 @@ export async function startSas(options: StartOptions & { sasLimits?: Record<stri
       const r = await submit(href, code, extra, token);
       assert.equal(r.status, 201, r.text);
       const jobHref = r.headers.get("location")!;
-      await waitState(jobHref, terminal, 20_000, token);
+      // A job ends by its own limits, some of them long: this only catches one that never ends.
+      await waitState(jobHref, terminal, 4 * PATIENCE_MS, token);
       return { href: jobHref, job: (await as(token)("GET", jobHref)).body };
     },
     stop: () => t.stop(),
@@ -95,4 +92,3 @@ export function useSas(options: Parameters<typeof startSas>[0] = {}): Sas {
 }
 
 export const lines = (collection: any): string[] => collection.items.map((i: any) => i.line);
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { type Sas, lines, sleep, startSas } from "./fixture.js";
+import type { HubEvent } from "../../../src/core/events.js";
+import { reaperPass } from "../../helpers/server.js";
+import { until } from "../../helpers/wait.js";
+import { type Sas, lines, startSas } from "./fixture.js";
 
 /** Checklist items 45–48: restart, expiry, racing cancels, several nodes. */
 describe("sas-compute: restart, expiry, races, nodes", () => {
@@ -40,24 +43,28 @@ describe("sas-compute: restart, expiry, races, nodes", () => {
     const { href: idle } = await sas.create({ attributes: { sessionInactiveTimeout: 60 } });
     const { href: busy } = await sas.create({ attributes: { sessionInactiveTimeout: 60 } });
     const { href: owned } = await sas.create({ attributes: { sessionInactiveTimeout: 60 } });
-    const job = (await sas.submit(busy, "sleep 1500")).headers.get("location")!;
+    // The busy session's job runs until it is canceled: however slow the machine, it is running when looked at.
+    const submitted = await sas.submit(busy, "sleep 150000");
+    const job = submitted.headers.get("location")!;
     await sas.waitState(job, (s) => s === "running");
     sas.t.clock.advance(30_000);
     assert.equal((await sas.alice("GET", owned)).status, 200, "the owner's GET is activity");
-    assert.equal((await sas.as(sas.tokens.ops)("GET", idle)).status, 200, "an administrator's GET is not");
+    const ops = sas.as(sas.tokens.ops);
+    assert.equal((await ops("GET", idle)).status, 200, "an administrator's GET is not");
     sas.t.clock.advance(31_000);
-    await sleep(1200);
+    // Watched by the administrator: the owner's GET would be activity.
+    await until("the reaper to end the idle session", async () => (await ops("GET", idle)).status === 404);
     const gone = await sas.alice("GET", idle);
     assert.equal(gone.status, 404);
     assert.equal(gone.body.errorCode, 5837);
-    assert.equal((await sas.alice("GET", owned)).status, 200, "30 s since the owner's GET");
-    assert.equal((await sas.alice("GET", `${busy}/state`)).text, "running", "a running session never expires");
-    await sas.waitState(job, (s) => s === "completed");
-    await sleep(300);
-    assert.equal((await sas.alice("GET", busy)).status, 200, "its idle clock restarted when the job ended");
+    await reaperPass(sas.t);
+    assert.equal((await ops("GET", owned)).status, 200, "30 s since the owner's GET");
+    assert.equal((await ops("GET", `${busy}/state`)).text, "running", "a running session never expires");
+    assert.equal((await sas.alice("PUT", `${job}/state?value=canceled`, { headers: { "if-match": submitted.headers.get("etag")! } })).text, "canceled");
+    await reaperPass(sas.t);
+    assert.equal((await ops("GET", busy)).status, 200, "its idle clock restarted when the job ended");
     sas.t.clock.advance(61_000);
-    await sleep(1200);
-    assert.equal((await sas.alice("GET", busy)).status, 404);
+    await until("the reaper to end the busy session", async () => (await ops("GET", busy)).status === 404);
   });
 
   test("47. 20 parallel job cancels with the current ETag → each 200 or 412; one canceled transition, one job end", async () => {
@@ -67,16 +74,19 @@ describe("sas-compute: restart, expiry, races, nodes", () => {
     const r = await sas.submit(href, "sleep 30000");
     const job = r.headers.get("location")!;
     await sas.waitState(job, (s) => s === "running");
-    const ends: unknown[] = [];
+    const ends: HubEvent[] = [];
     const off = sas.t.server.hub.bus.subscribe((events) => ends.push(...events.filter((e) => e.type === "job.ended")));
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => sas.alice("PUT", `${job}/state?value=canceled`, { headers: { "if-match": r.headers.get("etag")! } })),
     );
-    await sleep(200);
+    // Another job's end, after: once it is here, any second end of the first would be too.
+    const { href: marker } = await sas.run(href, "print marker");
+    const endsOf = (href: string) => ends.filter((e) => (e.data.job as { id: string }).id === href.split("/").at(-1));
+    await until("the marker job's end", () => endsOf(marker).length > 0);
     off();
     assert.ok(answers.every((a) => a.status === 200 || a.status === 412), answers.map((a) => a.status).join());
     assert.ok(answers.some((a) => a.status === 200));
-    assert.equal(ends.length, 1);
+    assert.equal(endsOf(job).length, 1);
     assert.equal((await sas.alice("GET", `${job}/state`)).text, "canceled");
   });
 
@@ -95,7 +105,7 @@ describe("sas-compute: restart, expiry, races, nodes", () => {
     const { href, body } = await a.create({});
     const posted = await b.submit(href, ["sleep 300", "print on A"]);
     assert.equal(posted.status, 201);
-    const polled = await b.alice("GET", `${posted.headers.get("location")}/state?wait=10`, { headers: { "if-none-match": posted.headers.get("etag")! } });
+    const polled = await b.alice("GET", `${posted.headers.get("location")}/state?wait=60`, { headers: { "if-none-match": posted.headers.get("etag")! } });
     assert.equal(polled.text, "completed");
     assert.equal((await b.alice("GET", href)).body.serverId, body.serverId);
     assert.equal(body.serverId, a.t.server.nodeId);

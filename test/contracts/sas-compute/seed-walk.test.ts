@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { until } from "../../helpers/wait.js";
 import { lines, useSas } from "./fixture.js";
 
 /**
@@ -106,7 +107,7 @@ describe("sas-compute: the seed's session, every link, a walk by links", () => {
     assert.ok(lines((await sas.alice("GET", rel(job.body, "log").href)).body).includes("walked"));
     assert.deepEqual(lines((await sas.alice("GET", rel(job.body, "listing").href)).body), ["walked"]);
     const long = await sas.alice(execute.method, execute.href, { body: { code: ["sleep 30000"] } });
-    while ((await sas.alice("GET", rel(long.body, "state").href)).text !== "running") await new Promise((r) => setTimeout(r, 20));
+    await until("the long job to run", async () => (await sas.alice("GET", rel(long.body, "state").href)).text === "running");
     const cancel = rel(long.body, "cancel");
     const canceled = await sas.alice(cancel.method, cancel.href, { headers: { "if-match": long.headers.get("etag")! } });
     assert.equal(canceled.text, "canceled");
