@@ -434,12 +434,13 @@ END $$;
     // write: counts and aggregates by service and state (metrics, the console's overview,
     // a count by state) read it instead of the sessions. PostgreSQL keeps none: its nodes
     // would all write the same few rows, and queue on them. Both get indexes for counts
-    // by service and status, and for what a user may read of a service: the public
-    // sessions are told from the index, without reading the rows.
+    // by service and status, and for what a user may read of a service: in SQLite one
+    // that holds every column the readableBy condition looks at, so a count of what a
+    // user may read of a service reads that index alone, not the rows.
     id: "0006_counts",
     sqlite: `
 CREATE INDEX sessions_service_status ON sessions(service_id, status);
-CREATE INDEX sessions_service_visibility ON sessions(service_id, visibility);
+CREATE INDEX sessions_service_visibility ON sessions(service_id, visibility, owner, id, invited);
 CREATE TABLE session_tallies (
   service_id TEXT NOT NULL,
   state TEXT NOT NULL,

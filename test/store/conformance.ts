@@ -632,6 +632,13 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(stats?.listing.count, 1);
       const tail = (await store.tailLogs([s.id], "log", 2)).get(s.id);
       assert.deepEqual(tail?.map((l) => l.position), [1, 2]);
+      const other = await insert();
+      await store.appendLog(other.id, [{ stream: "log", type: "normal", text: "b" }], [], tick());
+      const silent = await insert();
+      const tails = await store.tailLogs([other.id, s.id, silent.id, s.id], "log", 2);
+      assert.deepEqual([...tails].map(([id, lines]) => [id, lines.map((l) => l.position)]), [[other.id, [0]], [s.id, [1, 2]], [silent.id, []]], "each asked session once, its last lines in order");
+      assert.deepEqual((await store.tailLogs([s.id], "listing", 5)).get(s.id)?.map((l) => l.text), ["a"]);
+      assert.deepEqual((await store.tailLogs([s.id], "log", 0)).get(s.id), []);
       const viaMutation = await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1 }, events: [], log: [{ stream: "log", type: "note", text: "NOTE: n" }] }));
       assert.ok(viaMutation);
       assert.equal((await store.readLog(s.id, { stream: "log", limit: 10 })).lines.at(-1)?.position, 3);
@@ -649,6 +656,9 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(done?.job.state, "completed");
       assert.deepEqual((await store.listJobs(s.id, ["pending"])).map((j) => j.id), [two.id]);
       assert.deepEqual((await store.recentJobs([s.id], 1)).get(s.id)?.map((j) => j.id), [two.id]);
+      const none = await insert();
+      const recent = await store.recentJobs([s.id, none.id, s.id], 5);
+      assert.deepEqual([...recent].map(([id, jobs]) => [id, jobs.map((j) => j.id)]), [[s.id, [two.id, one.id]], [none.id, []]], "latest first, each asked session once");
       assert.equal((await store.getJob(one.id))?.code, "a");
     });
 

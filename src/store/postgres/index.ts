@@ -668,10 +668,10 @@ export class PostgresStore implements Store {
       sessionIds.length === 0 || limit <= 0
         ? []
         : await this.db.rows(
-            `SELECT * FROM (
-               SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-               FROM log_lines l WHERE l.stream = $1 AND l.session_id = ANY($2::text[])
-             ) t WHERE rn <= $3 ORDER BY session_id, position`,
+            // Each session's last lines from the end of its range of the primary key, and no further.
+            `SELECT l.* FROM (SELECT DISTINCT unnest($2::text[]) AS id) ids
+             CROSS JOIN LATERAL (SELECT * FROM log_lines WHERE session_id = ids.id AND stream = $1 ORDER BY position DESC LIMIT $3) l
+             ORDER BY l.session_id, l.position`,
             [stream, sessionIds, limit],
           );
     return bySession(sessionIds, rows, logLineFromRow);
@@ -706,10 +706,9 @@ export class PostgresStore implements Store {
       sessionIds.length === 0 || limit <= 0
         ? []
         : await this.db.rows(
-            `SELECT * FROM (
-               SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-               FROM jobs j WHERE j.session_id = ANY($1::text[])
-             ) t WHERE rn <= $2 ORDER BY session_id, seq DESC`,
+            `SELECT j.* FROM (SELECT DISTINCT unnest($1::text[]) AS id) ids
+             CROSS JOIN LATERAL (SELECT * FROM jobs WHERE session_id = ids.id ORDER BY seq DESC LIMIT $2) j
+             ORDER BY j.session_id, j.seq DESC`,
             [sessionIds, limit],
           );
     return bySession(sessionIds, rows, jobFromRow);

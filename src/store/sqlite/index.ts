@@ -643,17 +643,11 @@ export class SqliteStore implements Store {
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    const rows =
-      sessionIds.length === 0 || limit <= 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT * FROM (
-                 SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-                 FROM log_lines l WHERE l.stream = ? AND l.session_id IN (SELECT value FROM json_each(?))
-               ) WHERE rn <= ? ORDER BY session_id, position`,
-            )
-            .all(stream, JSON.stringify(sessionIds), limit) as Row[]);
+    if (limit <= 0) return bySession(sessionIds, [], logLineFromRow);
+    // Each session's last lines read backwards from the end of its range of the primary
+    // key, and no further: numbering every line of a long log to keep the last few read them all.
+    const tail = this.stmt("SELECT * FROM log_lines WHERE session_id = ? AND stream = ? ORDER BY position DESC LIMIT ?");
+    const rows = [...new Set(sessionIds)].flatMap((id) => (tail.all(id, stream, limit) as Row[]).reverse());
     return bySession(sessionIds, rows, logLineFromRow);
   }
 
@@ -683,17 +677,10 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    const rows =
-      sessionIds.length === 0 || limit <= 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT * FROM (
-                 SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-                 FROM jobs j WHERE j.session_id IN (SELECT value FROM json_each(?))
-               ) WHERE rn <= ? ORDER BY session_id, seq DESC`,
-            )
-            .all(JSON.stringify(sessionIds), limit) as Row[]);
+    if (limit <= 0) return bySession(sessionIds, [], jobFromRow);
+    // As tailLogs: each session's latest from the end of its range of (session_id, seq).
+    const recent = this.stmt("SELECT * FROM jobs WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+    const rows = [...new Set(sessionIds)].flatMap((id) => recent.all(id, limit) as Row[]);
     return bySession(sessionIds, rows, jobFromRow);
   }
 
