@@ -179,7 +179,8 @@ export interface Store {
   mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
   /**
    * `mutateSession` for each of several sessions, in one transaction: the results of those
-   * that exist, in the order given. A mutator that throws rolls back the whole batch.
+   * that exist, in the order given, each session once. A mutator that throws rolls back
+   * the whole batch.
    */
   mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]>;
   /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */

@@ -515,7 +515,7 @@ export function storeConformance(factory: StoreFactory): void {
       const [a, b, c] = [await insert({ name: "batch" }), await insert({ name: "batch" }), await insert({ name: "batch" })];
       const rename = (cur: Session) =>
         cur.id === b!.id ? null : { next: { ...cur, name: `renamed ${cur.number}`, version: cur.version + 1 }, events: [draft("session.updated", cur)] };
-      const results = await store.mutateSessions([c!.id, uuidv7(), a!.id, b!.id], rename);
+      const results = await store.mutateSessions([c!.id, uuidv7(), a!.id, b!.id, c!.id], rename);
       assert.deepEqual(results.map((r) => [r.session.id, r.changed]), [[c!.id, true], [a!.id, true], [b!.id, false]]);
       assert.deepEqual(results.map((r) => r.events.length), [1, 1, 0]);
       assert.equal((await store.getSession({ id: a!.id }))?.name, `renamed ${a!.number}`);

@@ -509,7 +509,7 @@ export class PostgresStore implements Store {
       if (locked.length === 0) return [];
       const rows = new Map((await q.rows(`${SELECT_SESSION} WHERE s.id = ANY($1::text[])`, [locked.map((r) => r.id)])).map((r) => [String(r.id), r]));
       const results: MutationResult[] = [];
-      for (const id of ids) {
+      for (const id of new Set(ids)) {
         const row = rows.get(id);
         if (row) results.push(await this.mutateLocked(q, row, mutator));
       }

@@ -507,7 +507,7 @@ export class SqliteStore implements Store {
 
   async mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]> {
     for (const id of ids) this.cache.drop(id);
-    return this.tx(() => ids.flatMap((id) => this.mutateInTransaction(id, mutator) ?? []));
+    return this.tx(() => [...new Set(ids)].flatMap((id) => this.mutateInTransaction(id, mutator) ?? []));
   }
 
   private mutateInTransaction(id: string, mutator: Mutator): MutationResult | null {
