@@ -14,7 +14,7 @@ export interface ReaperOptions {
 }
 
 /** Sessions ended, or rows purged, per write: small enough that requests wait for one batch at most. */
-const BATCH = 200;
+const BATCH = 100;
 
 /** setTimeout's longest delay; a later end is re-armed when this one fires. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
