@@ -465,13 +465,14 @@ export class SqliteStore implements Store {
   async sessionStats(where: Condition | undefined, since: number): Promise<SessionStats> {
     const compiled = compileSessionStats(sqliteDialect, where, since, this.filterLimits);
     const read = (c: { sql: string; params: unknown[] }) => this.all(c.sql, ...c.params);
-    return this.db.transaction(() =>
+    // One read transaction: the three reads see the same sessions.
+    return this.transaction(() =>
       sessionStatsFromRows({
         groups: talliable(where) ? this.tallies(where) : read(compiled.groups),
         created: read(compiled.created),
         ended: read(compiled.ended),
       }),
-    )();
+    ) as SessionStats;
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
