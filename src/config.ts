@@ -30,6 +30,8 @@ export interface Config {
   shutdownGraceMs: number;
   jwt: JwtConfig;
   sqlite: { synchronous: "NORMAL" | "FULL" };
+  /** Connections each node keeps to PostgreSQL (the pool's maximum). */
+  postgres: { poolSize: number };
   sessions: {
     defaultInactiveTimeoutSeconds: number;
     maxMembersPerSession: number;
@@ -86,6 +88,7 @@ export const DEFAULTS: Config = {
   shutdownGraceMs: 10_000,
   jwt: { algorithms: ["HS256"], clockToleranceSeconds: 30, adminRoles: ["admin"] },
   sqlite: { synchronous: "NORMAL" },
+  postgres: { poolSize: 10 },
   sessions: {
     defaultInactiveTimeoutSeconds: 1800,
     maxMembersPerSession: 10_000,
@@ -118,6 +121,7 @@ export const ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_JWT_AUDIENCE: "jwt.audience",
   SESSIONHUB_JWT_ISSUER: "jwt.issuer",
   SESSIONHUB_SQLITE_SYNCHRONOUS: "sqlite.synchronous",
+  SESSIONHUB_POSTGRES_POOL_SIZE: "postgres.poolSize",
   SESSIONHUB_REAPER_INTERVAL_MS: "reaper.intervalMs",
   SESSIONHUB_RETENTION_SECONDS: "reaper.retentionSeconds",
   SESSIONHUB_DEFAULT_TIMEOUT_SECONDS: "sessions.defaultInactiveTimeoutSeconds",
@@ -288,6 +292,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   for (const path of Object.keys(CHOICES)) tree = setPath(tree, path, choose(path, lookup(tree, path)));
   const config = tree as unknown as Config;
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new ConfigError(`port must be 0–65535, got ${config.port}`);
+  const { poolSize } = config.postgres;
+  if (!Number.isInteger(poolSize) || poolSize < 1) throw new ConfigError(`postgres.poolSize must be a whole number of 1 or more, got ${poolSize}`);
   return config;
 }
 

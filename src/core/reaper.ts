@@ -1,3 +1,4 @@
+import { setImmediate as yieldToRequests } from "node:timers/promises";
 import type { Store } from "../store/store.js";
 import type { ActivityTracker } from "./activity.js";
 import type { EventBus, HubEvent } from "./events.js";
@@ -11,6 +12,9 @@ export interface ReaperOptions {
   eventRetentionSeconds: number;
   clock: () => number;
 }
+
+/** Sessions ended, or rows purged, per write: small enough that requests wait for one batch at most. */
+const BATCH = 100;
 
 /** setTimeout's longest delay; a later end is re-armed when this one fires. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -72,30 +76,30 @@ export class Reaper {
     return this.running;
   }
 
+  /**
+   * Every step works in bounded batches and lets the event loop run between them: the
+   * SQLite store answers synchronously, so a pass that only awaited it would hold every
+   * request until the whole backlog was done.
+   */
   private async pass(): Promise<void> {
     await this.activity.flush();
     const now = this.options.clock();
     await this.endAll((limit) => this.store.dueSessions(now, limit), now);
     const retentionCutoff = now - this.options.retentionSeconds * 1000;
-    while ((await this.store.purgeEnded(retentionCutoff, 500)) === 500) {
-      /* keep deleting in bounded batches */
-    }
-    await this.store.purgeHistory(now - this.options.eventRetentionSeconds * 1000, now);
+    while ((await this.store.purgeEnded(retentionCutoff, BATCH)) === BATCH) await yieldToRequests();
+    const eventsBefore = now - this.options.eventRetentionSeconds * 1000;
+    while ((await this.store.purgeHistory(eventsBefore, now, BATCH)) === BATCH) await yieldToRequests();
   }
 
-  /** Ends what `due` lists, in batches, until a batch is short or ends nothing. */
+  /** Ends what `due` lists, a batch per write, until a batch is short or ends nothing. */
   private async endAll(due: (limit: number) => Promise<string[]>, now: number): Promise<void> {
     const ended: string[] = [];
     for (;;) {
-      const ids = await due(200);
-      let progressed = 0;
-      for (const id of ids) {
-        if (await this.sessions.endIfDue(id, now)) {
-          ended.push(id);
-          progressed += 1;
-        }
-      }
-      if (ids.length < 200 || progressed === 0) break;
+      const ids = await due(BATCH);
+      const batch = ids.length > 0 ? await this.sessions.endIfDue(ids, now) : [];
+      ended.push(...batch);
+      if (ids.length < BATCH || batch.length === 0) break;
+      await yieldToRequests();
     }
     if (ended.length > 0) this.onEnded?.(ended);
   }

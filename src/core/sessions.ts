@@ -418,14 +418,17 @@ export class Sessions {
     return { next, events: [sessionEvent("session.ended", next, { ...sessionEventData(next), reason })] };
   }
 
-  /** Ends the session if its expiry or scheduled end has come (the reaper); true if it did. */
-  async endIfDue(id: string, now: number): Promise<boolean> {
-    const result = await this.store.mutateSession(id, (current) => {
+  /**
+   * Ends those of the sessions whose expiry or scheduled end has come (the reaper), in
+   * one write for the batch; the ids of the sessions it ended.
+   */
+  async endIfDue(ids: string[], now: number): Promise<string[]> {
+    const results = await this.store.mutateSessions(ids, (current) => {
       const reason = dueEnd(current, now);
       return reason ? this.ending(current, reason) : null;
     });
-    if (result) this.publish(result);
-    return result?.changed ?? false;
+    this.bus.publish(results.flatMap((r) => r.events));
+    return results.filter((r) => r.changed).map((r) => r.session.id);
   }
 
   /** Moves a live session between pending, idle and running (compute sessions). */
@@ -499,12 +502,12 @@ export class Sessions {
     if (!(p.isAdmin || policy.isOwner(p, target) || policy.isMember(p, target))) {
       throw forbidden("Only the owner, members and administrators mark activity.");
     }
-    const result = await this.mutate(target.id, (current) => {
-      if (!isLive(current)) throw new CoreError("conflict", "The session has ended.");
-      const next = withActivity(current, this.now());
-      return { next, events: [sessionEvent("session.activity", next, { kind: "heartbeat" })] };
-    });
-    return result.session;
+    // The activity columns alone, as withActivity() moves them: a heartbeat changes no
+    // version, so it needs no read-modify-write of the whole session.
+    const result = await this.store.touchSession(target.id, this.now(), (next) => [sessionEvent("session.activity", next, { kind: "heartbeat" })]);
+    if (!result) throw notFound();
+    if (!result.touched) throw new CoreError("conflict", "The session has ended.");
+    return this.publish(result).session;
   }
 
   // Membership ---------------------------------------------------------------

@@ -1,3 +1,8 @@
+import { type Scalar, attributePath } from "../core/query.js";
+import { postgresDialect } from "./postgres/dialect.js";
+import type { Dialect } from "./sql/compile.js";
+import { sqliteDialect } from "./sqlite/dialect.js";
+
 /**
  * Schema migrations, one list for every backend: each entry carries its SQL in each
  * dialect. Families that need tables of their own add entries through
@@ -8,6 +13,31 @@ export interface Migration {
   id: string;
   sqlite: string;
   postgres: string;
+}
+
+/** An index on the value at an attribute path, for filters `<field> eq <a value like sample>`. */
+export interface AttributeIndex {
+  name: string;
+  /** `attributes.<path>`, as the query model names it. */
+  field: string;
+  sample: Scalar;
+}
+
+/**
+ * The SQL of indexes on attribute values, in each dialect: each on the very expression the
+ * query compiler writes for the field (so the planner matches it), and partial, holding
+ * only the sessions that have a value there. A family adds them through its migrations
+ * for the few attributes it looks for across every session (MaxScale's log flags at start).
+ */
+export function attributeIndexes(indexes: AttributeIndex[]): Pick<Migration, "sqlite" | "postgres"> {
+  const sql = (dialect: Dialect) =>
+    indexes
+      .map((i) => {
+        const value = dialect.jsonPath("attributes", attributePath(i.field), i.sample);
+        return `CREATE INDEX ${i.name} ON sessions ((${value})) WHERE (${value}) IS NOT NULL;`;
+      })
+      .join("\n");
+  return { sqlite: sql(sqliteDialect), postgres: sql(postgresDialect) };
 }
 
 export const CORE_MIGRATIONS: Migration[] = [
@@ -396,6 +426,48 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   RAISE NOTICE 'no trigram index for the search by session name: %', SQLERRM;
 END $$;
+`,
+  },
+  {
+    // Counts at a million sessions. SQLite keeps a tally of sessions (and their members)
+    // per service and state, exact because triggers change it in the transaction of every
+    // write: counts and aggregates by service and state (metrics, the console's overview,
+    // a count by state) read it instead of the sessions. PostgreSQL keeps none: its nodes
+    // would all write the same few rows, and queue on them. Both get indexes for counts
+    // by service and status, and for what a user may read of a service: in SQLite one
+    // that holds every column the readableBy condition looks at, so a count of what a
+    // user may read of a service reads that index alone, not the rows.
+    id: "0006_counts",
+    sqlite: `
+CREATE INDEX sessions_service_status ON sessions(service_id, status);
+CREATE INDEX sessions_service_visibility ON sessions(service_id, visibility, owner, id, invited);
+CREATE TABLE session_tallies (
+  service_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  sessions INTEGER NOT NULL,
+  members INTEGER NOT NULL,
+  PRIMARY KEY (service_id, state)
+) WITHOUT ROWID;
+INSERT INTO session_tallies (service_id, state, sessions, members)
+  SELECT service_id, state, COUNT(*), SUM(member_count) FROM sessions GROUP BY service_id, state;
+CREATE TRIGGER sessions_tally_insert AFTER INSERT ON sessions BEGIN
+  INSERT INTO session_tallies (service_id, state, sessions, members) VALUES (NEW.service_id, NEW.state, 1, NEW.member_count)
+    ON CONFLICT (service_id, state) DO UPDATE SET sessions = sessions + 1, members = members + excluded.members;
+END;
+CREATE TRIGGER sessions_tally_delete AFTER DELETE ON sessions BEGIN
+  UPDATE session_tallies SET sessions = sessions - 1, members = members - OLD.member_count
+    WHERE service_id = OLD.service_id AND state = OLD.state;
+END;
+CREATE TRIGGER sessions_tally_update AFTER UPDATE OF service_id, state, member_count ON sessions BEGIN
+  UPDATE session_tallies SET sessions = sessions - 1, members = members - OLD.member_count
+    WHERE service_id = OLD.service_id AND state = OLD.state;
+  INSERT INTO session_tallies (service_id, state, sessions, members) VALUES (NEW.service_id, NEW.state, 1, NEW.member_count)
+    ON CONFLICT (service_id, state) DO UPDATE SET sessions = sessions + 1, members = members + excluded.members;
+END;
+`,
+    postgres: `
+CREATE INDEX sessions_service_status ON sessions(service_id, status);
+CREATE INDEX sessions_service_visibility ON sessions(service_id, visibility);
 `,
   },
 ];

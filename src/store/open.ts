@@ -12,7 +12,7 @@ export async function openStore(config: Config, nodeId: string, migrations: Migr
   if (/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
     // Loaded only when asked for: the embedded default needs no pg.
     const { PostgresStore } = await import("./postgres/index.js");
-    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock, filterLimits: config.limits });
+    return new PostgresStore({ url: config.databaseUrl, nodeId, migrations, clock, filterLimits: config.limits, poolSize: config.postgres.poolSize });
   }
   if (config.databaseUrl !== "") throw new ConfigError(`SESSIONHUB_DATABASE_URL must be a postgres:// URL, got ${config.databaseUrl.split(":")[0]}:…`);
   return new SqliteStore({ file: sqliteFile(config), nodeId, migrations, clock, synchronous: config.sqlite.synchronous, filterLimits: config.limits });

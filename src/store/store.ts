@@ -43,6 +43,13 @@ export interface MutationResult {
   events: HubEvent[];
 }
 
+/** The session after an activity mark; `touched` is false for an ended session, which is left as it is. */
+export interface TouchResult {
+  session: Session;
+  touched: boolean;
+  events: HubEvent[];
+}
+
 export type NewSession = Omit<Session, "number">;
 export type NewService = Omit<Service, "number" | "createdAt" | "updatedAt" | "version"> & { number?: number };
 export type ServicePatch = Partial<Pick<Service, "name" | "description" | "settings" | "defaultInactiveTimeoutSeconds">>;
@@ -165,8 +172,17 @@ export interface Store {
   countSessions(where?: Condition): Promise<number>;
   /** Aggregates of the sessions matching `where`, in one statement each (SessionStats). */
   sessionStats(where: Condition | undefined, since: number): Promise<SessionStats>;
-  /** Locks the session, calls the mutator, writes its result as a compare-and-set on `version`. */
+  /**
+   * Locks the session, calls the mutator, writes its result as a compare-and-set on `version`:
+   * the columns that changed and the member rows that changed, nothing else.
+   */
   mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null>;
+  /**
+   * `mutateSession` for each of several sessions, in one transaction: the results of those
+   * that exist, in the order given, each session once. A mutator that throws rolls back
+   * the whole batch.
+   */
+  mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]>;
   /** Ids of live sessions whose expiry or scheduled end is at or before `now`. */
   dueSessions(now: number, limit: number): Promise<string[]>;
   /** Ids of live sessions whose scheduled end is at or before `now`, earliest first (indexed). */
@@ -177,6 +193,12 @@ export interface Store {
   purgeEnded(before: number, limit: number): Promise<number>;
   /** Moves lastActivityAt (never backwards) without touching version; batches of activity marks. */
   touchSessions(marks: { id: string; at: number }[], events: EventDraft[]): Promise<HubEvent[]>;
+  /**
+   * One activity mark written at once, as `touchSessions` writes it (the activity columns
+   * alone), with the events `events` makes of the session after it; null when there is no
+   * such session.
+   */
+  touchSession(id: string, at: number, events: (s: Session) => EventDraft[]): Promise<TouchResult | null>;
   /** Resets the timeout in force of sessions of a service that follow its default. */
   applyServiceTimeout(serviceId: string, timeoutSeconds: number): Promise<void>;
 
@@ -201,8 +223,11 @@ export interface Store {
   readEventsBefore(beforeSeq: number, limit: number, skipTypes: readonly EventType[]): Promise<HubEvent[]>;
   lastEventSeq(): Promise<number>;
   countEvents(sessionIds: string[], since: number): Promise<Map<string, number>>;
-  /** Deletes events recorded before `eventsBefore` and idempotency keys expired at `now`. */
-  purgeHistory(eventsBefore: number, now: number): Promise<void>;
+  /**
+   * Deletes up to `limit` events recorded before `eventsBefore` and up to `limit` idempotency
+   * keys expired at `now`; the larger of the two numbers deleted (below `limit`: done).
+   */
+  purgeHistory(eventsBefore: number, now: number, limit: number): Promise<number>;
   /** Records events that accompany no other write (activity, token revocation). */
   insertEvents(events: EventDraft[]): Promise<HubEvent[]>;
 

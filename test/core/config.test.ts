@@ -35,6 +35,10 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ env: { SESSIONHUB_LOG_LEVEL: "loud" } }), /SESSIONHUB_LOG_LEVEL: logLevel must be fatal, error, warn, info, debug, trace, silent/);
     assert.throws(() => loadConfig({ flags: { "log-level": "loud" } }), /--log-level: logLevel must be/);
     assert.equal(loadConfig({ env: { SESSIONHUB_SQLITE_SYNCHRONOUS: "full" } }).sqlite.synchronous, "FULL");
+    assert.throws(() => loadConfig({ env: { SESSIONHUB_POSTGRES_POOL_SIZE: "0" } }), /postgres\.poolSize must be a whole number of 1 or more, got 0/);
+    assert.throws(() => loadConfig({ env: { SESSIONHUB_POSTGRES_POOL_SIZE: "2.5" } }), /postgres\.poolSize must be a whole number/);
+    assert.equal(loadConfig({ env: { SESSIONHUB_POSTGRES_POOL_SIZE: "32" } }).postgres.poolSize, 32);
+    assert.equal(loadConfig({}).postgres.poolSize, 10);
   });
 
   test("unknown settings are refused, with the nearest known name", () => {

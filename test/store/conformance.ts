@@ -504,6 +504,124 @@ export function storeConformance(factory: StoreFactory): void {
       }
     });
 
+    test("due sessions: the limit holds with both kinds due, and each kind is found", async () => {
+      const expiring = await Promise.all([1, 2, 3].map((i) => insert({ expiresAt: 100 + i })));
+      const scheduled = await Promise.all([1, 2, 3].map((i) => insert({ expiresAt: null, endAt: 100 + i, endAtReason: "killed" })));
+      const all = await store.dueSessions(200, 1000);
+      for (const s of [...expiring, ...scheduled]) assert.ok(all.includes(s.id));
+      for (const limit of [1, 2, 4, 5]) {
+        const some = await store.dueSessions(200, limit);
+        assert.equal(some.length, limit);
+        assert.equal(new Set(some).size, limit, "each once");
+        assert.ok(some.every((id) => all.includes(id)));
+      }
+      const end = (cur: Session) => ({ next: { ...cur, state: "ended" as const, endReason: "expired" as const, endedAt: 150, expiresAt: null, version: cur.version + 1 }, events: [] });
+      await store.mutateSessions([...expiring, ...scheduled].map((s) => s.id), end);
+      assert.ok(!(await store.dueSessions(200, 1000)).some((id) => [...expiring, ...scheduled].some((s) => s.id === id)));
+    });
+
+    test("mutateSessions: each session in the order given, the missing left out, one transaction", async () => {
+      const [a, b, c] = [await insert({ name: "batch" }), await insert({ name: "batch" }), await insert({ name: "batch" })];
+      const rename = (cur: Session) =>
+        cur.id === b!.id ? null : { next: { ...cur, name: `renamed ${cur.number}`, version: cur.version + 1 }, events: [draft("session.updated", cur)] };
+      const results = await store.mutateSessions([c!.id, uuidv7(), a!.id, b!.id, c!.id], rename);
+      assert.deepEqual(results.map((r) => [r.session.id, r.changed]), [[c!.id, true], [a!.id, true], [b!.id, false]]);
+      assert.deepEqual(results.map((r) => r.events.length), [1, 1, 0]);
+      assert.equal((await store.getSession({ id: a!.id }))?.name, `renamed ${a!.number}`);
+      assert.equal((await store.getSession({ id: a!.id }))?.version, 1);
+      assert.equal((await store.getSession({ id: b!.id }))?.version, 0);
+      await assert.rejects(
+        store.mutateSessions([a!.id, b!.id], (cur) => {
+          if (cur.id === b!.id) throw new CoreError("forbidden", "no");
+          return { next: { ...cur, name: "lost", version: cur.version + 1 }, events: [] };
+        }),
+        (e) => e instanceof CoreError && e.kind === "forbidden",
+      );
+      assert.equal((await store.getSession({ id: a!.id }))?.name, `renamed ${a!.number}`, "a throw rolls back the whole batch");
+      assert.deepEqual(await store.mutateSessions([], rename), []);
+      const gone = await store.mutateSessions([c!.id], () => ({ next: null, events: [] }));
+      assert.equal(gone[0]?.deleted, true);
+      assert.equal(await store.getSession({ id: c!.id }), null);
+    });
+
+    test("mutate writes what changed alone, and still compares and sets on the version", async () => {
+      const s = await insert({ attributes: { a: 1 }, client: { userAgent: "v" } });
+      const same = await store.mutateSession(s.id, (cur) => ({ next: { ...cur, attributes: { a: 1 }, client: { ...cur.client } }, events: [] }));
+      assert.equal(same?.changed, true);
+      assert.deepEqual((await store.getSession({ id: s.id }))?.attributes, { a: 1 });
+      await store.mutateSession(s.id, (cur) => ({ next: { ...cur, attributes: { a: 2 }, version: cur.version + 1 }, events: [] }));
+      const got = await store.getSession({ id: s.id });
+      assert.deepEqual([got?.attributes, got?.client, got?.version], [{ a: 2 }, { userAgent: "v" }, 1]);
+      await assert.rejects(
+        store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1, members: [{ userId: "x", joinedAt: 1, team: null }, { userId: "x", joinedAt: 2, team: null }] }, events: [] })),
+      );
+      assert.equal((await store.getSession({ id: s.id }))?.version, 1);
+    });
+
+    test("touchSession: one activity mark now, forward only, the version kept, the expiry recomputed", async () => {
+      const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
+      const later = s.lastActivityAt + 5000;
+      const made: string[] = [];
+      const touched = await store.touchSession(s.id, later, (next) => {
+        made.push(`${next.lastActivityAt}`);
+        return [draft("session.activity", next)];
+      });
+      assert.deepEqual([touched?.touched, touched?.session.lastActivityAt, touched?.session.expiresAt, touched?.session.version], [true, later, later + 10_000, 0]);
+      assert.deepEqual(made, [`${later}`], "the events are made of the session after the mark");
+      assert.equal(touched?.events.length, 1);
+      const back = await store.touchSession(s.id, s.lastActivityAt, () => []);
+      assert.equal(back?.session.lastActivityAt, later, "never backwards");
+      assert.equal((await store.getSession({ id: s.id }))?.expiresAt, later + 10_000);
+      const running = await insert({ state: "running", timeoutSeconds: 10, expiresAt: null });
+      assert.equal((await store.touchSession(running.id, later, () => []))?.session.expiresAt, null, "no expiry while running");
+      const ended = await insert({ state: "ended", endReason: "closed", endedAt: clock, expiresAt: null });
+      const untouched = await store.touchSession(ended.id, later + 1, () => [draft("session.activity", ended)]);
+      assert.deepEqual([untouched?.touched, untouched?.events.length, untouched?.session.lastActivityAt], [false, 0, ended.lastActivityAt]);
+      assert.equal(await store.touchSession(uuidv7(), later, () => []), null);
+    });
+
+    test("counts by service and state stay exact through every write: insert, members, state, deletes, purges, a service deleted", async () => {
+      const svc = (await store.insertService({ id: "tally", kind: "generic", name: "T", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const inSvc: Condition = { field: "serviceId", op: "eq", value: svc };
+      // The same sessions by a condition no tally can answer: every count is checked against the rows.
+      const scanned = (c: Condition): Condition => ({ and: [c, { field: "number", op: "gt", value: 0 }] });
+      const member = (userId: string) => ({ userId, joinedAt: clock, team: null });
+      const check = async () => {
+        for (const c of [inSvc, ...(["pending", "idle", "running", "ended"] as const).map((state): Condition => ({ and: [inSvc, { field: "state", op: "eq", value: state }] }))]) {
+          assert.equal(await store.countSessions(c), await store.countSessions(scanned(c)), JSON.stringify(c));
+        }
+        const sort = (g: { state: string }[]) => [...g].sort((x, y) => x.state.localeCompare(y.state));
+        const stats = await store.sessionStats(inSvc, 0);
+        assert.deepEqual(sort(stats.groups), sort((await store.sessionStats(scanned(inSvc), 0)).groups));
+        const counts = (await store.sessionCounts()).filter((c) => c.serviceId === svc);
+        assert.deepEqual(sort(counts), sort(stats.groups.map((g) => ({ serviceId: g.serviceId, state: g.state, count: g.count }))));
+        return stats.groups.reduce((n, g) => n + g.count, 0);
+      };
+      assert.equal(await check(), 0);
+      const a = await insert({ serviceId: svc, members: [member("m1"), member("m2")] });
+      const b = await insert({ serviceId: svc, state: "pending" });
+      await insert({ serviceId: svc, state: "running", members: [member("m3")] });
+      assert.equal(await check(), 3);
+      await store.mutateSession(a.id, (cur) => ({ next: { ...cur, members: [...cur.members, member("m4")], version: cur.version + 1 }, events: [] }));
+      await store.mutateSession(a.id, (cur) => ({ next: { ...cur, members: cur.members.slice(1), version: cur.version + 1 }, events: [] }));
+      await store.mutateSession(b.id, (cur) => ({ next: { ...cur, state: "idle", members: [member("m5")], version: cur.version + 1 }, events: [] }));
+      await store.touchSessions([{ id: a.id, at: clock + 1 }], []);
+      await store.touchSession(b.id, clock + 1, () => []);
+      assert.equal(await check(), 3);
+      const stats = await store.sessionStats(inSvc, 0);
+      assert.equal(stats.groups.find((g) => g.state === "idle")?.members, 3);
+      await store.mutateSessions([a.id, b.id], (cur) => ({ next: { ...cur, state: "ended", endReason: "closed", endedAt: 10, expiresAt: null, version: cur.version + 1 }, events: [] }));
+      assert.equal(await check(), 3);
+      assert.ok((await store.purgeEnded(11, 1000)) >= 2);
+      assert.equal(await check(), 1);
+      const d = await insert({ serviceId: svc });
+      await store.mutateSession(d.id, () => ({ next: null, events: [] }));
+      assert.equal(await check(), 1);
+      await insert({ serviceId: svc });
+      assert.equal((await store.deleteService(svc, true, [])).deleted, true);
+      assert.equal(await check(), 0);
+    });
+
     test("log lines: positions per stream, filters, statistics and tails", async () => {
       const s = await insert();
       await store.appendLog(s.id, [
@@ -523,6 +641,13 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(stats?.listing.count, 1);
       const tail = (await store.tailLogs([s.id], "log", 2)).get(s.id);
       assert.deepEqual(tail?.map((l) => l.position), [1, 2]);
+      const other = await insert();
+      await store.appendLog(other.id, [{ stream: "log", type: "normal", text: "b" }], [], tick());
+      const silent = await insert();
+      const tails = await store.tailLogs([other.id, s.id, silent.id, s.id], "log", 2);
+      assert.deepEqual([...tails].map(([id, lines]) => [id, lines.map((l) => l.position)]), [[other.id, [0]], [s.id, [1, 2]], [silent.id, []]], "each asked session once, its last lines in order");
+      assert.deepEqual((await store.tailLogs([s.id], "listing", 5)).get(s.id)?.map((l) => l.text), ["a"]);
+      assert.deepEqual((await store.tailLogs([s.id], "log", 0)).get(s.id), []);
       const viaMutation = await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1 }, events: [], log: [{ stream: "log", type: "note", text: "NOTE: n" }] }));
       assert.ok(viaMutation);
       assert.equal((await store.readLog(s.id, { stream: "log", limit: 10 })).lines.at(-1)?.position, 3);
@@ -540,6 +665,9 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(done?.job.state, "completed");
       assert.deepEqual((await store.listJobs(s.id, ["pending"])).map((j) => j.id), [two.id]);
       assert.deepEqual((await store.recentJobs([s.id], 1)).get(s.id)?.map((j) => j.id), [two.id]);
+      const none = await insert();
+      const recent = await store.recentJobs([s.id, none.id, s.id], 5);
+      assert.deepEqual([...recent].map(([id, jobs]) => [id, jobs.map((j) => j.id)]), [[s.id, [two.id, one.id]], [none.id, []]], "latest first, each asked session once");
       assert.equal((await store.getJob(one.id))?.code, "a");
     });
 
@@ -557,7 +685,13 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(recent.map((e) => e.type), ["session.ended", "session.updated"]);
       const earlier = await store.readEventsBefore(recent[1]!.seq, 1, []);
       assert.deepEqual(earlier.map((e) => [e.seq, e.type]), [[start + 1, "session.activity"]]);
-      await store.purgeHistory(Number.MAX_SAFE_INTEGER, clock);
+      const held = (await store.readEvents(0, 100_000)).length;
+      assert.equal(await store.purgeHistory(Number.MAX_SAFE_INTEGER, clock, 2), 2, "a batch of the limit");
+      assert.equal((await store.readEvents(0, 100_000)).length, held - 2);
+      assert.equal(await store.purgeHistory(0, clock, 2), 0, "nothing recorded before the cutoff");
+      while ((await store.purgeHistory(Number.MAX_SAFE_INTEGER, clock, 2)) === 2) {
+        /* the rest, in batches */
+      }
       assert.equal((await store.readEvents(0, 10)).length, 0);
     });
 

@@ -96,3 +96,40 @@ describe("migration 0004: the game family's team layout becomes the session's", 
     }
   });
 });
+
+describe("migration 0006: SQLite's tallies of sessions per service and state start from the sessions already held", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sessionhub-migrate-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("SQLite", async () => {
+    const file = join(dir, "counts.db");
+    const db = new Database(file);
+    db.exec("CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    for (const m of CORE_MIGRATIONS.slice(0, CORE_MIGRATIONS.findIndex((x) => x.id === "0006_counts"))) {
+      db.exec(m.sqlite);
+      db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?, 1)").run(m.id);
+    }
+    db.exec("INSERT INTO services (id, number, kind, name, created_at, updated_at) VALUES ('svc', 1, 'generic', 'S', 1, 1), ('other', 2, 'generic', 'O', 1, 1)");
+    const insert = db.prepare(
+      `INSERT INTO sessions (id, service_id, node_id, state, visibility, timeout_seconds, created_at, updated_at, state_changed_at, last_activity_at, version, member_count)
+       VALUES (?, ?, 'node', ?, 'public', 0, 1, 1, 1, 1, 0, ?)`,
+    );
+    const held: [string, string, number][] = [["svc", "idle", 2], ["svc", "idle", 0], ["svc", "ended", 3], ["other", "running", 1]];
+    for (const [service, state, members] of held) insert.run(uuidv7(), service, state, members);
+    db.close();
+    const store = new SqliteStore({ file, nodeId: "node" });
+    try {
+      await store.migrate();
+      const counts = (await store.sessionCounts()).sort((x, y) => `${x.serviceId}${x.state}`.localeCompare(`${y.serviceId}${y.state}`));
+      assert.deepEqual(counts, [
+        { serviceId: "other", state: "running", count: 1 },
+        { serviceId: "svc", state: "ended", count: 1 },
+        { serviceId: "svc", state: "idle", count: 2 },
+      ]);
+      const groups = (await store.sessionStats({ field: "serviceId", op: "eq", value: "svc" }, 0)).groups;
+      assert.deepEqual(groups.find((g) => g.state === "idle")?.members, 2);
+    } finally {
+      await store.close();
+    }
+  });
+});

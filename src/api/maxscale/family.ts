@@ -4,6 +4,7 @@ import { perServer } from "../per-server.js";
 import type { Api } from "./api.js";
 import { MAXSCALE_DEFAULTS, MAXSCALE_ENVIRONMENT, MAXSCALE_FLAGS, checkMaxscaleConfig, maxscaleConfig } from "./config.js";
 import { maxscaleEdge } from "./edge.js";
+import { LOG_FLAG_INDEXES } from "./log-flags.js";
 import { NodeLoad } from "./node-load.js";
 import { maxscaleApi } from "./plugin.js";
 import { ReverseDns } from "./rdns.js";
@@ -36,6 +37,7 @@ export const maxscaleFamily: Family = {
   defaults: { maxscale: MAXSCALE_DEFAULTS },
   environment: MAXSCALE_ENVIRONMENT,
   flags: MAXSCALE_FLAGS,
+  migrations: [LOG_FLAG_INDEXES],
   // Checked here, before the server opens anything, so a bad setting stops it cleanly.
   enabled: ({ config }) => {
     const section = maxscaleConfig(config);

@@ -3,7 +3,7 @@ import type { HubEvent } from "../../core/events.js";
 import type { Hub } from "../../core/hub.js";
 import type { Condition } from "../../core/query.js";
 import { SYSTEM_PRINCIPAL, type Session } from "../../core/types.js";
-import { LOG_FLAGS, type LogFlag, type LogFlags, logFlags } from "./log-flags.js";
+import { LOG_FLAGS, type LogFlag, type LogFlags, logFlagField, logFlags } from "./log-flags.js";
 
 type Level = "info" | "notice" | "warning" | "error";
 
@@ -50,7 +50,7 @@ export class SessionLog {
     const flagged: Condition = {
       and: [
         { field: "state", op: "ne", value: "ended" },
-        { or: LOG_FLAGS.map((f) => ({ field: `attributes.maxscale.parameters.${f}`, op: "eq" as const, value: true })) },
+        { or: LOG_FLAGS.map((f) => ({ field: logFlagField(f), op: "eq" as const, value: true })) },
       ],
     };
     let cursor: string | undefined;

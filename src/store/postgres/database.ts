@@ -13,21 +13,26 @@ export const pgTypes: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** SQL text, or a named statement: prepared once per connection, then only bound and run. */
+export type Statement = string | { name: string; text: string };
+
+const query = (sql: Statement, params: unknown[]): pg.QueryConfig => (typeof sql === "string" ? { text: sql, values: params } : { ...sql, values: params });
+
 /** Statements on one connection (a client in a transaction) or on the pool. */
 export class Queries {
   constructor(private readonly on: pg.Pool | pg.PoolClient) {}
 
-  async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.on.query<Row>(sql, params)).rows;
+  async rows(sql: Statement, params: unknown[] = []): Promise<Row[]> {
+    return (await this.on.query<Row>(query(sql, params))).rows;
   }
 
-  async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+  async one(sql: Statement, params: unknown[] = []): Promise<Row | undefined> {
     return (await this.rows(sql, params))[0];
   }
 
   /** The number of rows the statement changed. */
-  async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.on.query(sql, params)).rowCount ?? 0;
+  async run(sql: Statement, params: unknown[] = []): Promise<number> {
+    return (await this.on.query(query(sql, params))).rowCount ?? 0;
   }
 }
 
@@ -45,7 +50,7 @@ export class Database {
     pool.on("error", ignore);
   }
 
-  async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
+  async rows(sql: Statement, params: unknown[] = []): Promise<Row[]> {
     try {
       return await this.direct.rows(sql, params);
     } catch (e) {
@@ -53,11 +58,11 @@ export class Database {
     }
   }
 
-  async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+  async one(sql: Statement, params: unknown[] = []): Promise<Row | undefined> {
     return (await this.rows(sql, params))[0];
   }
 
-  async run(sql: string, params: unknown[] = []): Promise<number> {
+  async run(sql: Statement, params: unknown[] = []): Promise<number> {
     try {
       return await this.direct.run(sql, params);
     } catch (e) {

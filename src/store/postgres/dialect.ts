@@ -30,6 +30,6 @@ export const postgresDialect: Dialect = {
   bool: (value) => value,
 };
 
-/** Members folded into one JSON array, ordered by join (as the SQLite dialect does). */
-export const MEMBERS_SQL = `(SELECT COALESCE(jsonb_agg(jsonb_build_array(m.user_id, m.joined_at, m.team) ORDER BY m.seq), '[]'::jsonb)
-  FROM session_members m WHERE m.session_id = s.id) AS members`;
+/** Members folded into one JSON array, ordered by join (as the SQLite dialect does, `member_count` first). */
+export const MEMBERS_SQL = `CASE WHEN s.member_count = 0 THEN '[]'::jsonb ELSE (SELECT COALESCE(jsonb_agg(jsonb_build_array(m.user_id, m.joined_at, m.team) ORDER BY m.seq), '[]'::jsonb)
+  FROM session_members m WHERE m.session_id = s.id) END AS members`;

@@ -11,6 +11,7 @@ import {
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
   bySession,
+  changedSessionValues,
   diffMembers,
   eventFromRow,
   jobFromRow,
@@ -31,6 +32,7 @@ import type {
   IdempotencyClaim,
   InsertSessionResult,
   JobMutator,
+  Mutation,
   LogRead,
   LogStats,
   MutationResult,
@@ -46,6 +48,7 @@ import type {
   SessionQuota,
   SessionStats,
   Store,
+  TouchResult,
   UserPatch,
 } from "../store.js";
 import { Database, type Queries, pgTypes } from "./database.js";
@@ -81,9 +84,19 @@ const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")
   VALUES (${placeholders(1, SESSION_WRITE_COLUMNS.length + 1)}) RETURNING number`;
 const UPDATE_JOB = `UPDATE jobs SET ${JOB_UPDATE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")}
   WHERE id = $${JOB_UPDATE_COLUMNS.length + 1} AND version = $${JOB_UPDATE_COLUMNS.length + 2}`;
-const UPDATE_COLUMNS = SESSION_WRITE_COLUMNS.filter((c) => c !== "id");
-const UPDATE_SESSION = `UPDATE sessions SET ${UPDATE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")},
-  member_seq = $${UPDATE_COLUMNS.length + 1} WHERE id = $${UPDATE_COLUMNS.length + 2} AND version = $${UPDATE_COLUMNS.length + 3}`;
+
+/** The hot reads, prepared once per connection (named statements): parsed and planned once, not per call. */
+const SESSION_BY_ID = { name: "sessionhub-session-by-id", text: `${SELECT_SESSION} WHERE s.id = $1` };
+const SESSION_BY_NUMBER = { name: "sessionhub-session-by-number", text: `${SELECT_SESSION} WHERE s.number = $1` };
+
+/** Activity without a change: the same formula as core/expiry.ts expiryOf(); version is untouched on purpose. */
+const TOUCH_SESSION = {
+  name: "sessionhub-touch-session",
+  text: `UPDATE sessions s SET last_activity_at = GREATEST(s.last_activity_at, $2),
+    expires_at = CASE WHEN s.timeout_seconds > 0 AND s.state NOT IN ('running', 'ended')
+                 THEN GREATEST(s.last_activity_at, $2) + s.timeout_seconds * 1000 ELSE s.expires_at END
+  WHERE s.id = $1 AND s.state <> 'ended' RETURNING ${SESSION_COLUMNS}, ${MEMBERS_SQL}`,
+};
 
 /**
  * Locks a session row for a change. NO KEY UPDATE is the FOR UPDATE that does not block
@@ -139,7 +152,7 @@ export class PostgresStore implements Store {
     this.db = new Database(
       new pg.Pool({
         ...this.clientConfig(),
-        max: options.poolSize ?? 10,
+        max: options.poolSize ?? DEFAULTS.postgres.poolSize,
         statement_timeout: statementTimeoutMs,
         // The server's own timeout cannot fire when the server hangs; this one can. The
         // margin for the round trip is what a connection may take to open.
@@ -276,9 +289,13 @@ export class PostgresStore implements Store {
     return out;
   }
 
-  async purgeHistory(eventsBefore: number, now: number): Promise<void> {
-    await this.db.run("DELETE FROM events WHERE at < $1", [eventsBefore]);
-    await this.db.run("DELETE FROM idempotency_keys WHERE expires_at <= $1", [now]);
+  async purgeHistory(eventsBefore: number, now: number, limit: number): Promise<number> {
+    const events = await this.db.run("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < $1 ORDER BY at LIMIT $2)", [eventsBefore, limit]);
+    const keys = await this.db.run(
+      "DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)",
+      [now, limit],
+    );
+    return Math.max(events, keys);
   }
 
   // Services ----------------------------------------------------------------
@@ -424,15 +441,16 @@ export class PostgresStore implements Store {
   }
 
   async getSession(ref: { id: string } | { number: number }): Promise<Session | null> {
-    const row = "id" in ref
-      ? await this.db.one(`${SELECT_SESSION} WHERE s.id = $1`, [ref.id])
-      : await this.db.one(`${SELECT_SESSION} WHERE s.number = $1`, [ref.number]);
+    const row = "id" in ref ? await this.db.one(SESSION_BY_ID, [ref.id]) : await this.db.one(SESSION_BY_NUMBER, [ref.number]);
     return row ? sessionFromRow(row) : null;
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const compiled = compileSessionPage(postgresDialect, SELECT_SESSION, query, this.filterLimits);
-    const page = compiled.page((await this.db.rows(compiled.sql, compiled.params)).map(sessionFromRow));
+    const compiled = compileSessionPage(postgresDialect, query, this.filterLimits);
+    // One round trip: the page's numbers chosen in a subquery, the rows (members folded in
+    // only for sessions that have any) sorted again, a page's worth.
+    const rows = await this.db.rows(`${SELECT_SESSION} WHERE s.number IN (${compiled.sql}) ORDER BY ${compiled.order}`, compiled.params);
+    const page = compiled.page(rows.map((r) => sessionFromRow(r)));
     if (query.count) page.total = await this.countSessions(query.where);
     return page;
   }
@@ -478,40 +496,71 @@ export class PostgresStore implements Store {
       // Read in a statement of its own, after the lock is granted: under READ COMMITTED
       // it sees everything committed before, members included (a locking SELECT would
       // re-read the session row but not the members of its older snapshot).
-      const row = (await q.one(`${SELECT_SESSION} WHERE s.id = $1`, [id]))!;
-      const current = sessionFromRow(row);
-      const mutation = mutator(current);
-      if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
-      const { next } = mutation;
-      if (next === null) {
-        await q.run("DELETE FROM sessions WHERE id = $1", [id]);
-      } else {
-        const diff = diffMembers(current.members, next.members);
-        const memberSeq = Number(row.member_seq);
-        const values = sessionValues(next).slice(1);
-        const changed = await q.run(UPDATE_SESSION, [...values, memberSeq + diff.added.length, id, current.version]);
-        if (changed !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
-        if (diff.removed.length > 0) {
-          await q.run("DELETE FROM session_members WHERE session_id = $1 AND user_id = ANY($2::text[])", [id, diff.removed]);
-        }
-        if (diff.moved.length > 0) {
-          await q.run(
-            `UPDATE session_members m SET team = x.team FROM unnest($2::text[], $3::int[]) AS x(user_id, team)
-             WHERE m.session_id = $1 AND m.user_id = x.user_id`,
-            [id, diff.moved.map((m) => m.userId), diff.moved.map((m) => m.team)],
-          );
-        }
-        await this.insertMembers(q, id, diff.added, memberSeq + 1);
-        if (mutation.log?.length) await this.writeLog(q, id, mutation.log, this.clock());
-      }
-      return { session: next ?? current, changed: true, deleted: next === null, events: await this.writeEvents(q, mutation.events) };
+      return this.mutateLocked(q, (await q.one(SESSION_BY_ID, [id]))!, mutator);
     });
   }
 
+  async mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]> {
+    if (ids.length === 0) return [];
+    return this.db.tx(async (q) => {
+      // Locked in id order, so two nodes working through overlapping batches cannot deadlock;
+      // then read after the locks are granted (see mutateSession).
+      const locked = await q.rows("SELECT id FROM sessions WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE", [ids]);
+      if (locked.length === 0) return [];
+      const rows = new Map((await q.rows(`${SELECT_SESSION} WHERE s.id = ANY($1::text[])`, [locked.map((r) => r.id)])).map((r) => [String(r.id), r]));
+      const results: MutationResult[] = [];
+      for (const id of new Set(ids)) {
+        const row = rows.get(id);
+        if (row) results.push(await this.mutateLocked(q, row, mutator));
+      }
+      return results;
+    });
+  }
+
+  /** Calls the mutator on a locked session's row and writes what it returns. */
+  private async mutateLocked(q: Queries, row: Record<string, unknown>, mutator: Mutator): Promise<MutationResult> {
+    const current = sessionFromRow(row);
+    const mutation = mutator(current);
+    if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
+    await this.writeMutation(q, current, Number(row.member_seq), mutation);
+    return { session: mutation.next ?? current, changed: true, deleted: mutation.next === null, events: await this.writeEvents(q, mutation.events) };
+  }
+
+  /** The columns that changed, compare-and-set on the version read, and the member rows that changed. */
+  private async writeMutation(q: Queries, current: Session, memberSeq: number, mutation: Mutation): Promise<void> {
+    const { next } = mutation;
+    const id = current.id;
+    if (next === null) {
+      await q.run("DELETE FROM sessions WHERE id = $1", [id]);
+      return;
+    }
+    const diff = diffMembers(current.members, next.members);
+    const { columns, values } = changedSessionValues(current, next, memberSeq, diff);
+    if (columns.length > 0) {
+      const set = columns.map((c, i) => `${c} = $${i + 1}`).join(", ");
+      const changed = await q.run(`UPDATE sessions SET ${set} WHERE id = $${columns.length + 1} AND version = $${columns.length + 2}`, [...values, id, current.version]);
+      if (changed !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
+    }
+    if (diff.removed.length > 0) {
+      await q.run("DELETE FROM session_members WHERE session_id = $1 AND user_id = ANY($2::text[])", [id, diff.removed]);
+    }
+    if (diff.moved.length > 0) {
+      await q.run(
+        `UPDATE session_members m SET team = x.team FROM unnest($2::text[], $3::int[]) AS x(user_id, team)
+         WHERE m.session_id = $1 AND m.user_id = x.user_id`,
+        [id, diff.moved.map((m) => m.userId), diff.moved.map((m) => m.team)],
+      );
+    }
+    await this.insertMembers(q, id, diff.added, memberSeq + 1);
+    if (mutation.log?.length) await this.writeLog(q, id, mutation.log, this.clock());
+  }
+
   async dueSessions(now: number, limit: number): Promise<string[]> {
+    // Each side a range of its partial index that stops at the limit (see the SQLite store).
     const rows = await this.db.rows(
-      `SELECT id FROM sessions WHERE state <> 'ended' AND expires_at IS NOT NULL AND expires_at <= $1
-       UNION SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= $1 LIMIT $2`,
+      `(SELECT id FROM sessions WHERE state <> 'ended' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2)
+       UNION (SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= $1 ORDER BY end_at LIMIT $2)
+       LIMIT $2`,
       [now, limit],
     );
     return rows.map((r) => String(r.id));
@@ -556,6 +605,18 @@ export class PostgresStore implements Store {
         [[...latest.keys()], [...latest.values()]],
       );
       return this.writeEvents(q, events);
+    });
+  }
+
+  async touchSession(id: string, at: number, events: (s: Session) => EventDraft[]): Promise<TouchResult | null> {
+    return this.db.tx(async (q) => {
+      const row = await q.one(TOUCH_SESSION, [id, at]);
+      if (row) {
+        const session = sessionFromRow(row);
+        return { session, touched: true, events: await this.writeEvents(q, events(session)) };
+      }
+      const untouched = await q.one(SESSION_BY_ID, [id]);
+      return untouched ? { session: sessionFromRow(untouched), touched: false, events: [] } : null;
     });
   }
 
@@ -607,10 +668,10 @@ export class PostgresStore implements Store {
       sessionIds.length === 0 || limit <= 0
         ? []
         : await this.db.rows(
-            `SELECT * FROM (
-               SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-               FROM log_lines l WHERE l.stream = $1 AND l.session_id = ANY($2::text[])
-             ) t WHERE rn <= $3 ORDER BY session_id, position`,
+            // Each session's last lines from the end of its range of the primary key, and no further.
+            `SELECT l.* FROM (SELECT DISTINCT unnest($2::text[]) AS id) ids
+             CROSS JOIN LATERAL (SELECT * FROM log_lines WHERE session_id = ids.id AND stream = $1 ORDER BY position DESC LIMIT $3) l
+             ORDER BY l.session_id, l.position`,
             [stream, sessionIds, limit],
           );
     return bySession(sessionIds, rows, logLineFromRow);
@@ -645,10 +706,9 @@ export class PostgresStore implements Store {
       sessionIds.length === 0 || limit <= 0
         ? []
         : await this.db.rows(
-            `SELECT * FROM (
-               SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-               FROM jobs j WHERE j.session_id = ANY($1::text[])
-             ) t WHERE rn <= $2 ORDER BY session_id, seq DESC`,
+            `SELECT j.* FROM (SELECT DISTINCT unnest($1::text[]) AS id) ids
+             CROSS JOIN LATERAL (SELECT * FROM jobs WHERE session_id = ids.id ORDER BY seq DESC LIMIT $2) j
+             ORDER BY j.session_id, j.seq DESC`,
             [sessionIds, limit],
           );
     return bySession(sessionIds, rows, jobFromRow);

@@ -81,10 +81,6 @@ export class SqlBuilder {
 
 const COMPARE: Record<string, string> = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" };
 
-function memberExists(b: SqlBuilder, value: Scalar): string {
-  return `EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = ${b.bind(value)})`;
-}
-
 /**
  * A membership filter as a set of session ids, so the database can start from the user's
  * memberships (an index) rather than test every session in sort order.
@@ -145,8 +141,10 @@ export function compileCondition(b: SqlBuilder, c: Condition): string {
   if ("or" in c) return c.or.length === 0 ? "1=0" : join(c.or.map((x) => compileCondition(b, x)), "OR");
   if ("not" in c) return `NOT (${compileCondition(b, c.not)})`;
   if ("readableBy" in c) {
+    // Public first: most rows are decided by a column the service indexes hold (see
+    // migration 0006), and membership is one set of ids, not a subquery per row.
     const user = c.readableBy;
-    return `(s.visibility = 'public' OR s.owner = ${b.bind(user)} OR ${memberExists(b, user)} OR ${membership(b, "invited", user)})`;
+    return `(s.visibility = 'public' OR s.owner = ${b.bind(user)} OR ${membership(b, "member", user)} OR ${membership(b, "invited", user)})`;
   }
   const { field } = c;
   if (field === "member" || field === "invited") {
@@ -219,9 +217,17 @@ function fitsColumn(field: string, v: Scalar): boolean {
   return type === "integer" || type === "time" ? Number.isSafeInteger(v) : typeof v === "string";
 }
 
-/** "Rows after the cursor row" for the given order (NULLs first ascending, last descending). */
+/**
+ * "Rows after the cursor row" for the given order (NULLs first ascending, last descending).
+ * When the first key is a column that holds no NULLs, the rows after the cursor are also
+ * bounded by its value alone, a range an index on it can seek to: without that bound a
+ * page deep into a list would read every row before it.
+ */
 export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): string {
   const values = decodeCursor(cursor, sort.length);
+  const first = sort[0]!;
+  const bounded = values[0] !== null && values[0] !== undefined && !canBeNull(first) && fitsColumn(first.field, values[0]);
+  const bound = bounded ? `${sortColumn(b.dialect, first)} ${first.dir === "asc" ? ">=" : "<="} ${bindFor(b, first.field, values[0]!)} AND ` : "";
   const build = (i: number): string => {
     const key = sort[i]!;
     const v = values[i] ?? null;
@@ -244,7 +250,7 @@ export function compileKeyset(b: SqlBuilder, sort: SortKey[], cursor: string): s
     const equal = `${column} = ${value()}`;
     return `(${less} OR (${equal} AND ${rest()}))`;
   };
-  return build(0);
+  return `(${bound}${build(0)})`;
 }
 
 /** Sort fields that are not properties of the session by the same name. */

@@ -1,6 +1,6 @@
 import type { HubEvent } from "../../core/events.js";
 import type { ApiToken, FamilyRecord, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
-import type { LogStats } from "../store.js";
+import type { LogStats, NewSession } from "../store.js";
 
 /**
  * Row ↔ model mapping shared by the SQL stores. JSON columns arrive as text from SQLite
@@ -32,15 +32,21 @@ export const SESSION_COLUMNS = SESSION_READ.map((c) => `s.${c}`).join(", ");
 const AT = Object.fromEntries(SESSION_READ.map((c, i) => [c, i])) as Record<(typeof SESSION_READ)[number], number>;
 const MEMBERS_AT = SESSION_READ.length;
 export const MEMBER_SEQ_AT = AT.member_seq;
+export const MEMBER_COUNT_AT = AT.member_count;
+export const NUMBER_AT = AT.number;
+export const ID_AT = AT.id;
+
+/** Members as the dialects' aggregate folds them, `[userId, joinedAt, team]` in join order. */
+export type MemberTuple = [string, number, number | null];
+
+const member = ([userId, joinedAt, team]: MemberTuple): Member => ({ userId, joinedAt: num(joinedAt), team: team === null ? null : num(team) });
 
 /**
  * A session from a row read as an array of values. Arrays cost half what named-column
- * objects do to build, which shows when a page of sessions is read.
+ * objects do to build, which shows when a page of sessions is read. Its members are the
+ * row's aggregate, or `members` when they were read apart (a page's, in one statement).
  */
-export function sessionFromValues(v: unknown[]): Session {
-  const members = json<[string, number, number | null][]>(v[MEMBERS_AT], []).map(
-    ([userId, joinedAt, team]): Member => ({ userId, joinedAt: num(joinedAt), team: team === null ? null : num(team) }),
-  );
+export function sessionFromValues(v: unknown[], members?: MemberTuple[]): Session {
   return {
     id: String(v[AT.id]),
     number: num(v[AT.number]),
@@ -55,7 +61,7 @@ export function sessionFromValues(v: unknown[]): Session {
     visibility: v[AT.visibility] as Session["visibility"],
     passwordHash: strOrNull(v[AT.password_hash]),
     capacity: numOrNull(v[AT.capacity]),
-    members,
+    members: (members ?? json<MemberTuple[]>(v[MEMBERS_AT], [])).map(member),
     teams: v[AT.team_count] === null || v[AT.team_count] === undefined ? null : { count: num(v[AT.team_count]), size: num(v[AT.team_size]) },
     invited: json<string[]>(v[AT.invited], []),
     client: json(v[AT.client], {}),
@@ -75,75 +81,83 @@ export function sessionFromValues(v: unknown[]): Session {
 }
 
 /** A session from a row read as an object (column names as keys, `members` last). */
-export function sessionFromRow(r: Row): Session {
-  return sessionFromValues([...SESSION_READ.map((c) => r[c]), r.members]);
+export function sessionFromRow(r: Row, members?: MemberTuple[]): Session {
+  return sessionFromValues([...SESSION_READ.map((c) => r[c]), r.members], members);
 }
 
-/** Column values of a session for INSERT/UPDATE, in the order of SESSION_WRITE_COLUMNS. */
-export const SESSION_WRITE_COLUMNS = [
-  "id",
-  "service_id",
-  "owner",
-  "node_id",
-  "state",
-  "end_reason",
-  "status",
-  "name",
-  "description",
-  "visibility",
-  "password_hash",
-  "capacity",
-  "member_count",
-  "invited",
-  "client",
-  "attributes",
-  "inactive_timeout",
-  "timeout_seconds",
-  "expires_at",
-  "end_at",
-  "end_at_reason",
-  "created_at",
-  "updated_at",
-  "state_changed_at",
-  "last_activity_at",
-  "ended_at",
-  "version",
-  "team_count",
-  "team_size",
-] as const;
+/** Rows of (session_id, user_id, joined_at, team), in join order, as each session's member tuples. */
+export function membersBySession(rows: unknown[][]): Map<string, MemberTuple[]> {
+  const out = new Map<string, MemberTuple[]>();
+  for (const [sessionId, userId, joinedAt, team] of rows) {
+    const id = String(sessionId);
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push([String(userId), num(joinedAt), team === null || team === undefined ? null : num(team)]);
+  }
+  return out;
+}
 
-export function sessionValues(s: Omit<Session, "number">): unknown[] {
-  return [
-    s.id,
-    s.serviceId,
-    s.owner,
-    s.nodeId,
-    s.state,
-    s.endReason,
-    s.status,
-    s.name,
-    s.description,
-    s.visibility,
-    s.passwordHash,
-    s.capacity,
-    s.members.length,
-    JSON.stringify(s.invited),
-    JSON.stringify(s.client),
-    JSON.stringify(s.attributes),
-    s.inactiveTimeoutSeconds,
-    s.timeoutSeconds,
-    s.expiresAt,
-    s.endAt,
-    s.endAtReason,
-    s.createdAt,
-    s.updatedAt,
-    s.stateChangedAt,
-    s.lastActivityAt,
-    s.endedAt,
-    s.version,
-    s.teams?.count ?? null,
-    s.teams?.size ?? null,
-  ];
+/** The columns a session is written to, each with its value; JSON columns are written (and compared) as text. */
+const WRITTEN: { column: string; value: (s: NewSession) => unknown; json?: true }[] = [
+  { column: "id", value: (s) => s.id },
+  { column: "service_id", value: (s) => s.serviceId },
+  { column: "owner", value: (s) => s.owner },
+  { column: "node_id", value: (s) => s.nodeId },
+  { column: "state", value: (s) => s.state },
+  { column: "end_reason", value: (s) => s.endReason },
+  { column: "status", value: (s) => s.status },
+  { column: "name", value: (s) => s.name },
+  { column: "description", value: (s) => s.description },
+  { column: "visibility", value: (s) => s.visibility },
+  { column: "password_hash", value: (s) => s.passwordHash },
+  { column: "capacity", value: (s) => s.capacity },
+  { column: "member_count", value: (s) => s.members.length },
+  { column: "invited", value: (s) => s.invited, json: true },
+  { column: "client", value: (s) => s.client, json: true },
+  { column: "attributes", value: (s) => s.attributes, json: true },
+  { column: "inactive_timeout", value: (s) => s.inactiveTimeoutSeconds },
+  { column: "timeout_seconds", value: (s) => s.timeoutSeconds },
+  { column: "expires_at", value: (s) => s.expiresAt },
+  { column: "end_at", value: (s) => s.endAt },
+  { column: "end_at_reason", value: (s) => s.endAtReason },
+  { column: "created_at", value: (s) => s.createdAt },
+  { column: "updated_at", value: (s) => s.updatedAt },
+  { column: "state_changed_at", value: (s) => s.stateChangedAt },
+  { column: "last_activity_at", value: (s) => s.lastActivityAt },
+  { column: "ended_at", value: (s) => s.endedAt },
+  { column: "version", value: (s) => s.version },
+  { column: "team_count", value: (s) => s.teams?.count ?? null },
+  { column: "team_size", value: (s) => s.teams?.size ?? null },
+];
+
+/** The columns of a session INSERT, in the order of `sessionValues`. */
+export const SESSION_WRITE_COLUMNS = WRITTEN.map((w) => w.column);
+
+const written = (w: (typeof WRITTEN)[number], s: NewSession) => (w.json ? JSON.stringify(w.value(s)) : w.value(s));
+
+export function sessionValues(s: NewSession): unknown[] {
+  return WRITTEN.map((w) => written(w, s));
+}
+
+/**
+ * The columns an UPDATE of a session writes, with their values: those whose value differs
+ * between the two versions, so it leaves the indexes (and triggers) of the others alone,
+ * and the member sequence moved past the members who joined.
+ */
+export function changedSessionValues(before: Session, after: Session, memberSeq: number, diff: MemberDiff): { columns: string[]; values: unknown[] } {
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const w of WRITTEN) {
+    const value = written(w, after);
+    if (value === written(w, before)) continue;
+    columns.push(w.column);
+    values.push(value);
+  }
+  if (diff.added.length > 0) {
+    columns.push("member_seq");
+    values.push(memberSeq + diff.added.length);
+  }
+  return { columns, values };
 }
 
 export interface MemberDiff {

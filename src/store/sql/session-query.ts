@@ -4,21 +4,22 @@ import type { SessionStats } from "../store.js";
 import { type Dialect, SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "./compile.js";
 
 export interface CompiledPage {
+  /** The numbers of the page's sessions in page order, one more than the limit (to know whether there is a next page). */
   sql: string;
   params: unknown[];
-  /** The page made of the rows the statement returned. */
-  page(rows: Session[]): Page<Session>;
+  /** The ORDER BY of the page, for a statement that reads the sessions the numbers name. */
+  order: string;
+  /** The page made of the sessions the numbers name, in their order. */
+  page(sessions: Session[]): Page<Session>;
 }
 
 /**
- * A page of sessions as one statement: `select` reads the sessions table aliased `s`.
- * It asks for one row more than the limit, to know whether there is a next page.
- *
- * The page is chosen by a subquery that sorts session numbers only; the full rows, with
- * their members folded in, are then built for the page alone. Sorting full rows would
- * build them (member aggregates included) for every match before the limit applies.
+ * A page of sessions, chosen by a statement that reads and sorts session numbers only
+ * (from an index where one serves the filter and the order); the stores then read the
+ * full rows of the page alone. Sorting full rows would build them for every match
+ * before the limit applies.
  */
-export function compileSessionPage(dialect: Dialect, select: string, query: SessionQuery, limits: FilterLimits): CompiledPage {
+export function compileSessionPage(dialect: Dialect, query: SessionQuery, limits: FilterLimits): CompiledPage {
   validatePaging(query);
   validateSort(query.sort ?? []);
   const sort = withTieBreak(query.sort);
@@ -32,18 +33,40 @@ export function compileSessionPage(dialect: Dialect, select: string, query: Sess
   const whereSql = parts.length > 0 ? ` WHERE ${parts.join(" AND ")}` : "";
   const limit = Math.max(0, query.limit);
   const order = compileOrder(sort, dialect);
-  const pageNumbers = `SELECT s.number FROM sessions s${whereSql} ORDER BY ${order} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`;
-  const sql = `${select} WHERE s.number IN (${pageNumbers}) ORDER BY ${order}`;
   return {
-    sql,
+    sql: `SELECT s.number FROM sessions s${whereSql} ORDER BY ${order} LIMIT ${b.bind(limit + 1)} OFFSET ${b.bind(query.cursor ? 0 : (query.offset ?? 0))}`,
     params: b.params,
-    page(rows: Session[]): Page<Session> {
-      const items = rows.slice(0, limit);
+    order,
+    page(sessions: Session[]): Page<Session> {
+      const items = sessions.slice(0, limit);
       const last = items.at(-1);
-      const nextCursor = rows.length > limit && last ? encodeCursor(sortValues(last, sort)) : null;
+      const nextCursor = sessions.length > limit && last ? encodeCursor(sortValues(last, sort)) : null;
       return { items, nextCursor };
     },
   };
+}
+
+/** The fields a tally of sessions is kept by (SQLite's `session_tallies`: one row per service and state). */
+const TALLIED = new Set(["serviceId", "state"]);
+
+/**
+ * Whether a condition looks at nothing but a session's service and state: every session
+ * of one (service, state) group then matches it or none does, so it can be decided per
+ * group of a tally.
+ */
+export function talliable(c: Condition | undefined): boolean {
+  if (c === undefined) return true;
+  if ("and" in c) return c.and.every(talliable);
+  if ("or" in c) return c.or.every(talliable);
+  if ("not" in c) return talliable(c.not);
+  if ("readableBy" in c) return false;
+  return TALLIED.has(c.field);
+}
+
+/** The sessions, and their members, per service and state from a tally table aliased `s`, of the groups `where` (talliable) matches. */
+export function compileTally(dialect: Dialect, table: string, where: Condition | undefined, limits: FilterLimits): Compiled {
+  const { b, sql } = filtered(dialect, where, limits, () => ["s.sessions > 0"]);
+  return { sql: `SELECT s.service_id, s.state, s.sessions AS n, s.members FROM ${table} s${sql}`, params: b.params };
 }
 
 /** COUNT(*) of the sessions matching `where`, as one statement. */

@@ -36,8 +36,9 @@ export const sqliteDialect: Dialect = {
   jsonValue: (value: Scalar) => (typeof value === "boolean" ? (value ? 1 : 0) : value),
   jsonText: (column, key) => extract(column, `'$.${key}'`),
   jsonInteger: (column, key) => extract(column, `'$.${key}'`),
+  // An empty list, what almost every session has, is told apart without a table of its elements.
   jsonArrayContains: (column, param) =>
-    `EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} END) WHERE json_each.value = ${param})`,
+    `(${column} <> '[]' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} END) WHERE json_each.value = ${param}))`,
   likeOperator: "LIKE",
   // SQLite's LIKE ignores ASCII case (a connection-wide pragma aside); GLOB does not.
   likeCase: (expression, param) => `${expression} GLOB ${param}`,
@@ -46,6 +47,9 @@ export const sqliteDialect: Dialect = {
   bool: (value) => (value ? 1 : 0),
 };
 
-/** The session columns plus members folded into one JSON array, ordered by join. */
-export const MEMBERS_SQL = `(SELECT json_group_array(json_array(m.user_id, m.joined_at, m.team) ORDER BY m.seq)
-  FROM session_members m WHERE m.session_id = s.id) AS members`;
+/**
+ * The members folded into one JSON array, ordered by join. `member_count` is written with
+ * the members in every transaction, so a session without members reads none.
+ */
+export const MEMBERS_SQL = `CASE WHEN s.member_count = 0 THEN '[]' ELSE (SELECT json_group_array(json_array(m.user_id, m.joined_at, m.team) ORDER BY m.seq)
+  FROM session_members m WHERE m.session_id = s.id) END AS members`;

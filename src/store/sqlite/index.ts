@@ -8,12 +8,16 @@ import type { Condition, FilterLimits, Page, SessionQuery } from "../../core/que
 import { type ApiToken, BUILT_IN_SERVICE_NUMBERS, type FamilyRecord, type Job, type JobState, type LogLine, type LogStream, type Service, type Session, type User } from "../../core/types.js";
 import { CORE_MIGRATIONS, type Migration } from "../migrations.js";
 import {
+  ID_AT,
   JOB_UPDATE_COLUMNS,
   JOB_WRITE_COLUMNS,
+  MEMBER_COUNT_AT,
   MEMBER_SEQ_AT,
+  NUMBER_AT,
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
   bySession,
+  changedSessionValues,
   diffMembers,
   eventFromRow,
   jobFromRow,
@@ -21,6 +25,7 @@ import {
   jobValues,
   logLineFromRow,
   logStatsFromRows,
+  membersBySession,
   recordFromRow,
   serviceFromRow,
   sessionFromValues,
@@ -29,11 +34,12 @@ import {
   tokenValues,
   userFromRow,
 } from "../sql/rows.js";
-import { compileSessionCount, compileSessionPage, compileSessionStats, sessionStatsFromRows } from "../sql/session-query.js";
+import { compileSessionCount, compileSessionPage, compileSessionStats, compileTally, sessionStatsFromRows, talliable } from "../sql/session-query.js";
 import type {
   IdempotencyClaim,
   InsertSessionResult,
   JobMutator,
+  Mutation,
   LogRead,
   LogStats,
   MutationResult,
@@ -49,6 +55,7 @@ import type {
   SessionQuota,
   SessionStats,
   Store,
+  TouchResult,
   UserPatch,
 } from "../store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
@@ -68,10 +75,17 @@ export interface SqliteStoreOptions {
 type Row = Record<string, unknown>;
 
 const SELECT_SESSION = `SELECT ${SESSION_COLUMNS}, ${MEMBERS_SQL} FROM sessions s`;
-const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")}) VALUES (${SESSION_WRITE_COLUMNS.map(() => "?").join(", ")})`;
-const UPDATE_SESSION = `UPDATE sessions SET ${SESSION_WRITE_COLUMNS.filter((c) => c !== "id")
-  .map((c) => `${c} = ?`)
-  .join(", ")}, member_seq = ? WHERE id = ? AND version = ?`;
+const INSERT_SESSION = `INSERT INTO sessions (${SESSION_WRITE_COLUMNS.join(", ")}, member_seq) VALUES (${SESSION_WRITE_COLUMNS.map(() => "?").join(", ")}, ?)`;
+/** The sessions of a page, by number (members apart, see `readPage`). */
+const SELECT_PAGE = `SELECT ${SESSION_COLUMNS}, NULL FROM sessions s WHERE s.number IN (SELECT value FROM json_each(?))`;
+const SELECT_PAGE_MEMBERS = `SELECT session_id, user_id, joined_at, team FROM session_members
+  WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, seq`;
+const INSERT_EVENT = "INSERT INTO events (type, session_id, service_id, node_id, at, data, access) VALUES (?, ?, ?, ?, ?, ?, ?)";
+/** Activity without a change: the same formula as core/expiry.ts expiryOf(); version is untouched on purpose. */
+const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?),
+  expires_at = CASE WHEN timeout_seconds > 0 AND state NOT IN ('running', 'ended')
+               THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
+  WHERE id = ? AND state <> 'ended'`;
 
 const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -92,6 +106,8 @@ export class SqliteStore implements Store {
   private readonly clock: () => number;
   private readonly migrations: Migration[];
   private readonly filterLimits: FilterLimits;
+  /** One transaction function for every write: better-sqlite3 builds one per `db.transaction` call. */
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") {
@@ -109,6 +125,7 @@ export class SqliteStore implements Store {
     this.clock = options.clock ?? Date.now;
     this.migrations = [...CORE_MIGRATIONS, ...(options.migrations ?? [])];
     this.filterLimits = options.filterLimits ?? DEFAULTS.limits;
+    this.transaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   private stmt(sql: string): Database.Statement {
@@ -146,7 +163,7 @@ export class SqliteStore implements Store {
   }
 
   private tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.transaction.immediate(fn) as T;
   }
 
   async migrate(): Promise<void> {
@@ -180,7 +197,7 @@ export class SqliteStore implements Store {
     const at = this.clock();
     return drafts.map((d) => {
       const r = this.run(
-        "INSERT INTO events (type, session_id, service_id, node_id, at, data, access) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        INSERT_EVENT,
         d.type,
         d.sessionId,
         d.serviceId,
@@ -226,9 +243,10 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  async purgeHistory(eventsBefore: number, now: number): Promise<void> {
-    this.run("DELETE FROM events WHERE at < ?", eventsBefore);
-    this.run("DELETE FROM idempotency_keys WHERE expires_at <= ?", now);
+  async purgeHistory(eventsBefore: number, now: number, limit: number): Promise<number> {
+    const events = this.run("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?)", eventsBefore, limit).changes;
+    const keys = this.run("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)", now, limit).changes;
+    return Math.max(events, keys);
   }
 
   // Services ----------------------------------------------------------------
@@ -315,7 +333,7 @@ export class SqliteStore implements Store {
   }
 
   async sessionCounts() {
-    return this.all("SELECT service_id, state, COUNT(*) AS n FROM sessions GROUP BY service_id, state").map((r) => ({
+    return this.tallies(undefined).map((r) => ({
       serviceId: String(r.service_id),
       state: r.state as Session["state"],
       count: Number(r.n),
@@ -373,10 +391,9 @@ export class SqliteStore implements Store {
         if (prior) return { session: JSON.parse(String(prior.snapshot)) as Session, replayed: true, events: [] };
         this.run("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", idempotency.scope, idempotency.key);
       }
-      const r = this.run(INSERT_SESSION, ...sessionValues(session));
+      const r = this.run(INSERT_SESSION, ...sessionValues(session), session.members.length);
       const number = Number(r.lastInsertRowid);
       this.insertMembers(session.id, session.members, 1);
-      this.run("UPDATE sessions SET member_seq = ? WHERE number = ?", session.members.length, number);
       // The transaction holds the database's one write lock: the counts are exact.
       for (const quota of quotas) if (this.countIn(quota.where) > quota.max) throw new CoreError("too-many", quota.message);
       const created: Session = { ...session, number };
@@ -403,13 +420,30 @@ export class SqliteStore implements Store {
   }
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
-    const compiled = compileSessionPage(sqliteDialect, SELECT_SESSION, query, this.filterLimits);
+    const compiled = compileSessionPage(sqliteDialect, query, this.filterLimits);
     // Counted first: a page of a filter nothing matches (a search by name for text no name
     // holds) would walk the whole sort index looking for rows.
-    const total = query.count ? await this.countSessions(query.where) : undefined;
-    const page = total === 0 ? compiled.page([]) : compiled.page(this.sessionRows(compiled.sql, compiled.params).map(sessionFromValues));
+    const total = query.count ? this.countIn(query.where) : undefined;
+    const page = compiled.page(total === 0 ? [] : this.readPage(this.sessionRows(compiled.sql, compiled.params).map((r) => Number(r[0]))));
     if (total !== undefined) page.total = total;
     return page;
+  }
+
+  /**
+   * The sessions numbered, in that order: their rows by number, then the members of those
+   * that have any in one statement. The statements run back to back in one synchronous
+   * call, so no write comes between them.
+   */
+  private readPage(numbers: number[]): Session[] {
+    if (numbers.length === 0) return [];
+    const rows = this.sessionRows(SELECT_PAGE, [JSON.stringify(numbers)]);
+    const joined = rows.filter((r) => Number(r[MEMBER_COUNT_AT]) > 0).map((r) => String(r[ID_AT]));
+    const members = joined.length > 0 ? membersBySession(this.sessionRows(SELECT_PAGE_MEMBERS, [JSON.stringify(joined)])) : new Map();
+    const byNumber = new Map(rows.map((r) => [Number(r[NUMBER_AT]), r]));
+    return numbers.flatMap((n) => {
+      const row = byNumber.get(n);
+      return row ? [sessionFromValues(row, members.get(String(row[ID_AT])) ?? [])] : [];
+    });
   }
 
   async countSessions(where?: Condition): Promise<number> {
@@ -417,14 +451,28 @@ export class SqliteStore implements Store {
   }
 
   private countIn(where?: Condition): number {
+    if (talliable(where)) return this.tallies(where).reduce((n, r) => n + Number(r.n), 0);
     const { sql, params } = compileSessionCount(sqliteDialect, where, this.filterLimits);
     return Number((this.stmt(sql).get(...params) as Row).n);
+  }
+
+  /** The rows of the tally of sessions per service and state that `where` (talliable) matches. */
+  private tallies(where: Condition | undefined): Row[] {
+    const { sql, params } = compileTally(sqliteDialect, "session_tallies", where, this.filterLimits);
+    return this.all(sql, ...params);
   }
 
   async sessionStats(where: Condition | undefined, since: number): Promise<SessionStats> {
     const compiled = compileSessionStats(sqliteDialect, where, since, this.filterLimits);
     const read = (c: { sql: string; params: unknown[] }) => this.all(c.sql, ...c.params);
-    return this.db.transaction(() => sessionStatsFromRows({ groups: read(compiled.groups), created: read(compiled.created), ended: read(compiled.ended) }))();
+    // One read transaction: the three reads see the same sessions.
+    return this.transaction(() =>
+      sessionStatsFromRows({
+        groups: talliable(where) ? this.tallies(where) : read(compiled.groups),
+        created: read(compiled.created),
+        ended: read(compiled.ended),
+      }),
+    ) as SessionStats;
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
@@ -455,36 +503,55 @@ export class SqliteStore implements Store {
 
   async mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null> {
     this.cache.drop(id);
-    return this.tx(() => {
-      const row = this.sessionRows(`${SELECT_SESSION} WHERE s.id = ?`, [id])[0];
-      if (!row) return null;
-      const current = sessionFromValues(row);
-      const mutation = mutator(current);
-      if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
-      const { next } = mutation;
-      if (next === null) {
-        this.run("DELETE FROM sessions WHERE id = ?", id);
-      } else {
-        const diff = diffMembers(current.members, next.members);
-        const memberSeq = Number(row[MEMBER_SEQ_AT]);
-        const values = sessionValues(next).slice(1);
-        const r = this.run(UPDATE_SESSION, ...values, memberSeq + diff.added.length, id, current.version);
-        if (r.changes !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
-        for (const userId of diff.removed) this.run("DELETE FROM session_members WHERE session_id = ? AND user_id = ?", id, userId);
-        for (const m of diff.moved) this.run("UPDATE session_members SET team = ? WHERE session_id = ? AND user_id = ?", m.team, id, m.userId);
-        this.insertMembers(id, diff.added, memberSeq + 1);
-        if (mutation.log?.length) this.writeLog(id, mutation.log, this.clock());
-      }
-      return { session: next ?? current, changed: true, deleted: next === null, events: this.writeEvents(mutation.events) };
-    });
+    return this.tx(() => this.mutateInTransaction(id, mutator));
+  }
+
+  async mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]> {
+    for (const id of ids) this.cache.drop(id);
+    return this.tx(() => [...new Set(ids)].flatMap((id) => this.mutateInTransaction(id, mutator) ?? []));
+  }
+
+  private mutateInTransaction(id: string, mutator: Mutator): MutationResult | null {
+    const row = this.sessionRows(`${SELECT_SESSION} WHERE s.id = ?`, [id])[0];
+    if (!row) return null;
+    const current = sessionFromValues(row);
+    const mutation = mutator(current);
+    if (!mutation) return { session: current, changed: false, deleted: false, events: [] };
+    this.writeMutation(current, Number(row[MEMBER_SEQ_AT]), mutation);
+    return { session: mutation.next ?? current, changed: true, deleted: mutation.next === null, events: this.writeEvents(mutation.events) };
+  }
+
+  /** The columns that changed, compare-and-set on the version read, and the member rows that changed. */
+  private writeMutation(current: Session, memberSeq: number, mutation: Mutation): void {
+    const { next } = mutation;
+    const id = current.id;
+    if (next === null) {
+      this.run("DELETE FROM sessions WHERE id = ?", id);
+      return;
+    }
+    const diff = diffMembers(current.members, next.members);
+    const { columns, values } = changedSessionValues(current, next, memberSeq, diff);
+    if (columns.length > 0) {
+      const r = this.run(`UPDATE sessions SET ${columns.map((c) => `${c} = ?`).join(", ")} WHERE id = ? AND version = ?`, ...values, id, current.version);
+      if (r.changes !== 1) throw new CoreError("version-conflict", "The session has changed since it was read.");
+    }
+    for (const userId of diff.removed) this.run("DELETE FROM session_members WHERE session_id = ? AND user_id = ?", id, userId);
+    for (const m of diff.moved) this.run("UPDATE session_members SET team = ? WHERE session_id = ? AND user_id = ?", m.team, id, m.userId);
+    this.insertMembers(id, diff.added, memberSeq + 1);
+    if (mutation.log?.length) this.writeLog(id, mutation.log, this.clock());
   }
 
   async dueSessions(now: number, limit: number): Promise<string[]> {
+    // Each side a range of its partial index that stops at the limit: a UNION of the whole
+    // sides would gather and sort every due session before the LIMIT applies.
     return this.all(
-      `SELECT id FROM sessions WHERE state <> 'ended' AND expires_at IS NOT NULL AND expires_at <= ?
-       UNION SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= ? LIMIT ?`,
+      `SELECT id FROM (SELECT id FROM sessions WHERE state <> 'ended' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?)
+       UNION SELECT id FROM (SELECT id FROM sessions WHERE state <> 'ended' AND end_at IS NOT NULL AND end_at <= ? ORDER BY end_at LIMIT ?)
+       LIMIT ?`,
       now,
+      limit,
       now,
+      limit,
       limit,
     ).map((r) => String(r.id));
   }
@@ -516,20 +583,20 @@ export class SqliteStore implements Store {
     if (marks.length === 0) return [];
     for (const { id } of marks) this.cache.drop(id);
     return this.tx(() => {
-      for (const { id, at } of marks) {
-        // Same formula as core/expiry.ts expiryOf(); version is untouched on purpose.
-        this.run(
-          `UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?),
-             expires_at = CASE WHEN timeout_seconds > 0 AND state NOT IN ('running', 'ended')
-                          THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
-           WHERE id = ? AND state <> 'ended'`,
-          at,
-          at,
-          id,
-        );
-      }
+      for (const { id, at } of marks) this.run(TOUCH_SESSION, at, at, id);
       return this.writeEvents(events);
     });
+  }
+
+  async touchSession(id: string, at: number, events: (s: Session) => EventDraft[]): Promise<TouchResult | null> {
+    this.cache.drop(id);
+    const result = this.tx(() => {
+      const touched = this.run(TOUCH_SESSION, at, at, id).changes === 1;
+      const session = this.readSession("s.id = ?", id);
+      return session && { session, touched, events: touched ? this.writeEvents(events(session)) : [] };
+    });
+    if (result) this.cache.set(result.session);
+    return result;
   }
 
   // Log ---------------------------------------------------------------------
@@ -577,17 +644,11 @@ export class SqliteStore implements Store {
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    const rows =
-      sessionIds.length === 0 || limit <= 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT * FROM (
-                 SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.session_id ORDER BY l.position DESC) AS rn
-                 FROM log_lines l WHERE l.stream = ? AND l.session_id IN (SELECT value FROM json_each(?))
-               ) WHERE rn <= ? ORDER BY session_id, position`,
-            )
-            .all(stream, JSON.stringify(sessionIds), limit) as Row[]);
+    if (limit <= 0) return bySession(sessionIds, [], logLineFromRow);
+    // Each session's last lines read backwards from the end of its range of the primary
+    // key, and no further: numbering every line of a long log to keep the last few read them all.
+    const tail = this.stmt("SELECT * FROM log_lines WHERE session_id = ? AND stream = ? ORDER BY position DESC LIMIT ?");
+    const rows = [...new Set(sessionIds)].flatMap((id) => (tail.all(id, stream, limit) as Row[]).reverse());
     return bySession(sessionIds, rows, logLineFromRow);
   }
 
@@ -617,17 +678,10 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    const rows =
-      sessionIds.length === 0 || limit <= 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT * FROM (
-                 SELECT j.*, ROW_NUMBER() OVER (PARTITION BY j.session_id ORDER BY j.seq DESC) AS rn
-                 FROM jobs j WHERE j.session_id IN (SELECT value FROM json_each(?))
-               ) WHERE rn <= ? ORDER BY session_id, seq DESC`,
-            )
-            .all(JSON.stringify(sessionIds), limit) as Row[]);
+    if (limit <= 0) return bySession(sessionIds, [], jobFromRow);
+    // As tailLogs: each session's latest from the end of its range of (session_id, seq).
+    const recent = this.stmt("SELECT * FROM jobs WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+    const rows = [...new Set(sessionIds)].flatMap((id) => recent.all(id, limit) as Row[]);
     return bySession(sessionIds, rows, jobFromRow);
   }
 
