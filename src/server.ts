@@ -20,7 +20,7 @@ import { createLogger } from "./log/logger.js";
 import { loadNodeId } from "./node-id.js";
 import { openStore } from "./store/open.js";
 import { adminUi } from "./ui.js";
-import type { Store } from "./store/store.js";
+import type { Store } from "./core/store.js";
 
 export interface ServerOptions {
   /** A controllable clock for tests. */

@@ -8,7 +8,7 @@ import type { Session } from "../../src/core/types.js";
 import { loadNodeId } from "../../src/node-id.js";
 import { CORE_MIGRATIONS } from "../../src/store/migrations.js";
 import { SESSION_WRITE_COLUMNS, sessionValues } from "../../src/store/sql/rows.js";
-import type { NewSession } from "../../src/store/store.js";
+import type { NewSession } from "../../src/core/store.js";
 import { Hub, parallel } from "../lib/hub.js";
 import { ROOT } from "../lib/procs.js";
 

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { EventBus } from "../core/events.js";
 import { digest, dummyPasswordHash, verifyPassword } from "../core/secrets.js";
 import type { AuthMethod, Principal, User } from "../core/types.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../core/store.js";
 import { TokenError, TokenIssuer, revocationSignature } from "./issuer.js";
 import { type JwtConfig, JwtVerifier, looksLikeJwt } from "./jwt.js";
 

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { type JWK, type JWTPayload, SignJWT, decodeProtectedHeader, jwtVerify } from "jose";
 import { isCoreError } from "../core/errors.js";
 import type { User } from "../core/types.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../core/store.js";
 
 /**
  * The tokens sessionhub issues itself (SAS Logon's token endpoint): RS256 JWT access

@@ -4,7 +4,7 @@ import { newApiToken, uuidv7 } from "../core/ids.js";
 import { checkDepth } from "../core/json-depth.js";
 import { digest, hashPassword } from "../core/secrets.js";
 import type { ApiToken, JsonObject, Principal, User } from "../core/types.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../core/store.js";
 
 export interface UserInput {
   id: string;

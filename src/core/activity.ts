@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import type { EventBus } from "./events.js";
 
 /**

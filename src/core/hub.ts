@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import { ActivityTracker } from "./activity.js";
 import { ACTIVITY_EVENTS, EventBus } from "./events.js";
 import { Insights } from "./insights.js";

@@ -1,4 +1,4 @@
-import type { LogStats, Store } from "../store/store.js";
+import type { LogStats, Store } from "./store.js";
 import type { Job, LogLine, LogStream, SessionState } from "./types.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import { CoreError, forbidden, notFound } from "./errors.js";
 import { type EventBus, type EventType, sessionEvent } from "./events.js";
 import { uuidv7 } from "./ids.js";

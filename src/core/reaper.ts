@@ -1,5 +1,5 @@
 import { setImmediate as yieldToRequests } from "node:timers/promises";
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import type { ActivityTracker } from "./activity.js";
 import type { EventBus, HubEvent } from "./events.js";
 import type { Sessions } from "./sessions.js";

@@ -1,4 +1,4 @@
-import type { RecordList, Store } from "../store/store.js";
+import type { RecordList, Store } from "./store.js";
 import { checkDepth } from "./json-depth.js";
 import type { FamilyRecord, JsonObject } from "./types.js";
 

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import { CoreError, type FieldError, forbidden, invalid, notFound } from "./errors.js";
 import type { EventBus, EventDraft } from "./events.js";
 import { checkDepth } from "./json-depth.js";

@@ -1,4 +1,4 @@
-import type { SessionQuota, Store } from "../store/store.js";
+import type { SessionQuota, Store } from "./store.js";
 import type { ActivityTracker } from "./activity.js";
 import { CoreError, forbidden, invalid, notFound } from "./errors.js";
 import { type EventDraft, type EventBus, sessionEvent } from "./events.js";

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "./store.js";
 import { type Condition, and, eq } from "./query.js";
 import type { Sessions } from "./sessions.js";
 import type { Principal, SessionState } from "./types.js";

@@ -1,6 +1,6 @@
 import type { App } from "../http/app.js";
 import type { Metrics } from "../http/metrics.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../core/store.js";
 
 /** `/healthz` (alive), `/readyz` (the database answers) and Prometheus `/metrics`. */
 export function healthRoutes(app: App, store: Store, metrics: Metrics): void {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type Config, ConfigError } from "../config.js";
 import type { Migration } from "./migrations.js";
 import { SqliteStore } from "./sqlite/index.js";
-import type { Store } from "./store.js";
+import type { Store } from "../core/store.js";
 
 /** The SQLite file in the data directory, when no database URL is configured. */
 export const sqliteFile = (config: Pick<Config, "dataDir">) => join(config.dataDir, "sessionhub.db");

@@ -9,7 +9,7 @@ import { EventBus } from "../../src/core/events.js";
 import { digest } from "../../src/core/secrets.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/store.js";
 import { type PostgresCluster, startPostgres } from "../helpers/postgres.js";
 import { ADMIN_TOKEN, type TestServer, client, startServer } from "../helpers/server.js";
 

@@ -6,7 +6,7 @@ import type { EventDraft, HubEvent } from "../../src/core/events.js";
 import { uuidv7 } from "../../src/core/ids.js";
 import { type Condition, type FilterLimits, type SessionQuery, encodeCursor } from "../../src/core/query.js";
 import { BUILT_IN_SERVICE_NUMBERS, type JsonObject, type Session } from "../../src/core/types.js";
-import type { NewSession, Store } from "../../src/store/store.js";
+import type { NewSession, Store } from "../../src/core/store.js";
 import { until } from "../helpers/wait.js";
 
 /**

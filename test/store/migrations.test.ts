@@ -10,7 +10,7 @@ import type { Session } from "../../src/core/types.js";
 import { CORE_MIGRATIONS } from "../../src/store/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/store.js";
 import { startPostgres } from "../helpers/postgres.js";
 
 /** The schema as the version before team layouts left it. */

@@ -50,7 +50,7 @@ import type {
   Store,
   TouchResult,
   UserPatch,
-} from "../store.js";
+} from "../../core/store.js";
 import { Database, type Queries, pgTypes } from "./database.js";
 import { MEMBERS_SQL, postgresDialect } from "./dialect.js";
 import { describeTarget, isForeignKeyViolation, isUnavailable, isUniqueViolation, scrub } from "./errors.js";

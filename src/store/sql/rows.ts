@@ -1,6 +1,6 @@
 import type { HubEvent } from "../../core/events.js";
 import type { ApiToken, FamilyRecord, Job, LogLine, Member, Service, Session, User } from "../../core/types.js";
-import type { LogStats, NewSession } from "../store.js";
+import type { LogStats, NewSession } from "../../core/store.js";
 
 /**
  * Row ↔ model mapping shared by the SQL stores. JSON columns arrive as text from SQLite

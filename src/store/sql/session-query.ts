@@ -1,6 +1,6 @@
 import { type Condition, type FilterLimits, type Page, type SessionQuery, encodeCursor, validateCondition, validatePaging, validateSort, withTieBreak } from "../../core/query.js";
 import type { Session, SessionState } from "../../core/types.js";
-import type { SessionStats } from "../store.js";
+import type { SessionStats } from "../../core/store.js";
 import { type Dialect, SqlBuilder, compileCondition, compileKeyset, compileOrder, sortValues } from "./compile.js";
 
 export interface CompiledPage {

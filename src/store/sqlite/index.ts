@@ -57,7 +57,7 @@ import type {
   Store,
   TouchResult,
   UserPatch,
-} from "../store.js";
+} from "../../core/store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
 import { SessionCache } from "./session-cache.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { uuidv7 } from "../../../src/core/ids.js";
 import type { Session } from "../../../src/core/types.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/core/store.js";
 import { type MaxscaleServer, addJob, createService, startMaxscale } from "./fixture.js";
 
 /** The Store interface's methods (names checked by the compiler), each one statement or transaction. */

@@ -1,5 +1,5 @@
-import type { EventDraft, EventType, HubEvent } from "../core/events.js";
-import type { Condition, Page, SessionQuery } from "../core/query.js";
+import type { EventDraft, EventType, HubEvent } from "./events.js";
+import type { Condition, Page, SessionQuery } from "./query.js";
 import type {
   ApiToken,
   FamilyRecord,
@@ -13,10 +13,11 @@ import type {
   Session,
   SessionState,
   User,
-} from "../core/types.js";
+} from "./types.js";
 
 /**
- * Persistence behind one interface. Every backend passes the same conformance suite
+ * Persistence, as the core needs it: the core owns this port and src/store implements it,
+ * so every import points toward the core. Every backend passes the same conformance suite
  * (test/store/conformance.ts). Stores know SQL and transactions; they know no rules:
  * the decisions are made by core functions they call inside their transactions.
  */
