@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_PRINCIPAL, type Session } from "../../../src/core/types.js";
-import { type Checklist, type MaxscaleServer, createChecklist, createSession, eventsOf, eventually, startMaxscale } from "./fixture.js";
+import { type Checklist, type MaxscaleServer, createChecklist, createSession, eventsOf, startMaxscale } from "./fixture.js";
+import { eventually } from "../../helpers/eventually.js";
 import { assertErrors, assertNoBody } from "./shape.js";
 
 const core = async (t: MaxscaleServer, s: Session) => (await t.server.hub.sessions.find(s.id))!;

@@ -122,16 +122,6 @@ export async function createChecklist(t: TestServer): Promise<Checklist> {
   return { s1, s2, s3, s4, job };
 }
 
-/** Waits (real time, bounded) until a condition holds: the reaper runs every 100 ms in tests. */
-export async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
-
 /** The events of one type the store recorded for a session. */
 export async function eventsOf(t: TestServer, sessionId: string, type: string) {
   return (await t.server.store.readEvents(0, 100_000)).filter((e) => e.sessionId === sessionId && e.type === type);

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type PostgresCluster, startPostgres } from "../../helpers/postgres.js";
-import { type MaxscaleServer, createService, createSession, eventsOf, eventually, startMaxscale } from "./fixture.js";
+import { type MaxscaleServer, createService, createSession, eventsOf, startMaxscale } from "./fixture.js";
+import { eventually } from "../../helpers/eventually.js";
 import { assertNoBody } from "./shape.js";
 
 /**

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
-import { type MaxscaleServer, createService, createSession, eventually, startMaxscale } from "./fixture.js";
+import { type MaxscaleServer, createService, createSession, startMaxscale } from "./fixture.js";
+import { eventually } from "../../helpers/eventually.js";
 
 const records = (t: MaxscaleServer, session: number) =>
   t.logs.flatMap((line) => {
