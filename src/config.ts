@@ -61,6 +61,8 @@ export interface Limits {
   filterDepth: number;
   /** Values in one `in` list. */
   filterValues: number;
+  /** Bytes an event stream may owe a reader that does not read; past them the stream is cut. */
+  sseBacklogBytes: number;
 }
 
 export const DEFAULTS: Config = {
@@ -82,6 +84,7 @@ export const DEFAULTS: Config = {
     filterTerms: 64,
     filterDepth: 8,
     filterValues: 256,
+    sseBacklogBytes: 1024 * 1024,
   },
   corsOrigins: [],
   publicUrl: "",
@@ -134,6 +137,7 @@ export const ENVIRONMENT: Record<string, string> = {
   SESSIONHUB_LIMIT_FILTER_TERMS: "limits.filterTerms",
   SESSIONHUB_LIMIT_FILTER_DEPTH: "limits.filterDepth",
   SESSIONHUB_LIMIT_FILTER_VALUES: "limits.filterValues",
+  SESSIONHUB_LIMIT_SSE_BACKLOG_BYTES: "limits.sseBacklogBytes",
 };
 
 export const FLAGS: Record<string, string> = {

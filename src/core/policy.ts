@@ -11,7 +11,7 @@ import type { Principal, Session } from "./types.js";
  * - Others: read public sessions only.
  */
 
-type Subject = Pick<Session, "owner" | "visibility" | "invited"> & { members: readonly { userId: string }[] };
+export type Subject = Pick<Session, "owner" | "visibility" | "invited"> & { members: readonly { userId: string }[] };
 
 export const isOwner = (p: Principal, s: Subject) => s.owner !== null && s.owner === p.userId;
 export const isMember = (p: Principal, s: Subject) => s.members.some((m) => m.userId === p.userId);

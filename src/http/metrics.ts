@@ -19,14 +19,17 @@ type MetricValue = { labels: Record<string, string | number>; value: number; met
  * into Prometheus samples when /metrics is scraped.
  */
 class RequestMetrics {
-  private readonly series = new Map<string, Series>();
+  private readonly series: Series[] = [];
+  /** listener → method → route → status: found without building a key string per request. */
+  private readonly index = new Map<string, Map<string, Map<string, Map<number, Series>>>>();
 
   observe(listener: string, method: string, route: string, status: number, seconds: number): void {
-    const key = `${listener}\u0000${method}\u0000${route}\u0000${status}`;
-    let s = this.series.get(key);
+    const byStatus = branch(branch(branch(this.index, listener), method), route);
+    let s = byStatus.get(status);
     if (!s) {
       s = { labels: { listener, method, route, status: String(status) }, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length) };
-      this.series.set(key, s);
+      this.series.push(s);
+      byStatus.set(status, s);
     }
     s.count += 1;
     s.sum += seconds;
@@ -34,10 +37,10 @@ class RequestMetrics {
   }
 
   register(registry: Registry): void {
-    const counts = () => [...this.series.values()].map((s): MetricValue => ({ labels: s.labels, value: s.count }));
+    const counts = () => this.series.map((s): MetricValue => ({ labels: s.labels, value: s.count }));
     const latency = () => {
       const merged = new Map<string, { labels: Record<string, string>; count: number; sum: number; buckets: Float64Array }>();
-      for (const s of this.series.values()) {
+      for (const s of this.series) {
         const { status: _status, ...labels } = s.labels;
         const key = `${labels.listener}\u0000${labels.method}\u0000${labels.route}`;
         const m = merged.get(key) ?? { labels, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length) };
@@ -61,7 +64,10 @@ class RequestMetrics {
       type,
       aggregator: "sum" as const,
       get: async () => ({ name, help, type, aggregator: "sum", values: values() }),
-      reset: () => this.series.clear(),
+      reset: () => {
+        this.series.length = 0;
+        this.index.clear();
+      },
     });
     registry.registerMetric(
       metric("sessionhub_http_requests_total", "HTTP requests answered, by listener, method, route and status.", "counter", counts) as never,
@@ -70,6 +76,15 @@ class RequestMetrics {
       metric("sessionhub_http_request_duration_seconds", "Time to answer HTTP requests, by listener, method and route.", "histogram", latency) as never,
     );
   }
+}
+
+function branch<V extends Map<unknown, unknown>>(map: Map<string, V>, key: string): V {
+  let next = map.get(key);
+  if (!next) {
+    next = new Map() as V;
+    map.set(key, next);
+  }
+  return next;
 }
 
 const STATES = ["pending", "idle", "running", "ended"];

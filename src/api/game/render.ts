@@ -1,7 +1,9 @@
 import type { FastifyReply } from "fastify";
 import type { Session } from "../../core/types.js";
 import { quoteTag } from "../../http/conditional.js";
+import { RenderedSessions, sendSerialised, serialiserOf, sessionStamp } from "../../http/rendered.js";
 import { gameFields, teamsOf } from "./model.js";
+import * as S from "./schemas.js";
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -27,7 +29,22 @@ export function renderSession(s: Session) {
   };
 }
 
+/**
+ * Each session's text as the Session schema serialises it. The text is made from the
+ * session alone, so one cache serves every app in the process.
+ */
+const rendered = new RenderedSessions();
+
+/** A session's text in the bytes the routes that answer with the Session schema send. */
+export function sessionText(reply: FastifyReply, s: Session): string {
+  return rendered.text(s.id, sessionStamp(s), () => serialiserOf(reply, S.Session)(renderSession(s)));
+}
+
 /** One session, with its version as the entity tag (PUT takes it back in If-Match). */
 export function sendSession(reply: FastifyReply, s: Session, status = 200): FastifyReply {
-  return reply.code(status).header("etag", quoteTag(s.version)).send(renderSession(s));
+  reply.code(status).header("etag", quoteTag(s.version));
+  // Every route with a schema for sessions answers with the Session schema; the others
+  // (join and leave) serialise the plain object.
+  if (reply.getSerializationFunction(String(status)) === undefined) return reply.send(renderSession(s));
+  return sendSerialised(reply, sessionText(reply, s));
 }

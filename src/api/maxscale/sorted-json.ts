@@ -21,9 +21,22 @@ export function sortedWriter(value: unknown): (indent: number) => string {
 
 const UNORDERABLE = Symbol("unorderable");
 
-/** Code point order; differs from the default UTF-16 order only around surrogates. */
+/**
+ * Code point order. It differs from the default UTF-16 order only where a surrogate meets
+ * a code unit above it, so the common case compares code units and stops at the first
+ * difference, as `<` does.
+ */
 function compare(a: string, b: string): number {
-  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x < 0xd800 && y < 0xd800 ? x - y : byCodePoint(a, b);
+  }
+  return a.length - b.length;
+}
+
+function byCodePoint(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; ) {
     const x = a.codePointAt(i)!;
@@ -33,8 +46,6 @@ function compare(a: string, b: string): number {
   }
   return a.length - b.length;
 }
-
-const SURROGATE = /[\ud800-\udfff]/;
 
 function inOrder(keys: string[]): boolean {
   for (let i = 1; i < keys.length; i += 1) if (compare(keys[i - 1]!, keys[i]!) > 0) return false;
@@ -55,19 +66,30 @@ function sortKeys(v: unknown): unknown {
   }
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
-  const sorted = inOrder(keys);
-  const order = sorted ? keys : keys.slice().sort(compare);
-  const values: unknown[] = new Array(order.length);
-  let changed = !sorted;
-  for (let i = 0; i < order.length; i += 1) {
-    const value = sortKeys(o[order[i]!]);
+  if (!inOrder(keys)) return sortedCopy(o, keys.sort(compare));
+  // The renderers' objects are in order already: a copy is made only when a value moves.
+  let copy: Record<string, unknown> | null = null;
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    const value = sortKeys(o[key]);
     if (value === UNORDERABLE) return UNORDERABLE;
-    values[i] = value;
-    changed ||= value !== o[order[i]!];
+    if (copy === null && value !== o[key]) {
+      copy = {};
+      for (let j = 0; j < i; j += 1) copy[keys[j]!] = o[keys[j]!];
+    }
+    if (copy !== null) copy[key] = value;
   }
-  if (!changed) return o;
+  if (copy === null) return o;
+  return inOrder(Object.keys(copy)) ? copy : UNORDERABLE;
+}
+
+function sortedCopy(o: Record<string, unknown>, order: string[]): unknown {
   const copy: Record<string, unknown> = {};
-  order.forEach((k, i) => (copy[k] = values[i]));
+  for (const key of order) {
+    const value = sortKeys(o[key]);
+    if (value === UNORDERABLE) return UNORDERABLE;
+    copy[key] = value;
+  }
   return inOrder(Object.keys(copy)) ? copy : UNORDERABLE;
 }
 

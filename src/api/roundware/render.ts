@@ -1,4 +1,5 @@
 import type { Json, Session, User } from "../../core/types.js";
+import { RenderedSessions, sessionStamp } from "../../http/rendered.js";
 import type { Language } from "./languages.js";
 
 /**
@@ -38,6 +39,15 @@ export function renderSession(s: Session, projectId: number, defaultLanguageId: 
 }
 
 export type RenderedSession = ReturnType<typeof renderSession>;
+
+/** Made from its arguments alone, so one cache serves every app in the process. */
+const rendered = new RenderedSessions();
+
+/** The JSON text of `renderSession`, kept while the session and the two numbers hold. */
+export function sessionText(s: Session, projectId: number, defaultLanguageId: number): string {
+  const stamp = `${sessionStamp(s)}:${projectId}:${defaultLanguageId}`;
+  return rendered.text(s.id, stamp, () => JSON.stringify(renderSession(s, projectId, defaultLanguageId)));
+}
 
 /** The language the session was created in, or null when it has none (the default applies). */
 export function sessionLanguageId(s: Session): number | null {

@@ -3,11 +3,12 @@ import { eq } from "../../../core/query.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
 import type { TypeBoxApp } from "../../../http/app.js";
+import { sendSerialised } from "../../../http/rendered.js";
 import type { FamilyContext } from "../../context.js";
 import { badRequest } from "../errors.js";
 import { spelling, unique, withGameFields } from "../model.js";
 import { type QueryString, parseFilters, parseList } from "../query.js";
-import { renderSession, sendSession } from "../render.js";
+import { sendSession, sessionText } from "../render.js";
 import * as S from "../schemas.js";
 import type { GameService } from "../service.js";
 import { assignTeams } from "../teams.js";
@@ -18,10 +19,10 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
 
-  app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req) => {
+  app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req, reply) => {
     const query = parseList(req.query as QueryString, ctx.hub.filterLimits);
     const page = await sessions.list(req.principal, { ...query, where: service.where(query.where) });
-    return page.items.map(renderSession);
+    return sendSerialised(reply, `[${page.items.map((s) => sessionText(reply, s)).join(",")}]`);
   });
 
   // Count applies the filters only: limit, skip and sort are ignored, not even validated.

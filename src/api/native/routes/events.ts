@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { notFound } from "../../../core/errors.js";
-import { ACTIVITY_EVENTS, type HubEvent } from "../../../core/events.js";
+import { ACTIVITY_EVENTS, type EventAccess, type HubEvent } from "../../../core/events.js";
 import * as policy from "../../../core/policy.js";
 import type { Principal, Service } from "../../../core/types.js";
 import type { PublicSession } from "../../../core/views.js";
@@ -15,12 +15,29 @@ const SENT_MEMORY = 10_000;
 const RECENT_BATCH = 500;
 const RECENT_SCAN = 10_000;
 
+/**
+ * What each event needs for every stream it reaches, made once per event rather than once
+ * per stream: the policy subject of its session and its SSE frame. Live events reach every
+ * stream as the same object, so a WeakMap keeps each as long as the event itself.
+ */
+const subjects = new WeakMap<HubEvent, policy.Subject>();
+const frames = new WeakMap<HubEvent, string>();
+
+function subjectOf(e: HubEvent & { access: EventAccess }): policy.Subject {
+  let subject = subjects.get(e);
+  if (!subject) {
+    subject = { ...e.access, members: e.access.members.map((userId) => ({ userId })) };
+    subjects.set(e, subject);
+  }
+  return subject;
+}
+
 function visible(p: Principal, e: HubEvent, filter: { service?: string; session?: string }): boolean {
   if (ACTIVITY_EVENTS.has(e.type)) return false;
   if (filter.service && e.serviceId !== filter.service) return false;
   if (filter.session && e.sessionId !== filter.session) return false;
   if (p.isAdmin) return true;
-  return e.access !== null && policy.canRead(p, { ...e.access, members: e.access.members.map((userId) => ({ userId })) });
+  return e.access !== null && policy.canRead(p, subjectOf(e as HubEvent & { access: EventAccess }));
 }
 
 /** Event payloads carry sessions and services in the same shape as the REST resources. */
@@ -32,8 +49,13 @@ function renderData(data: HubEvent["data"]): unknown {
 }
 
 function frame(e: HubEvent): string {
-  const body = { seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: renderData(e.data) };
-  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(body)}\n\n`;
+  let text = frames.get(e);
+  if (text === undefined) {
+    const body = { seq: e.seq, type: e.type, at: new Date(e.at).toISOString(), sessionId: e.sessionId, serviceId: e.serviceId, nodeId: e.nodeId, data: renderData(e.data) };
+    text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(body)}\n\n`;
+    frames.set(e, text);
+  }
+  return text;
 }
 
 /**
@@ -101,37 +123,76 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       res.end();
       return;
     }
-    res.write(": sessionhub events\n\n");
+    // A reader that stops reading must not make the process hold what it owes: a stream
+    // that still owes more than the bound when the next write comes is cut, and the reader
+    // resumes with Last-Event-ID when it can.
+    const backlogBound = ctx.config.limits.sseBacklogBytes;
+    const owesTooMuch = () => res.writableLength > backlogBound;
+    let draining = res.write(": sessionhub events\n\n");
 
     // Events are sent at most once each. With several nodes an event can commit after
     // one with a higher number, so the stream remembers what it sent rather than
-    // keeping only a high-water mark.
+    // keeping only a high-water mark. The frames of one delivery go out in one write.
     const sent = new Set<number>();
     const send = (events: readonly HubEvent[]) => {
+      let chunk = "";
       for (const e of events) {
         if (sent.has(e.seq)) continue;
         sent.add(e.seq);
         if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
-        if (visible(p, e, filter)) res.write(frame(e));
+        if (visible(p, e, filter)) chunk += frame(e);
       }
+      if (chunk !== "") draining = res.write(chunk);
+    };
+    // What is read from the record waits for the reader to take it; a reader that stops
+    // there leaves the live events held, and the stream is cut when they are too many.
+    const taken = () =>
+      draining || res.destroyed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              res.off("drain", done);
+              res.off("close", done);
+              draining = true;
+              resolve();
+            };
+            res.on("drain", done);
+            res.on("close", done);
+          });
+    const cut = () => {
+      unsubscribe();
+      req.log.info({ owedBytes: res.writableLength }, "event stream cut: its reader fell behind");
+      res.destroy();
     };
     let held: HubEvent[] | null = [];
     const unsubscribe = hub.bus.subscribe((events) => {
-      if (held) held.push(...events);
+      if (held) {
+        held.push(...events);
+        if (held.length > BACKLOG_LIMIT) cut();
+        return;
+      }
+      if (owesTooMuch()) cut();
       else send(events);
     });
     if (resumeFrom === null && req.query.recent) send(await recentEvents(hub, req.query.recent, (e) => visible(p, e, filter)));
     if (resumeFrom !== null) {
       let after = resumeFrom;
       for (;;) {
+        await taken();
+        if (res.destroyed) break;
         const batch = await hub.eventsAfter(after, 1000);
         send(batch);
         after = batch.at(-1)?.seq ?? after;
         if (batch.length < 1000 || after - resumeFrom > BACKLOG_LIMIT) break;
       }
     }
+    await taken();
     const pending = held;
     held = null;
+    if (res.destroyed) {
+      unsubscribe();
+      return;
+    }
     send(pending.sort((a, b) => a.seq - b.seq));
 
     const markActivity = () => {
@@ -139,6 +200,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     };
     markActivity();
     const keepalive = setInterval(() => {
+      if (owesTooMuch()) return cut();
       res.write(": keepalive\n\n");
       markActivity();
     }, KEEPALIVE_MS);
@@ -153,6 +215,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     };
     open.add(end);
     req.raw.on("close", close);
+    res.on("close", close);
     res.on("error", close);
   });
 }

@@ -7,8 +7,8 @@ import type { Roundware } from "../context.js";
 import { detail, notFound } from "../errors.js";
 import { pathId } from "../fields.js";
 import { KIND } from "../projects.js";
-import { ATTRIBUTES, lacksLanguage, renderSession } from "../render.js";
-import { sendJson } from "../reply.js";
+import { ATTRIBUTES, lacksLanguage, sessionText } from "../render.js";
+import { sendJson, sendJsonText } from "../reply.js";
 import { parseSessionDraft } from "../session-input.js";
 import { type Query, sessionCondition } from "../session-query.js";
 
@@ -25,7 +25,7 @@ async function sendList(rw: Roundware, reply: FastifyReply, p: Principal, where:
   let defaultLanguage: number | undefined;
   const render = async (items: Session[]): Promise<string> => {
     if (defaultLanguage === undefined && items.some(lacksLanguage)) defaultLanguage = await rw.defaultLanguageId();
-    return items.map((s) => JSON.stringify(renderSession(s, numbers.get(s.serviceId)!, defaultLanguage ?? 1))).join(",");
+    return items.map((s) => sessionText(s, numbers.get(s.serviceId)!, defaultLanguage ?? 1)).join(",");
   };
   const page = (cursor?: string) => rw.ctx.hub.sessions.list(p, { where, sort: BY_NUMBER, limit: BATCH, ...(cursor ? { cursor } : {}) });
   const first = await page();
@@ -63,7 +63,7 @@ export function sessionRoutes(app: FastifyInstance, rw: Roundware): void {
     const s = await hub.sessions.get(req.principal, number);
     const service = await hub.services.get(s.serviceId);
     if (!service || service.kind !== KIND) throw notFound();
-    return sendJson(reply, renderSession(s, service.number, lacksLanguage(s) ? await rw.defaultLanguageId() : 1));
+    return sendJsonText(reply, sessionText(s, service.number, lacksLanguage(s) ? await rw.defaultLanguageId() : 1));
   });
 
   app.post("/sessions", async (req, reply) => {
@@ -100,6 +100,6 @@ export function sessionRoutes(app: FastifyInstance, rw: Roundware): void {
     );
     // A replayed create answers with the session it made then, whatever this body said.
     const project = session.serviceId === draft.project.id ? draft.project : await hub.services.get(session.serviceId);
-    return sendJson(reply, renderSession(session, project?.number ?? draft.project.number, draft.language.id));
+    return sendJsonText(reply, sessionText(session, project?.number ?? draft.project.number, draft.language.id));
   });
 }

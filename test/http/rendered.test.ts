@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { RenderedSessions } from "../../src/http/rendered.js";
+import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../helpers/server.js";
+
+describe("rendered sessions", () => {
+  test("a text is kept while its stamp holds; a new stamp renders again", () => {
+    const cache = new RenderedSessions();
+    let renders = 0;
+    const render = (text: string) => () => ((renders += 1), text);
+    assert.equal(cache.text("a", "1", render("one")), "one");
+    assert.equal(cache.text("a", "1", render("other")), "one");
+    assert.equal(cache.text("a", "2", render("two")), "two");
+    assert.equal(renders, 2);
+  });
+
+  test("bounded by entries and characters, the least recently used going first; large texts are not kept", () => {
+    const cache = new RenderedSessions(2, 10);
+    let renders = 0;
+    const render = (text: string) => () => ((renders += 1), text);
+    cache.text("a", "1", render("aaa"));
+    cache.text("b", "1", render("bbb"));
+    cache.text("a", "1", render("aaa"));
+    cache.text("c", "1", render("ccc"));
+    assert.equal(renders, 3);
+    cache.text("a", "1", render("aaa"));
+    assert.equal(renders, 3, "a was used last, so b went");
+    cache.text("b", "1", render("bbb"));
+    assert.equal(renders, 4);
+    cache.text("d", "1", render("ddddddddd"));
+    cache.text("b", "1", render("bbb"));
+    assert.equal(renders, 6, "the characters bound made room for d by dropping the others");
+    const big = "x".repeat(64 * 1024 + 1);
+    cache.text("e", "1", render(big));
+    cache.text("e", "1", render(big));
+    assert.equal(renders, 8);
+  });
+});
+
+describe("native API: a session's answer follows what changes it", () => {
+  let t: TestServer;
+  let admin: ReturnType<typeof client>;
+  let alice: ReturnType<typeof client>;
+
+  before(async () => {
+    t = await startServer();
+    admin = client(t.url, ADMIN_TOKEN);
+    await admin("POST", "/api/v1/services", { body: { id: "lobby" } });
+    alice = client(t.url, (await usersWithTokens(t.url, ["alice"])).alice!);
+  });
+
+  after(() => t.stop());
+
+  test("reads after a change and after activity show them, in the list too", async () => {
+    const s = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "first" } })).body;
+    assert.equal((await admin("GET", `/api/v1/sessions/${s.id}`)).body.name, "first");
+    await alice("PATCH", `/api/v1/sessions/${s.id}`, { body: { name: "second" } });
+    const read = await admin("GET", `/api/v1/sessions/${s.id}`);
+    assert.equal(read.body.name, "second");
+    assert.equal(read.headers.get("etag"), '"1"');
+
+    t.clock.advance(5000);
+    const beat = (await alice("POST", `/api/v1/sessions/${s.id}/heartbeat`)).body;
+    const after = (await admin("GET", `/api/v1/sessions/${s.id}`)).body;
+    assert.equal(after.lastActivityAt, beat.lastActivityAt);
+    assert.equal(after.expiresAt, beat.expiresAt);
+    assert.equal(after.version, 1, "activity is not a change");
+    const listed = (await admin("GET", "/api/v1/sessions?serviceId=lobby")).body.items.find((i: { id: string }) => i.id === s.id);
+    assert.deepEqual(listed, after);
+  });
+});
