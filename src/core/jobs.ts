@@ -93,17 +93,9 @@ export class Jobs {
       stateChangedAt: now,
       version: 0,
     };
-    const inserted = await this.store.insertJob(draft, [sessionEvent("job.created", session, jobData({ ...draft, seq: 0 }))]);
+    const queue = input.maxPending === undefined ? undefined : { max: input.maxPending, message: `The job queue of this session is full (${input.maxPending} jobs).` };
+    const inserted = await this.store.insertJob(draft, [sessionEvent("job.created", session, jobData({ ...draft, seq: 0 }))], queue);
     this.bus.publish(inserted.events);
-    if (input.maxPending !== undefined) {
-      // Verified after the insert against the jobs queued no later than this one, so
-      // concurrent submissions agree on which of them are over the limit.
-      const pending = await this.store.listJobs(session.id, ["pending"]);
-      if (pending.filter((j) => j.seq <= inserted.job.seq).length > input.maxPending) {
-        await this.remove(inserted.job.id);
-        throw new CoreError("too-many", `The job queue of this session is full (${input.maxPending} jobs).`);
-      }
-    }
     return { job: inserted.job, session };
   }
 

@@ -22,6 +22,12 @@ import type {
  * the decisions are made by core functions they call inside their transactions.
  */
 
+/** A bound on the pending jobs of a session, decided where the job is inserted. */
+export interface JobQueueLimit {
+  max: number;
+  message: string;
+}
+
 /** The result of a session mutator: the next session (null = delete it) and what to record. */
 export interface Mutation {
   next: Session | null;
@@ -211,7 +217,11 @@ export interface Store {
   tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>>;
 
   // Jobs
-  insertJob(job: NewJob, events: EventDraft[]): Promise<{ job: Job; events: HubEvent[] }>;
+  /**
+   * Appends a job to its session's queue; with `queue`, refuses it (`too-many`) inside the
+   * transaction when the session already has `queue.max` pending jobs.
+   */
+  insertJob(job: NewJob, events: EventDraft[], queue?: JobQueueLimit): Promise<{ job: Job; events: HubEvent[] }>;
   getJob(id: string): Promise<Job | null>;
   listJobs(sessionId: string, states?: JobState[]): Promise<Job[]>;
   /** The most recent jobs of each session, newest first (one statement). */

@@ -671,6 +671,19 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal((await store.getJob(one.id))?.code, "a");
     });
 
+    test("jobs: a queue limit is decided in the insert, also for concurrent inserts; finished jobs free their place", async () => {
+      const s = await insert();
+      const job = () => ({ id: uuidv7(), sessionId: s.id, name: null, description: null, code: "x", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });
+      const queue = { max: 3, message: "full" };
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.insertJob(job(), [draft("job.created", s)], queue)));
+      assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 3);
+      for (const o of outcomes) if (o.status === "rejected") assert.ok(o.reason instanceof CoreError && o.reason.kind === "too-many" && o.reason.message === "full");
+      assert.equal((await store.listJobs(s.id)).length, 3, "a refused job writes nothing");
+      const first = (await store.listJobs(s.id))[0]!;
+      await store.mutateJob(first.id, (cur) => ({ next: { ...cur, state: "completed", endedAt: tick(), version: cur.version + 1 }, events: [] }));
+      assert.equal((await store.insertJob(job(), [], queue)).job.seq, 4);
+    });
+
     test("events: sequence, reading after a point, counts per session, and purging", async () => {
       const s = await insert();
       const start = await store.lastEventSeq();

@@ -32,6 +32,7 @@ import type {
   IdempotencyClaim,
   InsertSessionResult,
   JobMutator,
+  JobQueueLimit,
   Mutation,
   LogRead,
   LogStats,
@@ -679,10 +680,15 @@ export class PostgresStore implements Store {
 
   // Jobs --------------------------------------------------------------------
 
-  async insertJob(job: NewJob, events: EventDraft[]): Promise<{ job: Job; events: HubEvent[] }> {
+  async insertJob(job: NewJob, events: EventDraft[], queue?: JobQueueLimit): Promise<{ job: Job; events: HubEvent[] }> {
     return this.db.tx(async (q) => {
-      // The session's lock orders concurrent inserts, so each takes the next seq.
+      // The session's lock orders concurrent inserts, so each takes the next seq and sees
+      // the pending jobs of those before it.
       if (!(await q.one(LOCK_SESSION, [job.sessionId]))) throw new CoreError("not-found", "No such session.");
+      if (queue) {
+        const pending = await q.one("SELECT COUNT(*) AS n FROM jobs WHERE session_id = $1 AND state = 'pending'", [job.sessionId]);
+        if (Number(pending?.n) >= queue.max) throw new CoreError("too-many", queue.message);
+      }
       const seq = Number((await q.one("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = $1", [job.sessionId]))?.n ?? 1);
       await q.run(`INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${placeholders(1, JOB_WRITE_COLUMNS.length)})`, jobValues({ ...job, seq }));
       return { job: { ...job, seq }, events: await this.writeEvents(q, events) };

@@ -39,6 +39,7 @@ import type {
   IdempotencyClaim,
   InsertSessionResult,
   JobMutator,
+  JobQueueLimit,
   Mutation,
   LogRead,
   LogStats,
@@ -87,6 +88,7 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
 
+const PENDING_JOBS = "SELECT COUNT(*) AS n FROM jobs WHERE session_id = ? AND state = 'pending'";
 const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
@@ -654,8 +656,9 @@ export class SqliteStore implements Store {
 
   // Jobs --------------------------------------------------------------------
 
-  async insertJob(job: NewJob, events: EventDraft[]): Promise<{ job: Job; events: HubEvent[] }> {
+  async insertJob(job: NewJob, events: EventDraft[], queue?: JobQueueLimit): Promise<{ job: Job; events: HubEvent[] }> {
     return this.tx(() => {
+      if (queue && Number(this.get(PENDING_JOBS, job.sessionId)?.n) >= queue.max) throw new CoreError("too-many", queue.message);
       const seq = Number(this.get("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = ?", job.sessionId)?.n ?? 1);
       this.run(
         `INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${JOB_WRITE_COLUMNS.map(() => "?").join(", ")})`,
