@@ -129,7 +129,7 @@ export async function eventsTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<T
       limiting:
         slow.stats.closedByServer === 0
           ? "nothing bounds a stream's backlog: the events route writes each frame with res.write and ignores its return value (src/api/native/routes/events.ts), so what the kernel cannot take is buffered in the process"
-          : "the server cut the slow streams off",
+          : "a stream that owes its reader more than limits.sseBacklogBytes when the next event comes is cut (src/api/native/routes/events.ts); until then the kernel's socket buffers and the process hold at most that much per stream",
       conditions: s.conditions,
     });
   } finally {
