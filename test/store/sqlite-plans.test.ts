@@ -49,4 +49,12 @@ describe("SQLite plans at scale", () => {
     for (const f of LOG_FLAGS) assert.match(found, new RegExp(`SEARCH s USING INDEX sessions_maxscale_${f} `));
     assert.doesNotMatch(found, /SCAN s\b/);
   });
+
+  test("a page of one state in creation order reads an index in that order and stops at the page", () => {
+    const page = (dir: "asc" | "desc") =>
+      plan(compileSessionPage(sqliteDialect, { where: { field: "state", op: "eq", value: "idle" }, limit: 1, sort: [{ field: "createdAt", dir }] }, DEFAULTS.limits));
+    assert.equal(page("asc"), "SEARCH s USING COVERING INDEX sessions_state_created (state=?)");
+    // Newest first, the id tie-break still ascends: only sessions created in the same millisecond are sorted.
+    assert.equal(page("desc"), "SEARCH s USING COVERING INDEX sessions_state_created (state=?) | USE TEMP B-TREE FOR LAST TERM OF ORDER BY");
+  });
 });
