@@ -82,6 +82,13 @@ const commands = {
     const all = [...delays.values()].flat().sort((a, b) => a - b);
     return { open: streams.size, closedByServer, failed, deliveries: all.length, p99: all[Math.floor(all.length * 0.99)] ?? null, events };
   },
+  /**
+   * Reads again on every paused stream: a stream the server cut ends once what it was sent
+   * is read (a paused socket reports no end), and `closedByServer` then counts it.
+   */
+  resume() {
+    for (const s of streams) s.socket.resume();
+  },
   reset() {
     delays = new Map();
     closedByServer = 0;

@@ -109,11 +109,16 @@ export async function eventsTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<T
         await hub.api("PATCH", `/api/v1/sessions/${watched.id}`, { attributes: { blob: randomBytes(SLOW_PAYLOAD / 2).toString("hex") } });
         changes += 1;
         if (changes % 20 === 0) rss = rssBytes(hub.pid);
-        if ((await sse.send<Stats>("stats")).open === 0) break;
       }
-      await sleep(2000);
-      const stats = await sse.send<Stats>("stats");
       const rssPeak = Math.max(rss, rssBytes(hub.pid));
+      // Paused sockets report no end: the streams read again, and those the server cut end.
+      await sse.send("resume");
+      const settled = Date.now() + 15_000;
+      let stats = await sse.send<Stats>("stats");
+      while (stats.open > 0 && Date.now() < settled) {
+        await sleep(500);
+        stats = await sse.send<Stats>("stats");
+      }
       await sse.send("close");
       await sleep(1000);
       await hub.gc();

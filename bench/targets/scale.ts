@@ -154,7 +154,7 @@ async function sweep(ctx: Ctx, dataDir: string, getOne: Load, baselineP99: numbe
       measured: `${answered}; without a sweep p99 ${ms(baselineP99)} ms; ${finished} (${int(n / seconds)}/s); RSS up to ${mb(rss)}`,
       goal: "p99 ≤ 100 ms",
       met: run.requests > 0 && run.p99ms <= 100 && n >= due,
-      limiting: `the reaper ends due sessions 100 to a transaction (Reaper.pass → Sessions.endIfDue → Store.mutateSessions, one event each) and yields to the event loop between batches, so a request waits at most one batch; Store.dueSessions named the next 200 in ${ms(batchMs)} ms with ${int(due)} due (each side of its UNION a range of a partial index that stops at the limit); the server used ${(run.serverCores * 100).toFixed(0)} % of a core`,
+      limiting: `the reaper ends due sessions in transactions sized to take about 15 ms each, 100 at most (Reaper.pass → Sessions.endIfDue → Store.mutateSessions, one event each) and yields to the event loop between batches, so a request waits at most one batch; Store.dueSessions named the next 200 in ${ms(batchMs)} ms with ${int(due)} due (each side of its UNION a range of a partial index that stops at the limit); the server used ${(run.serverCores * 100).toFixed(0)} % of a core`,
     },
   };
 }

@@ -13,8 +13,15 @@ export interface ReaperOptions {
   clock: () => number;
 }
 
-/** Sessions ended, or rows purged, per write: small enough that requests wait for one batch at most. */
+/** Rows purged per write, and the most sessions ended in one. */
 const BATCH = 100;
+
+/**
+ * How long one batch of ends may hold the event loop. Ending a session writes its row,
+ * the indexes and the tallies that cover it and an event, so its cost grows with the
+ * store; the batch shrinks until it fits, and requests wait for one batch at most.
+ */
+const BATCH_MS = 15;
 
 /** setTimeout's longest delay; a later end is re-armed when this one fires. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -91,14 +98,21 @@ export class Reaper {
     while ((await this.store.purgeHistory(eventsBefore, now, BATCH)) === BATCH) await yieldToRequests();
   }
 
-  /** Ends what `due` lists, a batch per write, until a batch is short or ends nothing. */
+  /**
+   * Ends what `due` lists, a batch per write, until a batch is short or ends nothing; each
+   * batch is sized from the last one's time so that it holds the event loop about BATCH_MS.
+   */
   private async endAll(due: (limit: number) => Promise<string[]>, now: number): Promise<void> {
     const ended: string[] = [];
+    let size = BATCH;
     for (;;) {
-      const ids = await due(BATCH);
+      const started = performance.now();
+      const ids = await due(size);
       const batch = ids.length > 0 ? await this.sessions.endIfDue(ids, now) : [];
       ended.push(...batch);
-      if (ids.length < BATCH || batch.length === 0) break;
+      if (ids.length < size || batch.length === 0) break;
+      const perSession = (performance.now() - started) / ids.length;
+      size = Math.max(1, Math.min(BATCH, Math.floor(BATCH_MS / Math.max(perSession, 0.001))));
       await yieldToRequests();
     }
     if (ended.length > 0) this.onEnded?.(ended);
