@@ -381,6 +381,23 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual((await store.getSession({ id: stored.id }))?.attributes, deep);
     });
 
+    test("a page read after a change shows the change, however the session was read before", async () => {
+      const svc = (await store.insertService({ id: `pages-${tick()}`, kind: "generic", name: "P", description: null, settings: {}, defaultInactiveTimeoutSeconds: 60 }, () => [], tick())).service.id;
+      const s = await insert({ serviceId: svc });
+      const page = async () => (await store.querySessions({ limit: 10, where: { field: "serviceId", op: "eq", value: svc } })).items[0]!;
+      await store.getSession({ id: s.id });
+      await page();
+      await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1, name: "renamed" }, events: [] }));
+      assert.deepEqual([(await page()).name, (await page()).version], ["renamed", s.version + 1]);
+      const later = tick();
+      await store.touchSession(s.id, later, () => []);
+      assert.equal((await page()).lastActivityAt, later);
+      await store.touchSessions([{ id: s.id, at: tick() }], []);
+      assert.equal((await page()).lastActivityAt, clock);
+      await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1, members: [{ userId: "joiner", joinedAt: clock, team: null }] }, events: [] }));
+      assert.deepEqual((await page()).members.map((m) => m.userId), ["joiner"]);
+    });
+
     test("mutate: compare-and-set, no lost updates under concurrency, rollback on rejection", async () => {
       const s = await insert();
       await Promise.all(

@@ -13,7 +13,6 @@ import {
   JOB_WRITE_COLUMNS,
   MEMBER_COUNT_AT,
   MEMBER_SEQ_AT,
-  NUMBER_AT,
   SESSION_COLUMNS,
   SESSION_WRITE_COLUMNS,
   bySession,
@@ -432,20 +431,29 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The sessions numbered, in that order: their rows by number, then the members of those
-   * that have any in one statement. The statements run back to back in one synchronous
-   * call, so no write comes between them.
+   * The sessions numbered, in that order: those the cache holds from it, the others by
+   * their rows, then the members of those that have any in one statement. The statements
+   * run back to back in one synchronous call, so no write comes between them.
    */
   private readPage(numbers: number[]): Session[] {
-    if (numbers.length === 0) return [];
-    const rows = this.sessionRows(SELECT_PAGE, [JSON.stringify(numbers)]);
-    const joined = rows.filter((r) => Number(r[MEMBER_COUNT_AT]) > 0).map((r) => String(r[ID_AT]));
-    const members = joined.length > 0 ? membersBySession(this.sessionRows(SELECT_PAGE_MEMBERS, [JSON.stringify(joined)])) : new Map();
-    const byNumber = new Map(rows.map((r) => [Number(r[NUMBER_AT]), r]));
-    return numbers.flatMap((n) => {
-      const row = byNumber.get(n);
-      return row ? [sessionFromValues(row, members.get(String(row[ID_AT])) ?? [])] : [];
-    });
+    const found = new Map<number, Session>();
+    const missing: number[] = [];
+    for (const n of numbers) {
+      const cached = this.cache.get({ number: n });
+      if (cached) found.set(n, cached);
+      else missing.push(n);
+    }
+    if (missing.length > 0) {
+      const rows = this.sessionRows(SELECT_PAGE, [JSON.stringify(missing)]);
+      const joined = rows.filter((r) => Number(r[MEMBER_COUNT_AT]) > 0).map((r) => String(r[ID_AT]));
+      const members = joined.length > 0 ? membersBySession(this.sessionRows(SELECT_PAGE_MEMBERS, [JSON.stringify(joined)])) : new Map();
+      for (const row of rows) {
+        const s = sessionFromValues(row, members.get(String(row[ID_AT])) ?? []);
+        this.cache.set(s);
+        found.set(s.number, s);
+      }
+    }
+    return numbers.flatMap((n) => found.get(n) ?? []);
   }
 
   async countSessions(where?: Condition): Promise<number> {
