@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { dataset, workingCopy } from "./data/dataset.js";
+import { dataset, workingCopy } from "./lib/scale-store.js";
 import { Hub } from "./lib/hub.js";
 import { machine } from "./lib/machine.js";
 import { ROOT } from "./lib/procs.js";

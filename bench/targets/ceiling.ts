@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Dataset, serviceId } from "../data/dataset.js";
+import { type Dataset, serviceId } from "../lib/scale-store.js";
 import { ADMIN_TOKEN, Hub } from "../lib/hub.js";
 import { pairsLua, rotateLua } from "../lib/lua.js";
 import { interleave } from "../lib/pairs.js";

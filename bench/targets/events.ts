@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { Dataset } from "../data/dataset.js";
+import type { Dataset } from "../lib/scale-store.js";
 import type { Hub } from "../lib/hub.js";
 import { Commands, ready } from "../lib/ipc.js";
 import { limitingLine, summarise } from "../lib/profile.js";

@@ -1,4 +1,4 @@
-import type { Dataset } from "../data/dataset.js";
+import type { Dataset } from "../lib/scale-store.js";
 import { ADMIN_TOKEN, type Hub, jwt, parallel } from "../lib/hub.js";
 import { type Contestant, type Series, interleave } from "../lib/pairs.js";
 import type { Load } from "../lib/wrk.js";

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { serviceId } from "../data/dataset.js";
+import { serviceId } from "../lib/scale-store.js";
 import { ADMIN_TOKEN, type Hub } from "../lib/hub.js";
 import { type Contestant, type PairOptions, type Run, interleave, runFromLatencies } from "../lib/pairs.js";
 import { launch, stop } from "../lib/procs.js";

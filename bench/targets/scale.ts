@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type Dataset, SERVICES, serviceId } from "../data/dataset.js";
+import { type Dataset, SERVICES, serviceId } from "../lib/scale-store.js";
 import { ADMIN_TOKEN, Hub } from "../lib/hub.js";
 import { toSessionQuery, type ListQuery } from "../../src/api/native/query.js";
 import { DEFAULTS } from "../../src/config.js";

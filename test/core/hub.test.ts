@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CoreError } from "../../src/core/errors.js";
-import { DEFAULTS } from "../../src/config.js";
 import { Hub } from "../../src/core/hub.js";
 import { BUILT_IN_SERVICE_NUMBERS, type Principal, SYSTEM_PRINCIPAL, type Session } from "../../src/core/types.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { hubOptions } from "../helpers/hub-options.js";
 
 const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
 const p = (userId: string): Principal => ({ userId, roles: [], isAdmin: false, method: "jwt" });
@@ -20,19 +20,7 @@ describe("core over a store: built-in services, service scope, team layouts", ()
     await store.migrate();
     hub = new Hub(
       store,
-      {
-        nodeId: NODE,
-        clock: Date.now,
-        filterLimits: DEFAULTS.limits,
-        maxMembersPerSession: 100,
-        closedStatuses: ["closed"],
-        idempotencyTtlMs: 60_000,
-        passwordAttemptsPerMinute: 10,
-        jsonDepth: 32,
-        defaultInactiveTimeoutSeconds: 0,
-        activityFlushMs: 1000,
-        reaper: { intervalMs: 60_000, retentionSeconds: 60, eventRetentionSeconds: 60 },
-      },
+      hubOptions(NODE),
       () => {},
     );
     for (const id of ["one", "two"]) await hub.services.create(SYSTEM_PRINCIPAL, { id });

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DEFAULTS } from "../../src/config.js";
 import type { HubEvent } from "../../src/core/events.js";
 import { Hub } from "../../src/core/hub.js";
 import type { Principal } from "../../src/core/types.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { hubOptions } from "../helpers/hub-options.js";
 
 const NODE = "0190f3c2-7d1e-7a43-9b5e-4f6a2d8c1e77";
 const alice: Principal = { userId: "alice", roles: [], isAdmin: false, method: "jwt" };
@@ -24,19 +24,7 @@ describe("reaper: a backlog of due sessions is ended in batches that let the eve
     await store.migrate();
     hub = new Hub(
       store,
-      {
-        nodeId: NODE,
-        clock: () => now,
-        filterLimits: DEFAULTS.limits,
-        maxMembersPerSession: 100,
-        closedStatuses: ["closed"],
-        idempotencyTtlMs: 60_000,
-        passwordAttemptsPerMinute: 10,
-        jsonDepth: 32,
-        defaultInactiveTimeoutSeconds: 1,
-        activityFlushMs: 1000,
-        reaper: { intervalMs: 60_000, retentionSeconds: 3600, eventRetentionSeconds: 3600 },
-      },
+      hubOptions(NODE, { clock: () => now, defaultInactiveTimeoutSeconds: 1, reaper: { intervalMs: 60_000, retentionSeconds: 3600, eventRetentionSeconds: 3600 } }),
       () => {},
     );
     await hub.services.create({ ...alice, isAdmin: true }, { id: "svc" });

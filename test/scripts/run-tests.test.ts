@@ -37,8 +37,8 @@ describe("broken", () => { before(() => { throw new Error("setup"); }); for (con
 test("passes", () => {});
 test("fails", () => { throw new Error("x"); });
 test("never settles", () => new Promise(() => {}));
-test("skipped", { skip: true }, () => {});
-test("todo", { todo: true }, () => {});
+test("skipped on purpose: the summary counts it", { skip: "fixture of the summary test" }, () => {});
+test("todo on purpose: the summary counts it", { todo: "fixture of the summary test" }, () => {});
 `),
     );
     assert.deepEqual([s.tests, s.pass, s.failed, s.skipped, s.todo, s.ok], [5, 1, 2, 1, 1, false]);

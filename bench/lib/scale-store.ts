@@ -9,8 +9,8 @@ import { loadNodeId } from "../../src/node-id.js";
 import { CORE_MIGRATIONS } from "../../src/store/migrations.js";
 import { SESSION_WRITE_COLUMNS, sessionValues } from "../../src/store/sql/rows.js";
 import type { NewSession } from "../../src/core/store.js";
-import { Hub, parallel } from "../lib/hub.js";
-import { ROOT } from "../lib/procs.js";
+import { Hub, parallel } from "./hub.js";
+import { ROOT } from "./procs.js";
 
 /**
  * The scale data set: SESSIONS sessions spread round-robin over SERVICES services, plus
