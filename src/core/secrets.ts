@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /**
  * Password hashing (scrypt, salted) for user passwords and session join passwords,
@@ -41,5 +41,5 @@ export function dummyPasswordHash(): Promise<string> {
 
 /** Digest of a high-entropy secret (API tokens): a fast hash is enough and keeps lookups indexable. */
 export function digest(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }

@@ -11,6 +11,7 @@ import { edgeHooks, sendAnswer } from "./edge/hooks.js";
 import { type TlsFiles, frontDoor, requestIdOf } from "./edge/listener.js";
 import type { ApiTable } from "./edge/table.js";
 import type { Metrics } from "./metrics.js";
+import { lazyRequestLogger } from "./request-logger.js";
 import { validatorCompiler } from "./validation.js";
 
 export type App = FastifyInstance;
@@ -52,6 +53,7 @@ export function createApp(options: AppOptions): App {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     genReqId: (req) => requestIdOf(req.headers),
     serverFactory: door.serverFactory,
     // Not used to make the server (the front door does), only so that Fastify reports https:// addresses.

@@ -26,7 +26,8 @@ const HEX = /^[0-9A-Fa-f]{2}$/;
 /** Visible ASCII only: control characters, spaces and raw non-ASCII bytes must be percent-encoded. */
 const INVALID_CHAR = /[^\x21-\x7e]/;
 
-const fail = (status: 400 | 414, message: string, path: string): Target => ({ ok: false, status, message, path });
+/** A refusal, with the path its error format is picked by (worked out only when refusing). */
+const fail = (status: 400 | 414, message: string, target: string): Target => ({ ok: false, status, message, path: bestEffortPath(target) });
 
 /** `%HH` escapes: unreserved ones decoded, the others upper-cased; null on a malformed escape. */
 function normaliseEscapes(text: string): string | null {
@@ -82,11 +83,10 @@ function withoutAuthority(raw: string): string {
 /** Checks a request target and returns its normalised form, or why it is refused. */
 export function normaliseTarget(raw: string, limits: TargetLimits): Target {
   const target = withoutAuthority(raw);
-  const rough = bestEffortPath(target);
-  if (target.length > limits.urlBytes) return fail(414, `The request target is longer than ${limits.urlBytes} bytes.`, rough);
-  if (!target.startsWith("/")) return fail(400, "The request target must be a path starting with '/'.", rough);
-  if (INVALID_CHAR.test(target)) return fail(400, "The request target contains a character that must be percent-encoded.", rough);
-  if (target.includes("#")) return fail(400, "The request target must not contain a fragment ('#').", rough);
+  if (target.length > limits.urlBytes) return fail(414, `The request target is longer than ${limits.urlBytes} bytes.`, target);
+  if (!target.startsWith("/")) return fail(400, "The request target must be a path starting with '/'.", target);
+  if (INVALID_CHAR.test(target)) return fail(400, "The request target contains a character that must be percent-encoded.", target);
+  if (target.includes("#")) return fail(400, "The request target must not contain a fragment ('#').", target);
 
   const question = target.indexOf("?");
   const rawPath = question < 0 ? target : target.slice(0, question);
@@ -94,12 +94,12 @@ export function normaliseTarget(raw: string, limits: TargetLimits): Target {
   const segments: string[] = [];
   for (const segment of rawPath.slice(1).split("/")) {
     if (segment.length > limits.pathSegmentBytes) {
-      return fail(414, `A path segment is longer than ${limits.pathSegmentBytes} bytes.`, rough);
+      return fail(414, `A path segment is longer than ${limits.pathSegmentBytes} bytes.`, target);
     }
     const normal = normaliseEscapes(segment);
-    if (normal === null) return fail(400, "The path has a malformed percent-escape.", rough);
-    if (!decodesAsUtf8(normal)) return fail(400, "The path's percent-escapes do not decode to UTF-8.", rough);
-    if (normal === "." || normal === "..") return fail(400, "The path must not have '.' or '..' segments.", rough);
+    if (normal === null) return fail(400, "The path has a malformed percent-escape.", target);
+    if (!decodesAsUtf8(normal)) return fail(400, "The path's percent-escapes do not decode to UTF-8.", target);
+    if (normal === "." || normal === "..") return fail(400, "The path must not have '.' or '..' segments.", target);
     segments.push(normal);
   }
   const path = `/${segments.join("/")}`;
