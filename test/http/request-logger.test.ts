@@ -16,8 +16,11 @@ function capture() {
       },
     }),
   );
-  const child = root.child.bind(root);
-  root.child = ((...args: Parameters<typeof child>) => ((children += 1), child(...args))) as typeof root.child;
+  const child = root.child;
+  root.child = function (this: typeof root, ...args: Parameters<typeof child>) {
+    children += 1;
+    return child.apply(this, args);
+  } as typeof root.child;
   return { root, lines, children: () => children };
 }
 
