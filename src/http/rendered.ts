@@ -10,9 +10,26 @@ export const sessionStamp = (s: Pick<Session, "version" | "lastActivityAt" | "ex
 /** The content type Fastify gives the JSON it serialises, for texts serialised ahead. */
 export const JSON_TYPE = "application/json; charset=utf-8";
 
-/** Sends JSON serialised ahead as it is: Fastify passes a string with a JSON type through untouched. */
-export function sendSerialised(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type(JSON_TYPE).send(text);
+/** Sends JSON serialised ahead as it is: Fastify passes a string or bytes with a JSON type through untouched. */
+export function sendSerialised(reply: FastifyReply, json: string | Buffer): FastifyReply {
+  return reply.type(JSON_TYPE).send(json);
+}
+
+const COMMA = Buffer.from(",");
+
+/**
+ * `open`, the items separated by commas, `close`: a JSON array or object made from texts
+ * rendered ahead, in one copy of their bytes (joining strings would walk each one's
+ * pieces again and encode the whole page once more on its way to the socket).
+ */
+export function joinJson(open: string, items: readonly Buffer[], close: string): Buffer {
+  const parts: Buffer[] = [Buffer.from(open)];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(item);
+  });
+  parts.push(Buffer.from(close));
+  return Buffer.concat(parts);
 }
 
 /** The serialiser the route's schema compiler makes for `schema`, so the text is the bytes Fastify would send. */
@@ -24,40 +41,41 @@ export function serialiserOf(reply: FastifyReply, schema: object): (value: objec
 const LARGEST_KEPT = 64 * 1024;
 
 /**
- * The serialised text of each session as last rendered, by id, kept while its stamp holds.
- * Exact, since the stamp covers everything the text is made from; bounded by entries and
- * characters, the least recently used going first.
+ * The serialised bytes of each session as last rendered, by id, kept while its stamp
+ * holds. Exact, since the stamp covers everything the text is made from; bounded by
+ * entries and bytes, the least recently used going first. Bytes, not strings: pages are
+ * assembled from them (joinJson) and written to sockets as they are.
  */
 export class RenderedSessions {
-  private readonly texts = new Map<string, { stamp: string; text: string }>();
-  private chars = 0;
+  private readonly kept = new Map<string, { stamp: string; bytes: Buffer }>();
+  private size = 0;
 
   constructor(
     private readonly maxEntries = 10_000,
-    private readonly maxChars = 16 * 1024 * 1024,
+    private readonly maxBytes = 16 * 1024 * 1024,
   ) {}
 
-  /** The text of `key` at `stamp`, rendered by `render` when it is not kept. */
-  text(key: string, stamp: string, render: () => string): string {
-    const kept = this.texts.get(key);
+  /** The bytes of `key` at `stamp`, rendered by `render` when they are not kept. */
+  bytes(key: string, stamp: string, render: () => string): Buffer {
+    const kept = this.kept.get(key);
     if (kept !== undefined) {
-      this.texts.delete(key);
+      this.kept.delete(key);
       if (kept.stamp === stamp) {
-        this.texts.set(key, kept);
-        return kept.text;
+        this.kept.set(key, kept);
+        return kept.bytes;
       }
-      this.chars -= kept.text.length;
+      this.size -= kept.bytes.length;
     }
-    const text = render();
-    if (text.length <= LARGEST_KEPT) {
-      this.texts.set(key, { stamp, text });
-      this.chars += text.length;
-      for (const [oldest, entry] of this.texts) {
-        if (this.texts.size <= this.maxEntries && this.chars <= this.maxChars) break;
-        this.texts.delete(oldest);
-        this.chars -= entry.text.length;
+    const bytes = Buffer.from(render());
+    if (bytes.length <= LARGEST_KEPT) {
+      this.kept.set(key, { stamp, bytes });
+      this.size += bytes.length;
+      for (const [oldest, entry] of this.kept) {
+        if (this.kept.size <= this.maxEntries && this.size <= this.maxBytes) break;
+        this.kept.delete(oldest);
+        this.size -= entry.bytes.length;
       }
     }
-    return text;
+    return bytes;
   }
 }

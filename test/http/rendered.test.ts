@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { RenderedSessions } from "../../src/http/rendered.js";
+import { RenderedSessions, joinJson } from "../../src/http/rendered.js";
 import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../helpers/server.js";
 
 describe("rendered sessions", () => {
@@ -8,31 +8,37 @@ describe("rendered sessions", () => {
     const cache = new RenderedSessions();
     let renders = 0;
     const render = (text: string) => () => ((renders += 1), text);
-    assert.equal(cache.text("a", "1", render("one")), "one");
-    assert.equal(cache.text("a", "1", render("other")), "one");
-    assert.equal(cache.text("a", "2", render("two")), "two");
+    assert.equal(String(cache.bytes("a", "1", render("one"))), "one");
+    assert.equal(String(cache.bytes("a", "1", render("other"))), "one");
+    assert.equal(String(cache.bytes("a", "2", render("two"))), "two");
     assert.equal(renders, 2);
   });
 
-  test("bounded by entries and characters, the least recently used going first; large texts are not kept", () => {
+  test("a page is its items' bytes between its ends, comma-separated", () => {
+    const items = ["{\"a\":1}", "{\"b\":\"é\"}", "[]"].map((t) => Buffer.from(t));
+    assert.equal(String(joinJson("{\"items\":[", items, "]}")), '{"items":[{"a":1},{"b":"é"},[]]}');
+    assert.equal(String(joinJson("[", [], "]")), "[]");
+  });
+
+  test("bounded by entries and bytes, the least recently used going first; large texts are not kept", () => {
     const cache = new RenderedSessions(2, 10);
     let renders = 0;
     const render = (text: string) => () => ((renders += 1), text);
-    cache.text("a", "1", render("aaa"));
-    cache.text("b", "1", render("bbb"));
-    cache.text("a", "1", render("aaa"));
-    cache.text("c", "1", render("ccc"));
+    cache.bytes("a", "1", render("aaa"));
+    cache.bytes("b", "1", render("bbb"));
+    cache.bytes("a", "1", render("aaa"));
+    cache.bytes("c", "1", render("ccc"));
     assert.equal(renders, 3);
-    cache.text("a", "1", render("aaa"));
+    cache.bytes("a", "1", render("aaa"));
     assert.equal(renders, 3, "a was used last, so b went");
-    cache.text("b", "1", render("bbb"));
+    cache.bytes("b", "1", render("bbb"));
     assert.equal(renders, 4);
-    cache.text("d", "1", render("ddddddddd"));
-    cache.text("b", "1", render("bbb"));
-    assert.equal(renders, 6, "the characters bound made room for d by dropping the others");
+    cache.bytes("d", "1", render("ddddddddd"));
+    cache.bytes("b", "1", render("bbb"));
+    assert.equal(renders, 6, "the bytes bound made room for d by dropping the others");
     const big = "x".repeat(64 * 1024 + 1);
-    cache.text("e", "1", render(big));
-    cache.text("e", "1", render(big));
+    cache.bytes("e", "1", render(big));
+    cache.bytes("e", "1", render(big));
     assert.equal(renders, 8);
   });
 });

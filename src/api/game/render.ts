@@ -35,9 +35,9 @@ export function renderSession(s: Session) {
  */
 const rendered = new RenderedSessions();
 
-/** A session's text in the bytes the routes that answer with the Session schema send. */
-export function sessionText(reply: FastifyReply, s: Session): string {
-  return rendered.text(s.id, sessionStamp(s), () => serialiserOf(reply, S.Session)(renderSession(s)));
+/** A session in the bytes the routes that answer with the Session schema send. */
+export function sessionBytes(reply: FastifyReply, s: Session): Buffer {
+  return rendered.bytes(s.id, sessionStamp(s), () => serialiserOf(reply, S.Session)(renderSession(s)));
 }
 
 /** One session, with its version as the entity tag (PUT takes it back in If-Match). */
@@ -46,5 +46,5 @@ export function sendSession(reply: FastifyReply, s: Session, status = 200): Fast
   // Every route with a schema for sessions answers with the Session schema; the others
   // (join and leave) serialise the plain object.
   if (reply.getSerializationFunction(String(status)) === undefined) return reply.send(renderSession(s));
-  return sendSerialised(reply, sessionText(reply, s));
+  return sendSerialised(reply, sessionBytes(reply, s));
 }

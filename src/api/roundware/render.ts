@@ -43,10 +43,10 @@ export type RenderedSession = ReturnType<typeof renderSession>;
 /** Made from its arguments alone, so one cache serves every app in the process. */
 const rendered = new RenderedSessions();
 
-/** The JSON text of `renderSession`, kept while the session and the two numbers hold. */
-export function sessionText(s: Session, projectId: number, defaultLanguageId: number): string {
+/** The JSON bytes of `renderSession`, kept while the session and the two numbers hold. */
+export function sessionBytes(s: Session, projectId: number, defaultLanguageId: number): Buffer {
   const stamp = `${sessionStamp(s)}:${projectId}:${defaultLanguageId}`;
-  return rendered.text(s.id, stamp, () => JSON.stringify(renderSession(s, projectId, defaultLanguageId)));
+  return rendered.bytes(s.id, stamp, () => JSON.stringify(renderSession(s, projectId, defaultLanguageId)));
 }
 
 /** The language the session was created in, or null when it has none (the default applies). */

@@ -6,6 +6,6 @@ export function sendJson(reply: FastifyReply, body: unknown, status = 200): Fast
 }
 
 /** JSON already serialised. */
-export function sendJsonText(reply: FastifyReply, text: string, status = 200): FastifyReply {
-  return reply.code(status).type("application/json").send(text);
+export function sendJsonText(reply: FastifyReply, json: string | Buffer, status = 200): FastifyReply {
+  return reply.code(status).type("application/json").send(json);
 }

@@ -3,12 +3,12 @@ import { eq } from "../../../core/query.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
 import type { TypeBoxApp } from "../../../http/app.js";
-import { sendSerialised } from "../../../http/rendered.js";
+import { joinJson, sendSerialised } from "../../../http/rendered.js";
 import type { FamilyContext } from "../../context.js";
 import { badRequest } from "../errors.js";
 import { spelling, unique, withGameFields } from "../model.js";
 import { type QueryString, parseFilters, parseList } from "../query.js";
-import { sendSession, sessionText } from "../render.js";
+import { sendSession, sessionBytes } from "../render.js";
 import * as S from "../schemas.js";
 import type { GameService } from "../service.js";
 import { assignTeams } from "../teams.js";
@@ -22,7 +22,7 @@ export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: Game
   app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req, reply) => {
     const query = parseList(req.query as QueryString, ctx.hub.filterLimits);
     const page = await sessions.list(req.principal, { ...query, where: service.where(query.where) });
-    return sendSerialised(reply, `[${page.items.map((s) => sessionText(reply, s)).join(",")}]`);
+    return sendSerialised(reply, joinJson("[", page.items.map((s) => sessionBytes(reply, s)), "]"));
   });
 
   // Count applies the filters only: limit, skip and sort are ignored, not even validated.

@@ -1,13 +1,14 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Condition, SortKey } from "../../../core/query.js";
+import { joinJson } from "../../../http/rendered.js";
 import type { Principal, Service, Session } from "../../../core/types.js";
 import { readBody } from "../body.js";
 import type { Roundware } from "../context.js";
 import { detail, notFound } from "../errors.js";
 import { pathId } from "../fields.js";
 import { KIND } from "../projects.js";
-import { ATTRIBUTES, lacksLanguage, sessionText } from "../render.js";
+import { ATTRIBUTES, lacksLanguage, sessionBytes } from "../render.js";
 import { sendJson, sendJsonText } from "../reply.js";
 import { parseSessionDraft } from "../session-input.js";
 import { type Query, sessionCondition } from "../session-query.js";
@@ -23,22 +24,22 @@ const BATCH = 500;
 async function sendList(rw: Roundware, reply: FastifyReply, p: Principal, where: Condition, projects: readonly Service[]) {
   const numbers = new Map(projects.map((s) => [s.id, s.number]));
   let defaultLanguage: number | undefined;
-  const render = async (items: Session[]): Promise<string> => {
+  /** A batch's items, comma-separated, after `open` and before `close`. */
+  const render = async (open: string, items: Session[], close: string): Promise<Buffer> => {
     if (defaultLanguage === undefined && items.some(lacksLanguage)) defaultLanguage = await rw.defaultLanguageId();
-    return items.map((s) => sessionText(s, numbers.get(s.serviceId)!, defaultLanguage ?? 1)).join(",");
+    return joinJson(open, items.map((s) => sessionBytes(s, numbers.get(s.serviceId)!, defaultLanguage ?? 1)), close);
   };
   const page = (cursor?: string) => rw.ctx.hub.sessions.list(p, { where, sort: BY_NUMBER, limit: BATCH, ...(cursor ? { cursor } : {}) });
   const first = await page();
-  const head = await render(first.items);
-  if (!first.nextCursor) return reply.type("application/json").send(`[${head}]`);
-  async function* rest(cursor: string | null): AsyncGenerator<string> {
-    yield `[${head}`;
+  if (!first.nextCursor) return sendJsonText(reply, await render("[", first.items, "]"));
+  async function* rest(cursor: string | null): AsyncGenerator<Buffer> {
+    yield await render("[", first.items, "");
     while (cursor) {
       const next = await page(cursor);
-      if (next.items.length > 0) yield `,${await render(next.items)}`;
+      if (next.items.length > 0) yield await render(",", next.items, "");
       cursor = next.nextCursor;
     }
-    yield "]";
+    yield Buffer.from("]");
   }
   return reply.type("application/json").send(Readable.from(rest(first.nextCursor)));
 }
@@ -63,7 +64,7 @@ export function sessionRoutes(app: FastifyInstance, rw: Roundware): void {
     const s = await hub.sessions.get(req.principal, number);
     const service = await hub.services.get(s.serviceId);
     if (!service || service.kind !== KIND) throw notFound();
-    return sendJsonText(reply, sessionText(s, service.number, lacksLanguage(s) ? await rw.defaultLanguageId() : 1));
+    return sendJsonText(reply, sessionBytes(s, service.number, lacksLanguage(s) ? await rw.defaultLanguageId() : 1));
   });
 
   app.post("/sessions", async (req, reply) => {
@@ -100,6 +101,6 @@ export function sessionRoutes(app: FastifyInstance, rw: Roundware): void {
     );
     // A replayed create answers with the session it made then, whatever this body said.
     const project = session.serviceId === draft.project.id ? draft.project : await hub.services.get(session.serviceId);
-    return sendJsonText(reply, sessionText(session, project?.number ?? draft.project.number, draft.language.id));
+    return sendJsonText(reply, sessionBytes(session, project?.number ?? draft.project.number, draft.language.id));
   });
 }
