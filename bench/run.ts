@@ -85,7 +85,7 @@ async function main() {
     let hub = await Hub.start({ dataDir });
     try {
       let t1: CeilingResults | null = null;
-      await attempt(1, async () => (t1 = await ceilingTarget(ctx, hub, data)).target);
+      await attempt(1, async () => (t1 = await ceilingTarget(ctx, hub, data, dataDir)).target);
       await attempt(2, () => familiesTarget(ctx, hub, data));
       await attempt(6, () => jsonServerTarget(ctx, hub));
       await attempt(4, () => eventsTarget(ctx, hub, data));

@@ -5,6 +5,7 @@ import { ADMIN_TOKEN, Hub } from "../lib/hub.js";
 import { pairsLua, rotateLua } from "../lib/lua.js";
 import { interleave } from "../lib/pairs.js";
 import { capture, startBare } from "../lib/ceiling.js";
+import { storeCeiling } from "../lib/store-ceiling.js";
 import type { Load } from "../lib/wrk.js";
 import { type Figure, type Target, int, mb, ms, ratio } from "../report/types.js";
 import { type Ctx, type VersusCeiling, profiled, versusCeiling } from "./context.js";
@@ -92,7 +93,7 @@ async function houseHooks(ctx: Ctx): Promise<Figure> {
   }
 }
 
-export async function ceilingTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<CeilingResults> {
+export async function ceilingTarget(ctx: Ctx, hub: Hub, data: Dataset, dataDir: string): Promise<CeilingResults> {
   const figures: Figure[] = [];
   const run = <T>(name: string, fn: () => Promise<T>) => ctx.budget.run(name, fn);
 
@@ -119,7 +120,8 @@ export async function ceilingTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<
   // The goal is against the bare server's GET rate; the bare server answering the 201's own bytes is shown too.
   const cf = figure("create session", c.result, 0.3, g.result.bare.median.rps, "bare node:http, GET one's bytes");
   cf.measured += `; bare with the 201's bytes ${int(c.result.bare.median.rps)} req/s`;
-  figures.push({ ...cf, conditions: c.conditions });
+  const createFigure: Figure = { ...cf, conditions: c.conditions };
+  figures.push(createFigure);
 
   const joinSessions = await sessionIds(hub, [serviceId(4), serviceId(5)]);
   const spare = await hub.api<{ id: string }>("POST", "/api/v1/sessions", { serviceId: serviceId(4), capacity: 16 });
@@ -141,7 +143,14 @@ export async function ceilingTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<
     lua: rotateLua(beatSessions, `wrk.format("POST", "/api/v1/sessions/" .. s .. "/heartbeat", { ["Authorization"] = "Bearer ${data.tokens.owners[1]}" })`),
   };
   const h = await run("heartbeat", () => versusCeiling(ctx, hub, "heartbeat", heartbeat));
-  figures.push({ ...figure("heartbeat (the owner, across 10,000 sessions)", h.result, 0.25), conditions: h.conditions });
+  const heartbeatFigure: Figure = { ...figure("heartbeat (the owner, across 10,000 sessions)", h.result, 0.25), conditions: h.conditions };
+  figures.push(heartbeatFigure);
+
+  // What SQLite alone makes of these writes on the node's file, in the same run.
+  const store = storeCeiling(dataDir, serviceId(3));
+  const getRate = g.result.bare.median.rps;
+  createFigure.limiting += `; SQLite alone on this file (bench/lib/store-ceiling.ts): ${int(store.insert)} inserts of a session row and its event/s, each its own transaction (${ratio(store.insert / getRate)} of the bare GET), ${int(store.insertGrouped)}/s fifty to a transaction (${ratio(store.insertGrouped / getRate)})`;
+  heartbeatFigure.limiting += `; SQLite alone on this file: ${int(store.touch)} heartbeat writes (the row's activity and an event)/s, each its own transaction (${ratio(store.touch / h.result.bare.median.rps)} of the bare server)`;
 
   const hooks = await run("house hooks", () => houseHooks(ctx));
   figures.push({ ...hooks.result, conditions: hooks.conditions });

@@ -82,7 +82,8 @@ const SELECT_PAGE_MEMBERS = `SELECT session_id, user_id, joined_at, team FROM se
   WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, seq`;
 const INSERT_EVENT = "INSERT INTO events (type, session_id, service_id, node_id, at, data, access) VALUES (?, ?, ?, ?, ?, ?, ?)";
 /** Activity without a change: the same formula as core/expiry.ts expiryOf(); version is untouched on purpose. */
-const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?),
+/** A heartbeat's write (the bench measures the file's own rate of it: bench/lib/store-ceiling.ts). */
+export const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?),
   expires_at = CASE WHEN timeout_seconds > 0 AND state NOT IN ('running', 'ended')
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
