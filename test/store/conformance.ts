@@ -484,6 +484,28 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.countSessions(other.where), 1, "a full quota does not refuse what its condition does not match");
     });
 
+    test("writes in the same turn: each is whole, one that fails undoes only itself, and reads after them see all", async () => {
+      const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
+      const later = s.lastActivityAt + 5000;
+      const [touched, renamed, failed, made] = await Promise.allSettled([
+        store.touchSession(s.id, later, () => []),
+        store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1, name: "same-turn" }, events: [draft("session.updated", cur)] })),
+        store.mutateSession(s.id, () => {
+          throw new CoreError("conflict", "refused");
+        }),
+        store.insertSession(newSession(service, { name: "same-turn-new" }), (n) => [draft("session.created", n)]),
+      ]);
+      assert.equal(touched.status, "fulfilled");
+      assert.equal(renamed.status, "fulfilled");
+      assert.ok(failed.status === "rejected" && failed.reason instanceof CoreError && failed.reason.kind === "conflict");
+      assert.equal(made.status, "fulfilled");
+      const got = await store.getSession({ id: s.id });
+      assert.equal(got?.name, "same-turn");
+      assert.equal(got?.version, 1);
+      assert.equal(got?.lastActivityAt, later);
+      assert.equal(await store.countSessions({ field: "name", op: "eq", value: "same-turn-new" }), 1);
+    });
+
     test("activity marks move lastActivityAt forward only, keep the version, and recompute the expiry", async () => {
       const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
       const later = s.lastActivityAt + 5000;

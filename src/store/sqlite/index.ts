@@ -91,6 +91,8 @@ export const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_ac
 const PENDING_JOBS = "SELECT COUNT(*) AS n FROM jobs WHERE session_id = ? AND state = 'pending'";
 const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
 
 /**
@@ -110,6 +112,8 @@ export class SqliteStore implements Store {
   private readonly filterLimits: FilterLimits;
   /** One transaction function for every write: better-sqlite3 builds one per `db.transaction` call. */
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** Writes waiting for this turn's transaction (`batched`). */
+  private pending: { work: () => unknown; settle: (outcome: Outcome) => void }[] = [];
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") {
@@ -168,6 +172,47 @@ export class SqliteStore implements Store {
     return this.transaction.immediate(fn) as T;
   }
 
+  /**
+   * A write run with the others of this turn of the event loop in one transaction, each
+   * in a savepoint of its own: one commit for a burst of requests, whose writes share
+   * pages the commit copies to the WAL once. The transaction runs in one synchronous call,
+   * so no read sees a batch half-done; a write that throws undoes only itself; callers hear
+   * after the commit. Hot writes only (create, change, heartbeat): the rest use `tx`.
+   */
+  private batched<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ work, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.tx(() =>
+        batch.map(({ work }): Outcome => {
+          this.db.exec("SAVEPOINT write");
+          try {
+            const value = work();
+            this.db.exec("RELEASE write");
+            return { ok: true, value };
+          } catch (error) {
+            this.db.exec("ROLLBACK TO write; RELEASE write");
+            return { ok: false, error };
+          }
+        }),
+      );
+    } catch (error) {
+      // Nothing was committed: what the writes left in the cache is forgotten with them.
+      this.cache.clear();
+      outcomes = batch.map(() => ({ ok: false, error }));
+    }
+    batch.forEach((p, i) => p.settle(outcomes[i]!));
+  }
+
   async migrate(): Promise<void> {
     this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
     const applied = new Set(this.db.prepare("SELECT id FROM schema_migrations").all().map((r) => (r as Row).id));
@@ -181,6 +226,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.statements.clear();
     if (this.db.open) this.db.close();
   }
@@ -382,7 +428,7 @@ export class SqliteStore implements Store {
     idempotency?: IdempotencyClaim,
     quotas: SessionQuota[] = [],
   ): Promise<InsertSessionResult> {
-    return this.tx(() => {
+    return this.batched(() => {
       if (idempotency) {
         const prior = this.get(
           "SELECT snapshot FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?",
@@ -513,8 +559,10 @@ export class SqliteStore implements Store {
   }
 
   async mutateSession(id: string, mutator: Mutator): Promise<MutationResult | null> {
-    this.cache.drop(id);
-    return this.tx(() => this.mutateInTransaction(id, mutator));
+    return this.batched(() => {
+      this.cache.drop(id);
+      return this.mutateInTransaction(id, mutator);
+    });
   }
 
   async mutateSessions(ids: string[], mutator: Mutator): Promise<MutationResult[]> {
@@ -600,14 +648,15 @@ export class SqliteStore implements Store {
   }
 
   async touchSession(id: string, at: number, events: (s: Session) => EventDraft[]): Promise<TouchResult | null> {
-    this.cache.drop(id);
-    const result = this.tx(() => {
+    return this.batched(() => {
+      this.cache.drop(id);
       const touched = this.run(TOUCH_SESSION, at, at, id).changes === 1;
       const session = this.readSession("s.id = ?", id);
-      return session && { session, touched, events: touched ? this.writeEvents(events(session)) : [] };
+      if (!session) return null;
+      const result = { session, touched, events: touched ? this.writeEvents(events(session)) : [] };
+      this.cache.set(session);
+      return result;
     });
-    if (result) this.cache.set(result.session);
-    return result;
   }
 
   // Log ---------------------------------------------------------------------
