@@ -1,0 +1,17 @@
+/**
+ * The bytes a chunked HTTP/1.1 response carries for one write: the size in hex, CRLF, the
+ * data, CRLF — what ServerResponse.write puts on the socket, made once so that a delivery
+ * shared by many streams is encoded once and written to each socket as it is.
+ */
+export interface HttpChunk {
+  /** The whole chunk, framing included: for a socket the response's head has gone out on. */
+  wire: Buffer;
+  /** The data alone, a view of `wire`: for ServerResponse.write, which frames it itself. */
+  data: Buffer;
+}
+
+export function httpChunk(text: string): HttpChunk {
+  const head = `${Buffer.byteLength(text).toString(16)}\r\n`;
+  const wire = Buffer.from(`${head}${text}\r\n`);
+  return { wire, data: wire.subarray(head.length, wire.length - 2) };
+}
