@@ -15,3 +15,26 @@ export function httpChunk(text: string): HttpChunk {
   const wire = Buffer.from(`${head}${text}\r\n`);
   return { wire, data: wire.subarray(head.length, wire.length - 2) };
 }
+
+/**
+ * Live deliveries are written after the turn that published them: the bus's loop only
+ * decides what each stream gets, the writer whose change it was has its answer sent
+ * first, and one loop then writes every stream's chunk. A stream makes every write after
+ * its start through here, so its writes keep their order.
+ */
+const pending: { write: (chunk: HttpChunk) => void; chunk: HttpChunk }[] = [];
+
+export function writeLater(write: (chunk: HttpChunk) => void, chunk: HttpChunk): void {
+  if (pending.length === 0) setImmediate(writePending);
+  pending.push({ write, chunk });
+}
+
+function writePending(): void {
+  for (const { write, chunk } of pending.splice(0)) {
+    try {
+      write(chunk);
+    } catch {
+      /* one broken stream must not stop the others */
+    }
+  }
+}

@@ -7,7 +7,7 @@ import type { Principal, Service } from "../../../core/types.js";
 import type { PublicSession } from "../../../core/views.js";
 import { renderService, renderSession } from "../render.js";
 import type { FamilyContext } from "../../context.js";
-import { type HttpChunk, httpChunk } from "./event-chunks.js";
+import { type HttpChunk, httpChunk, writeLater } from "./event-chunks.js";
 import type { NativeApp } from "../index.js";
 import * as S from "../schemas.js";
 
@@ -158,6 +158,8 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       if (!err) socket = res.socket;
     });
     const write = (chunk: HttpChunk) => {
+      // A write that waited may find the stream cut or ended: nothing follows the last chunk.
+      if (res.destroyed || res.writableEnded) return;
       draining = socket?.writable ? socket.write(chunk.wire) : res.write(chunk.data);
     };
 
@@ -165,7 +167,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     // one with a higher number, so the stream remembers what it sent rather than
     // keeping only a high-water mark. The frames of one delivery go out in one write.
     const sent = new Set<number>();
-    const send = (events: readonly HubEvent[]) => {
+    const take = (events: readonly HubEvent[]): HttpChunk | null => {
       let shown = "";
       for (let i = 0; i < events.length; i += 1) {
         const e = events[i]!;
@@ -174,7 +176,11 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
         if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
         if (visible(p, e, filter)) shown += `${i},`;
       }
-      if (shown !== "") write(chunkOf(events, shown));
+      return shown === "" ? null : chunkOf(events, shown);
+    };
+    const send = (events: readonly HubEvent[]) => {
+      const chunk = take(events);
+      if (chunk) write(chunk);
     };
     // What is read from the record waits for the reader to take it; a reader that stops
     // there leaves the live events held, and the stream is cut when they are too many.
@@ -204,8 +210,9 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
         if (held.length > BACKLOG_LIMIT) cut();
         return;
       }
-      if (owesTooMuch()) cut();
-      else send(events);
+      if (owesTooMuch()) return cut();
+      const chunk = take(events);
+      if (chunk) writeLater(write, chunk);
     });
     if (resumeFrom === null && req.query.recent) send(await recentEvents(hub, req.query.recent, (e) => visible(p, e, filter)));
     if (resumeFrom !== null) {
@@ -234,7 +241,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     markActivity();
     const keepalive = setInterval(() => {
       if (owesTooMuch()) return cut();
-      write(KEEPALIVE);
+      writeLater(write, KEEPALIVE);
       markActivity();
     }, KEEPALIVE_MS);
     const close = () => {
