@@ -5,7 +5,7 @@ import { ADMIN_TOKEN, type TestServer, client, reaperPass, startServer, usersWit
 import { until } from "../../helpers/wait.js";
 
 /** An event stream on a socket of its own: every byte the server sends, as sent. */
-function rawStream(base: string, path: string, token: string, headers = "") {
+function rawStream(base: string, path: string, token: string, { version = "1.1", headers = "" } = {}) {
   const { hostname, port } = new URL(base);
   const socket = connect({ host: hostname, port: Number(port) });
   const received: Buffer[] = [];
@@ -13,7 +13,7 @@ function rawStream(base: string, path: string, token: string, headers = "") {
   socket.on("data", (b: Buffer) => received.push(b));
   socket.on("close", () => (ended = true));
   socket.on("error", () => {});
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n${headers}\r\n`);
+  socket.write(`GET ${path} HTTP/${version}\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n${headers}\r\n`);
   return {
     bytes: () => Buffer.concat(received),
     ended: () => ended,
@@ -46,6 +46,13 @@ function decodeChunked(bytes: Buffer): { head: string; chunks: string[]; termina
     chunks.push(data.toString("utf8"));
   }
   return { head, chunks, terminated: false };
+}
+
+/** The head and the body of a response without chunks (HTTP/1.0), the body as one chunk. */
+function unchunked(bytes: Buffer): { head: string; chunks: string[] } {
+  const headEnd = bytes.indexOf("\r\n\r\n");
+  assert.ok(headEnd > 0, "the response has a head");
+  return { head: bytes.subarray(0, headEnd).toString("latin1"), chunks: [bytes.subarray(headEnd + 4).toString("utf8")] };
 }
 
 interface Frame {
@@ -84,7 +91,7 @@ describe("native API: the bytes of an event stream", () => {
 
   after(() => stop());
 
-  test("decode as chunked HTTP/1.1 to exactly the frames each caller may see, the same bytes for each, ended by the last chunk", async () => {
+  test("decode as chunked HTTP/1.1 (over HTTP/1.0: the frames alone) to exactly the frames each caller may see, the same bytes for each, ended by the last chunk", async () => {
     const alice = client(t.url, tokens.alice!);
     const subscribers = t.server.hub.bus.size;
     const aliceRaw = rawStream(t.url, "/api/v1/events?service=lobby", tokens.alice!);
@@ -103,11 +110,15 @@ describe("native API: the bytes of an event stream", () => {
     const ends = (raw: { bytes(): Buffer }) => raw.bytes().toString("utf8").split("event: session.ended").length - 1;
     await until("both streams to get the ends", () => ends(aliceRaw) === 2 && ends(bobRaw) === 1);
     // A stream resumed from before all of it gets the same frames from the record.
-    const resumedRaw = rawStream(t.url, "/api/v1/events?service=lobby", tokens.bob!, "Last-Event-ID: 1\r\n");
-    await until("the resumed stream to get the end", () => ends(resumedRaw) === 1);
+    const resumedRaw = rawStream(t.url, "/api/v1/events?service=lobby", tokens.bob!, { headers: "Last-Event-ID: 1\r\n" });
+    // HTTP/1.0 has no chunks: the frames alone, until the connection ends.
+    const oldRaw = rawStream(t.url, "/api/v1/events?service=lobby", tokens.bob!, { version: "1.0", headers: "Last-Event-ID: 1\r\n" });
+    await until("the resumed streams to get the end", () => ends(resumedRaw) === 1 && ends(oldRaw) === 1);
+    const late = (await alice("POST", "/api/v1/sessions", { body: { serviceId: "lobby", name: "late" } })).body;
+    await until("the HTTP/1.0 stream to get a live event", () => oldRaw.bytes().includes(late.id));
 
     await stop();
-    await until("the streams to end", () => aliceRaw.ended() && bobRaw.ended() && resumedRaw.ended());
+    await until("the streams to end", () => aliceRaw.ended() && bobRaw.ended() && resumedRaw.ended() && oldRaw.ended());
 
     const expected = {
       alice: [
@@ -117,11 +128,13 @@ describe("native API: the bytes of an event stream", () => {
         ["session.updated", shown.id],
         ["session.ended", hidden.id],
         ["session.ended", shown.id],
+        ["session.created", late.id],
       ].sort(),
       bob: [
         ["session.created", shown.id],
         ["session.updated", shown.id],
         ["session.ended", shown.id],
+        ["session.created", late.id],
       ].sort(),
     };
     const byId = new Map<number, string>();
@@ -129,13 +142,15 @@ describe("native API: the bytes of an event stream", () => {
       ["alice", aliceRaw, expected.alice],
       ["bob", bobRaw, expected.bob],
       ["bob resumed", resumedRaw, expected.bob],
+      ["bob over HTTP/1.0", oldRaw, expected.bob],
     ] as const) {
-      const { head, chunks, terminated } = decodeChunked(raw.bytes());
+      const chunked = !who.endsWith("HTTP/1.0");
+      const { head, chunks } = chunked ? decodeChunked(raw.bytes()) : unchunked(raw.bytes());
       assert.match(head, /^HTTP\/1\.1 200 OK\r\n/, who);
-      assert.match(head, /\r\ntransfer-encoding: chunked(\r\n|$)/i, who);
+      assert.equal(/\r\ntransfer-encoding: chunked(\r\n|$)/i.test(head), chunked, who);
       assert.match(head, /\r\ncontent-type: text\/event-stream; charset=utf-8(\r\n|$)/i, who);
-      assert.ok(terminated, `${who}: the stream ends with the last chunk`);
-      assert.equal(chunks[0], ": sessionhub events\n\n", who);
+      if (chunked) assert.ok(decodeChunked(raw.bytes()).terminated, `${who}: the stream ends with the last chunk`);
+      assert.ok(chunks[0]!.startsWith(": sessionhub events\n\n"), who);
       const frames = framesOf(chunks);
       assert.deepEqual(frames.map((f) => [f.event, f.data.sessionId]).sort(), want, who);
       const ids = frames.map((f) => f.id);

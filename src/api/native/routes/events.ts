@@ -153,6 +153,8 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     // Once the head is on the socket, whole chunks go straight to it: the response would
     // only frame each again, cork the socket and write the pieces in a later tick. Until
     // then, and once the socket stops taking writes, the response frames and holds them.
+    // An HTTP/1.0 reader gets no chunked framing: its stream ends with the connection.
+    const framed = res.chunkedEncoding;
     let socket: Socket | null = null;
     let draining = res.write(": sessionhub events\n\n", (err) => {
       if (!err) socket = res.socket;
@@ -160,7 +162,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     const write = (chunk: HttpChunk) => {
       // A write that waited may find the stream cut or ended: nothing follows the last chunk.
       if (res.destroyed || res.writableEnded) return;
-      draining = socket?.writable ? socket.write(chunk.wire) : res.write(chunk.data);
+      draining = socket?.writable ? socket.write(framed ? chunk.wire : chunk.data) : res.write(chunk.data);
     };
 
     // Events are sent at most once each. With several nodes an event can commit after
