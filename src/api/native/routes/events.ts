@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { notFound } from "../../../core/errors.js";
 import { ACTIVITY_EVENTS, type EventAccess, type HubEvent } from "../../../core/events.js";
 import * as policy from "../../../core/policy.js";
@@ -6,6 +7,7 @@ import type { Principal, Service } from "../../../core/types.js";
 import type { PublicSession } from "../../../core/views.js";
 import { renderService, renderSession } from "../render.js";
 import type { FamilyContext } from "../../context.js";
+import { type HttpChunk, httpChunk, writeLater } from "./event-chunks.js";
 import type { NativeApp } from "../index.js";
 import * as S from "../schemas.js";
 
@@ -22,6 +24,12 @@ const RECENT_SCAN = 10_000;
  */
 const subjects = new WeakMap<HubEvent, policy.Subject>();
 const frames = new WeakMap<HubEvent, string>();
+/**
+ * A delivery reaches every stream as the same array; the streams that show the same events
+ * of it (most do) share one chunk of their frames, keyed by the positions of those events.
+ */
+const deliveries = new WeakMap<readonly HubEvent[], Map<string, HttpChunk>>();
+const KEEPALIVE = httpChunk(": keepalive\n\n");
 
 function subjectOf(e: HubEvent & { access: EventAccess }): policy.Subject {
   let subject = subjects.get(e);
@@ -56,6 +64,20 @@ function frame(e: HubEvent): string {
     frames.set(e, text);
   }
   return text;
+}
+
+/** The chunk of the frames of `events` at `shown`, positions each followed by a comma. */
+function chunkOf(events: readonly HubEvent[], shown: string): HttpChunk {
+  let byShown = deliveries.get(events);
+  if (!byShown) deliveries.set(events, (byShown = new Map()));
+  let chunk = byShown.get(shown);
+  if (!chunk) {
+    let text = "";
+    for (const i of shown.slice(0, -1).split(",")) text += frame(events[Number(i)]!);
+    chunk = httpChunk(text);
+    byShown.set(shown, chunk);
+  }
+  return chunk;
 }
 
 /**
@@ -128,21 +150,39 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     // resumes with Last-Event-ID when it can.
     const backlogBound = ctx.config.limits.sseBacklogBytes;
     const owesTooMuch = () => res.writableLength > backlogBound;
-    let draining = res.write(": sessionhub events\n\n");
+    // Once the head is on the socket, whole chunks go straight to it: the response would
+    // only frame each again, cork the socket and write the pieces in a later tick. Until
+    // then, and once the socket stops taking writes, the response frames and holds them.
+    // An HTTP/1.0 reader gets no chunked framing: its stream ends with the connection.
+    const framed = res.chunkedEncoding;
+    let socket: Socket | null = null;
+    let draining = res.write(": sessionhub events\n\n", (err) => {
+      if (!err) socket = res.socket;
+    });
+    const write = (chunk: HttpChunk) => {
+      // A write that waited may find the stream cut or ended: nothing follows the last chunk.
+      if (res.destroyed || res.writableEnded) return;
+      draining = socket?.writable ? socket.write(framed ? chunk.wire : chunk.data) : res.write(chunk.data);
+    };
 
     // Events are sent at most once each. With several nodes an event can commit after
     // one with a higher number, so the stream remembers what it sent rather than
     // keeping only a high-water mark. The frames of one delivery go out in one write.
     const sent = new Set<number>();
-    const send = (events: readonly HubEvent[]) => {
-      let chunk = "";
-      for (const e of events) {
+    const take = (events: readonly HubEvent[]): HttpChunk | null => {
+      let shown = "";
+      for (let i = 0; i < events.length; i += 1) {
+        const e = events[i]!;
         if (sent.has(e.seq)) continue;
         sent.add(e.seq);
         if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
-        if (visible(p, e, filter)) chunk += frame(e);
+        if (visible(p, e, filter)) shown += `${i},`;
       }
-      if (chunk !== "") draining = res.write(chunk);
+      return shown === "" ? null : chunkOf(events, shown);
+    };
+    const send = (events: readonly HubEvent[]) => {
+      const chunk = take(events);
+      if (chunk) write(chunk);
     };
     // What is read from the record waits for the reader to take it; a reader that stops
     // there leaves the live events held, and the stream is cut when they are too many.
@@ -150,13 +190,14 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       draining || res.destroyed
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
+            const writer = socket ?? res;
             const done = () => {
-              res.off("drain", done);
+              writer.off("drain", done);
               res.off("close", done);
               draining = true;
               resolve();
             };
-            res.on("drain", done);
+            writer.on("drain", done);
             res.on("close", done);
           });
     const cut = () => {
@@ -171,8 +212,9 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
         if (held.length > BACKLOG_LIMIT) cut();
         return;
       }
-      if (owesTooMuch()) cut();
-      else send(events);
+      if (owesTooMuch()) return cut();
+      const chunk = take(events);
+      if (chunk) writeLater(write, chunk);
     });
     if (resumeFrom === null && req.query.recent) send(await recentEvents(hub, req.query.recent, (e) => visible(p, e, filter)));
     if (resumeFrom !== null) {
@@ -201,7 +243,7 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
     markActivity();
     const keepalive = setInterval(() => {
       if (owesTooMuch()) return cut();
-      res.write(": keepalive\n\n");
+      writeLater(write, KEEPALIVE);
       markActivity();
     }, KEEPALIVE_MS);
     const close = () => {
