@@ -688,6 +688,38 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal((await store.getJob(one.id))?.code, "a");
     });
 
+    test("batch reads: many sessions, few with lines or jobs, each cut at its own limit", async () => {
+      const silent = await Promise.all(Array.from({ length: 40 }, () => insert()));
+      const long = await insert();
+      const short = await insert();
+      const listingOnly = await insert();
+      await store.appendLog(long.id, Array.from({ length: 30 }, (_, i) => ({ stream: "log" as const, type: "normal" as const, text: `l${i}` })), [], tick());
+      await store.appendLog(short.id, [{ stream: "log", type: "normal", text: "only" }], [], tick());
+      await store.appendLog(listingOnly.id, [{ stream: "listing", type: "normal", text: "x" }], [], tick());
+      const asked = [...silent.slice(0, 20).map((s) => s.id), long.id, short.id, listingOnly.id, ...silent.slice(20).map((s) => s.id)];
+      const tails = await store.tailLogs(asked, "log", 4);
+      assert.deepEqual([...tails.keys()], asked, "every asked session, in the order asked");
+      assert.deepEqual(tails.get(long.id)?.map((l) => l.text), ["l26", "l27", "l28", "l29"]);
+      assert.deepEqual(tails.get(short.id)?.map((l) => l.text), ["only"]);
+      assert.deepEqual(tails.get(listingOnly.id), []);
+      assert.equal(asked.filter((id) => tails.get(id)!.length === 0).length, 41);
+      assert.deepEqual((await store.tailLogs(asked, "listing", 4)).get(listingOnly.id)?.map((l) => l.text), ["x"]);
+
+      const job = (sessionId: string, code: string) => ({ id: uuidv7(), sessionId, name: null, description: null, code, state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });
+      const busy = [long, short].map((s) => [s.id, [] as string[]] as const);
+      for (const [id, made] of busy) for (const code of ["a", "b", "c", "d", "e"]) made.push((await store.insertJob(job(id, code), [])).job.id);
+      // A deleted job leaves a gap in its session's sequence.
+      await store.mutateJob(busy[0]![1][3]!, () => ({ next: null, events: [] }));
+      const recent = await store.recentJobs(asked, 3);
+      assert.deepEqual([...recent.keys()], asked);
+      assert.deepEqual(recent.get(long.id)?.map((j) => j.code), ["e", "c", "b"], "newest first, across the gap");
+      assert.deepEqual(recent.get(short.id)?.map((j) => j.code), ["e", "d", "c"]);
+      assert.equal(asked.filter((id) => recent.get(id)!.length === 0).length, 41);
+      assert.deepEqual((await store.recentJobs([short.id], 10)).get(short.id)?.map((j) => j.code), ["e", "d", "c", "b", "a"]);
+      assert.deepEqual((await store.tailLogs([], "log", 3)).size, 0);
+      assert.deepEqual((await store.recentJobs([], 3)).size, 0);
+    });
+
     test("jobs: a queue limit is decided in the insert, also for concurrent inserts; finished jobs free their place", async () => {
       const s = await insert();
       const job = () => ({ id: uuidv7(), sessionId: s.id, name: null, description: null, code: "x", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });

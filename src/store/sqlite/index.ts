@@ -87,6 +87,22 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
 
+/**
+ * The last `limit` lines of a stream of each session, in one statement: each session's
+ * range of the primary key is entered once to find the line `limit` places from its end
+ * (a session without lines costs one probe), then read from there. Numbering every line
+ * of a long log to keep the last few (a window function) would read them all.
+ */
+const TAIL_LOGS = `SELECT l.* FROM json_each(@ids) ids
+  JOIN log_lines l ON l.session_id = ids.value AND l.stream = @stream
+    AND l.position > IFNULL((SELECT position FROM log_lines t WHERE t.session_id = ids.value AND t.stream = @stream
+                             ORDER BY position DESC LIMIT 1 OFFSET @limit), -1)
+  ORDER BY l.session_id, l.position`;
+/** As TAIL_LOGS: each session's latest jobs from the end of its range of (session_id, seq). */
+const RECENT_JOBS = `SELECT j.* FROM json_each(@ids) ids
+  JOIN jobs j ON j.session_id = ids.value
+    AND j.seq > IFNULL((SELECT seq FROM jobs t WHERE t.session_id = ids.value ORDER BY seq DESC LIMIT 1 OFFSET @limit), -1)
+  ORDER BY j.session_id, j.seq DESC`;
 const PENDING_JOBS = "SELECT COUNT(*) AS n FROM jobs WHERE session_id = ? AND state = 'pending'";
 const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -654,11 +670,8 @@ export class SqliteStore implements Store {
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    if (limit <= 0) return bySession(sessionIds, [], logLineFromRow);
-    // Each session's last lines read backwards from the end of its range of the primary
-    // key, and no further: numbering every line of a long log to keep the last few read them all.
-    const tail = this.stmt("SELECT * FROM log_lines WHERE session_id = ? AND stream = ? ORDER BY position DESC LIMIT ?");
-    const rows = [...new Set(sessionIds)].flatMap((id) => (tail.all(id, stream, limit) as Row[]).reverse());
+    if (limit <= 0 || sessionIds.length === 0) return bySession(sessionIds, [], logLineFromRow);
+    const rows = this.stmt(TAIL_LOGS).all({ ids: JSON.stringify([...new Set(sessionIds)]), stream, limit }) as Row[];
     return bySession(sessionIds, rows, logLineFromRow);
   }
 
@@ -689,10 +702,8 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    if (limit <= 0) return bySession(sessionIds, [], jobFromRow);
-    // As tailLogs: each session's latest from the end of its range of (session_id, seq).
-    const recent = this.stmt("SELECT * FROM jobs WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-    const rows = [...new Set(sessionIds)].flatMap((id) => recent.all(id, limit) as Row[]);
+    if (limit <= 0 || sessionIds.length === 0) return bySession(sessionIds, [], jobFromRow);
+    const rows = this.stmt(RECENT_JOBS).all({ ids: JSON.stringify([...new Set(sessionIds)]), limit }) as Row[];
     return bySession(sessionIds, rows, jobFromRow);
   }
 
