@@ -720,6 +720,43 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual((await store.recentJobs([], 3)).size, 0);
     });
 
+    test("batch reads after writes show them: lines, lines of a mutation, jobs, deletions", async () => {
+      const s = await insert();
+      const gone = await insert();
+      const read = async (id: string) => ({
+        stats: (await store.logStats([id])).get(id),
+        tail: (await store.tailLogs([id], "log", 5)).get(id)?.map((l) => l.text),
+        listing: (await store.tailLogs([id], "listing", 5)).get(id)?.map((l) => l.text),
+        jobs: (await store.recentJobs([id], 5)).get(id)?.map((j) => j.code),
+      });
+      const none = { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } };
+      assert.deepEqual(await read(s.id), { stats: none, tail: [], listing: [], jobs: [] });
+      const at = tick();
+      await store.appendLog(s.id, [{ stream: "log", type: "normal", text: "one" }], [], at);
+      assert.deepEqual(await read(s.id), { stats: { log: { count: 1, lastAt: at }, listing: { count: 0, lastAt: null } }, tail: ["one"], listing: [], jobs: [] });
+      await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1 }, events: [], log: [{ stream: "listing", type: "normal", text: "two" }] }));
+      const after = await read(s.id);
+      assert.equal(after.stats?.listing.count, 1);
+      assert.deepEqual(after.listing, ["two"]);
+      const job = { id: uuidv7(), sessionId: s.id, name: null, description: null, code: "j", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 };
+      await store.insertJob(job, []);
+      assert.deepEqual((await read(s.id)).jobs, ["j"]);
+
+      await store.appendLog(gone.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      await store.insertJob({ ...job, id: uuidv7(), sessionId: gone.id }, []);
+      assert.equal((await read(gone.id)).stats?.log.count, 1);
+      await store.mutateSession(gone.id, () => ({ next: null, events: [] }));
+      assert.deepEqual(await read(gone.id), { stats: none, tail: [], listing: [], jobs: [] }, "a deleted session's lines and jobs went with it");
+      const ended = await insert();
+      await store.appendLog(ended.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      assert.equal((await read(ended.id)).stats?.log.count, 1);
+      await store.mutateSession(ended.id, (cur) => ({ next: { ...cur, state: "ended", endReason: "closed", endedAt: 1, expiresAt: null, version: cur.version + 1 }, events: [] }));
+      while ((await store.purgeEnded(2, 1000)) > 0) {
+        /* every ended session before the cutoff */
+      }
+      assert.deepEqual(await read(ended.id), { stats: none, tail: [], listing: [], jobs: [] }, "a purged session's lines went with it");
+    });
+
     test("jobs: a queue limit is decided in the insert, also for concurrent inserts; finished jobs free their place", async () => {
       const s = await insert();
       const job = () => ({ id: uuidv7(), sessionId: s.id, name: null, description: null, code: "x", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });
@@ -824,10 +861,13 @@ export function storeConformance(factory: StoreFactory): void {
     test("deleting a service deletes its sessions only when forced", async () => {
       const svc = (await store.insertService({ id: "doomed", kind: "generic", name: "D", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const s = await insert({ serviceId: svc });
+      await store.appendLog(s.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      assert.equal((await store.logStats([s.id])).get(s.id)?.log.count, 1);
       const refused = await store.deleteService(svc, false, []);
       assert.deepEqual([refused.deleted, refused.liveSessions], [false, 1]);
       assert.ok((await store.deleteService(svc, true, [])).deleted);
       assert.equal(await store.getSession({ id: s.id }), null);
+      assert.equal((await store.logStats([s.id])).get(s.id)?.log.count, 0, "its sessions' lines went with them");
     });
 
     // Two nodes over one database: `store` and `other`, each with connections of its own.

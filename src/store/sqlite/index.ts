@@ -59,6 +59,7 @@ import type {
   UserPatch,
 } from "../../core/store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
+import { InsightCache } from "./insight-cache.js";
 import { SessionCache } from "./session-cache.js";
 
 export interface SqliteStoreOptions {
@@ -87,6 +88,8 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
 
+const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
+  WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`;
 /**
  * The last `limit` lines of a stream of each session, in one statement: each session's
  * range of the primary key is entered once to find the line `limit` places from its end
@@ -119,6 +122,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly cache = new SessionCache(10_000);
+  private readonly insights = new InsightCache(10_000);
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
@@ -341,6 +345,7 @@ export class SqliteStore implements Store {
 
   async deleteService(id: string, force: boolean, events: EventDraft[]) {
     this.cache.clear();
+    this.insights.clear();
     return this.tx(() => {
       const live = Number(this.get("SELECT COUNT(*) AS n FROM sessions WHERE service_id = ? AND state <> 'ended'", id)?.n ?? 0);
       if (live > 0 && !force) return { deleted: false, liveSessions: live, events: [] };
@@ -408,6 +413,7 @@ export class SqliteStore implements Store {
         if (prior) return { session: JSON.parse(String(prior.snapshot)) as Session, replayed: true, events: [] };
         this.run("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", idempotency.scope, idempotency.key);
       }
+      this.insights.drop(session.id);
       const r = this.run(INSERT_SESSION, ...sessionValues(session), session.members.length);
       const number = Number(r.lastInsertRowid);
       this.insertMembers(session.id, session.members, 1);
@@ -502,6 +508,7 @@ export class SqliteStore implements Store {
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
+    this.insights.drop(sessionId);
     const next = new Map<LogStream, number>();
     return lines.map((l) => {
       let position = next.get(l.stream);
@@ -552,6 +559,7 @@ export class SqliteStore implements Store {
     const { next } = mutation;
     const id = current.id;
     if (next === null) {
+      this.insights.drop(id);
       this.run("DELETE FROM sessions WHERE id = ?", id);
       return;
     }
@@ -601,7 +609,10 @@ export class SqliteStore implements Store {
       before,
       limit,
     ).changes;
-    if (purged > 0) this.cache.clear();
+    if (purged > 0) {
+      this.cache.clear();
+      this.insights.clear();
+    }
     return purged;
   }
 
@@ -657,22 +668,18 @@ export class SqliteStore implements Store {
   }
 
   async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
-    const rows =
-      sessionIds.length === 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
-               WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`,
-            )
-            .all(JSON.stringify(sessionIds)) as Row[]);
-    return logStatsFromRows(sessionIds, rows);
+    const missing = [...new Set(sessionIds)].filter((id) => !this.insights.stats(id));
+    const read = missing.length === 0 ? new Map<string, LogStats>() : logStatsFromRows(missing, this.stmt(LOG_STATS).all(JSON.stringify(missing)) as Row[]);
+    for (const [id, stats] of read) this.insights.setStats(id, stats);
+    return new Map(sessionIds.map((id) => [id, read.get(id) ?? this.insights.stats(id)!]));
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    if (limit <= 0 || sessionIds.length === 0) return bySession(sessionIds, [], logLineFromRow);
-    const rows = this.stmt(TAIL_LOGS).all({ ids: JSON.stringify([...new Set(sessionIds)]), stream, limit }) as Row[];
-    return bySession(sessionIds, rows, logLineFromRow);
+    const ask = limit <= 0 ? [] : [...new Set(sessionIds)].filter((id) => !this.insights.silent(id, stream));
+    const rows = ask.length === 0 ? [] : (this.stmt(TAIL_LOGS).all({ ids: JSON.stringify(ask), stream, limit }) as Row[]);
+    const tails = bySession(sessionIds, rows, logLineFromRow);
+    for (const id of ask) if (tails.get(id)!.length === 0) this.insights.setSilent(id, stream);
+    return tails;
   }
 
   // Jobs --------------------------------------------------------------------
@@ -680,6 +687,7 @@ export class SqliteStore implements Store {
   async insertJob(job: NewJob, events: EventDraft[], queue?: JobQueueLimit): Promise<{ job: Job; events: HubEvent[] }> {
     return this.tx(() => {
       if (queue && Number(this.get(PENDING_JOBS, job.sessionId)?.n) >= queue.max) throw new CoreError("too-many", queue.message);
+      this.insights.drop(job.sessionId);
       const seq = Number(this.get("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = ?", job.sessionId)?.n ?? 1);
       this.run(
         `INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${JOB_WRITE_COLUMNS.map(() => "?").join(", ")})`,
@@ -702,9 +710,11 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    if (limit <= 0 || sessionIds.length === 0) return bySession(sessionIds, [], jobFromRow);
-    const rows = this.stmt(RECENT_JOBS).all({ ids: JSON.stringify([...new Set(sessionIds)]), limit }) as Row[];
-    return bySession(sessionIds, rows, jobFromRow);
+    const ask = limit <= 0 ? [] : [...new Set(sessionIds)].filter((id) => !this.insights.jobless(id));
+    const rows = ask.length === 0 ? [] : (this.stmt(RECENT_JOBS).all({ ids: JSON.stringify(ask), limit }) as Row[]);
+    const recent = bySession(sessionIds, rows, jobFromRow);
+    for (const id of ask) if (recent.get(id)!.length === 0) this.insights.setJobless(id);
+    return recent;
   }
 
   async mutateJob(id: string, mutator: JobMutator) {
@@ -714,6 +724,7 @@ export class SqliteStore implements Store {
       const current = jobFromRow(row);
       const mutation = mutator(current);
       if (!mutation) return { job: current, changed: false, events: [] };
+      this.insights.drop(current.sessionId);
       const { next } = mutation;
       if (next === null) {
         this.run("DELETE FROM jobs WHERE id = ?", id);
