@@ -741,6 +741,23 @@ export function storeConformance(factory: StoreFactory): void {
       const job = { id: uuidv7(), sessionId: s.id, name: null, description: null, code: "j", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 };
       await store.insertJob(job, []);
       assert.deepEqual((await read(s.id)).jobs, ["j"]);
+      const events = async (since: number) => (await store.countEvents([s.id, gone.id], since)).get(s.id) ?? 0;
+      const from = tick();
+      assert.equal(await events(from), 0);
+      await store.insertEvents([draft("session.activity", s)]);
+      assert.equal(await events(from), 1, "an event recorded after a count is counted");
+      assert.equal(await events(clock + 1), 0, "a later window leaves it out");
+      assert.equal(await events(from - 10_000_000), (await store.countEvents([s.id], 0)).get(s.id), "an earlier window counts what it holds");
+      assert.equal(await events(from), 1);
+      while ((await store.purgeHistory(clock + 1, clock, 1000)) > 0) {
+        /* every event recorded so far */
+      }
+      assert.equal(await events(from), 0, "purged events are not counted");
+      await store.insertEvents(Array.from({ length: 70 }, () => draft("session.activity", s)));
+      assert.equal(await events(from), 70);
+      assert.equal(await events(from), 70, "many events, counted again");
+      await store.insertEvents([draft("session.activity", s)]);
+      assert.equal(await events(from), 71);
 
       await store.appendLog(gone.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
       await store.insertJob({ ...job, id: uuidv7(), sessionId: gone.id }, []);

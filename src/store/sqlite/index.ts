@@ -59,7 +59,7 @@ import type {
   UserPatch,
 } from "../../core/store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
-import { InsightCache } from "./insight-cache.js";
+import { InsightCache, MOST_EVENTS_KEPT } from "./insight-cache.js";
 import { SessionCache } from "./session-cache.js";
 
 export interface SqliteStoreOptions {
@@ -88,6 +88,9 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
 
+/** The events of some sessions at or after a time, counted from the covering index, and their times when they are few. */
+const EVENT_TIMES = `SELECT session_id, COUNT(*) AS n, CASE WHEN COUNT(*) <= ? THEN json_group_array(at) END AS at FROM events
+  WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`;
 const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
   WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`;
 /**
@@ -217,6 +220,7 @@ export class SqliteStore implements Store {
   private writeEvents(drafts: EventDraft[]): HubEvent[] {
     const at = this.clock();
     return drafts.map((d) => {
+      if (d.sessionId !== null) this.insights.dropEvents(d.sessionId);
       const r = this.run(
         INSERT_EVENT,
         d.type,
@@ -254,18 +258,27 @@ export class SqliteStore implements Store {
 
   async countEvents(sessionIds: string[], since: number): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (sessionIds.length === 0) return out;
-    const rows = this
-      .stmt(
-        `SELECT session_id, COUNT(*) AS n FROM events WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`,
-      )
-      .all(since, JSON.stringify(sessionIds)) as Row[];
-    for (const r of rows) out.set(String(r.session_id), Number(r.n));
+    const missing: string[] = [];
+    for (const id of new Set(sessionIds)) {
+      const n = this.insights.eventCount(id, since);
+      if (n === undefined) missing.push(id);
+      else if (n > 0) out.set(id, n);
+    }
+    if (missing.length === 0) return out;
+    const rows = this.stmt(EVENT_TIMES).all(MOST_EVENTS_KEPT, since, JSON.stringify(missing)) as Row[];
+    for (const id of missing) this.insights.setEvents(id, since, []);
+    for (const r of rows) {
+      const id = String(r.session_id);
+      out.set(id, Number(r.n));
+      if (r.at === null) this.insights.dropEvents(id);
+      else this.insights.setEvents(id, since, JSON.parse(String(r.at)) as number[]);
+    }
     return out;
   }
 
   async purgeHistory(eventsBefore: number, now: number, limit: number): Promise<number> {
     const events = this.run("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?)", eventsBefore, limit).changes;
+    if (events > 0) this.insights.clearEvents();
     const keys = this.run("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)", now, limit).changes;
     return Math.max(events, keys);
   }

@@ -8,14 +8,21 @@ interface Known {
   silent?: LogStream[];
   /** A read of recent jobs found none. */
   jobless?: boolean;
+  /** When the session's events were recorded, of those at or after `since` when they were read. */
+  events?: { since: number; at: number[] };
 }
 
+/** Sessions with more recent events than this are counted by the database each time. */
+export const MOST_EVENTS_KEPT = 64;
+
 /**
- * What the batch reads last found about sessions' logs and jobs: log statistics, and
+ * What the batch reads last found about sessions' logs, jobs and events: log statistics,
  * which sessions have no lines in a stream or no jobs — most have neither, so their
- * tails and recent jobs need no statement. Exact as SessionCache is: this process is the
- * database file's only writer, and every write of a session's lines or jobs, and every
- * deletion of sessions, drops what it changes. Bounded; the oldest entries go first.
+ * tails and recent jobs need no statement — and the times of their recent events, which
+ * count the events of any later window. Exact as SessionCache is: this process is the
+ * database file's only writer, and every write of a session's lines, jobs or events, and
+ * every deletion of sessions or events, drops what it changes. Bounded; the oldest
+ * entries go first.
  */
 export class InsightCache {
   private readonly known = new Map<string, Known>();
@@ -36,6 +43,15 @@ export class InsightCache {
     return this.known.get(id)?.jobless === true;
   }
 
+  /** The session's events at or after `since`, when they were read from no later than that. */
+  eventCount(id: string, since: number): number | undefined {
+    const events = this.known.get(id)?.events;
+    if (!events || since < events.since) return undefined;
+    let n = 0;
+    for (const at of events.at) if (at >= since) n += 1;
+    return n;
+  }
+
   setStats(id: string, stats: LogStats): void {
     this.entry(id).stats = stats;
   }
@@ -47,6 +63,19 @@ export class InsightCache {
 
   setJobless(id: string): void {
     this.entry(id).jobless = true;
+  }
+
+  setEvents(id: string, since: number, at: number[]): void {
+    this.entry(id).events = { since, at };
+  }
+
+  dropEvents(id: string): void {
+    const k = this.known.get(id);
+    if (k) delete k.events;
+  }
+
+  clearEvents(): void {
+    for (const k of this.known.values()) delete k.events;
   }
 
   drop(id: string): void {
