@@ -339,6 +339,45 @@ describe("maxscale: collections of other sizes", () => {
   });
 });
 
+describe("maxscale: a session with everything shown", () => {
+  test("its resource is written in sorted order all the way down, one and in the collection, pretty or compact", async () => {
+    const t = await startMaxscale();
+    try {
+      await createService(t, "rw");
+      const client = { address: "192.0.2.10", port: 5, userAgent: "ua", system: "linux", type: "cli", deviceId: "d-1", timezone: "+0100", language: "en" };
+      const s = await createSession(t, {
+        serviceId: "rw",
+        owner: "alice",
+        client,
+        attributes: { zeta: 1, alpha: { b: 2, a: 1 }, maxscale: { parameters: { log_warning: true, log_info: true } } },
+      });
+      await t.server.store.appendLog(s.id, [{ stream: "log", type: "warning", text: "w" }, { stream: "log", type: "note", text: "n" }], [], t.clock.now());
+      await finishJob(t, await addJob(t, s, "SELECT 1"));
+      await addJob(t, s, "SELECT 2");
+      const sorted = (v: unknown, at: string): void => {
+        if (Array.isArray(v)) return v.forEach((x, i) => sorted(x, `${at}[${i}]`));
+        if (v === null || typeof v !== "object") return;
+        const keys = Object.keys(v);
+        assert.deepEqual(keys, [...keys].sort(), `${at} is sorted`);
+        for (const k of keys) sorted((v as Record<string, unknown>)[k], `${at}.${k}`);
+      };
+      for (const path of [`/v1/sessions/${s.number}`, "/v1/sessions"]) {
+        for (const query of ["", "?pretty=false"]) {
+          const r = await t.call("GET", path + query);
+          assert.equal(r.status, 200);
+          sorted(JSON.parse(r.text), path + query);
+          const a = (Array.isArray(r.body.data) ? r.body.data[0] : r.body.data).attributes;
+          assert.equal(Object.keys(a.client.connection_attributes).length, 6);
+          assert.equal(a.queries.length, 2);
+          assert.equal(a.log.length, 2);
+        }
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe("maxscale: reverse DNS", () => {
   test("13. rdns=true shows the name of an address that resolves, from a cache afterwards", async () => {
     const dns = await dnsStub({ "192.0.2.10": "client.example.test" });
