@@ -89,7 +89,7 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
   WHERE id = ? AND state <> 'ended'`;
 
 /** The events of some sessions at or after a time, counted from the covering index, and their times when they are few. */
-const EVENT_TIMES = `SELECT session_id, COUNT(*) AS n, CASE WHEN COUNT(*) <= ? THEN json_group_array(at) END AS at FROM events
+export const EVENT_TIMES = `SELECT session_id, COUNT(*) AS n, CASE WHEN COUNT(*) <= ? THEN json_group_array(at) END AS at FROM events
   WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`;
 const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
   WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`;
@@ -99,13 +99,13 @@ const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS 
  * (a session without lines costs one probe), then read from there. Numbering every line
  * of a long log to keep the last few (a window function) would read them all.
  */
-const TAIL_LOGS = `SELECT l.* FROM json_each(@ids) ids
+export const TAIL_LOGS = `SELECT l.* FROM json_each(@ids) ids
   JOIN log_lines l ON l.session_id = ids.value AND l.stream = @stream
     AND l.position > IFNULL((SELECT position FROM log_lines t WHERE t.session_id = ids.value AND t.stream = @stream
                              ORDER BY position DESC LIMIT 1 OFFSET @limit), -1)
   ORDER BY l.session_id, l.position`;
 /** As TAIL_LOGS: each session's latest jobs from the end of its range of (session_id, seq). */
-const RECENT_JOBS = `SELECT j.* FROM json_each(@ids) ids
+export const RECENT_JOBS = `SELECT j.* FROM json_each(@ids) ids
   JOIN jobs j ON j.session_id = ids.value
     AND j.seq > IFNULL((SELECT seq FROM jobs t WHERE t.session_id = ids.value ORDER BY seq DESC LIMIT 1 OFFSET @limit), -1)
   ORDER BY j.session_id, j.seq DESC`;
