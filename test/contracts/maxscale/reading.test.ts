@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { localTime } from "../../../src/api/maxscale/time-format.js";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
@@ -351,7 +352,7 @@ describe("maxscale: a session with everything shown", () => {
         client,
         attributes: { zeta: 1, alpha: { b: 2, a: 1 }, maxscale: { parameters: { log_warning: true, log_info: true } } },
       });
-      await t.server.store.appendLog(s.id, [{ stream: "log", type: "warning", text: "w" }, { stream: "log", type: "note", text: "n" }], [], t.clock.now());
+      await t.server.store.appendLog(s.id, [{ stream: "log", type: "warning", text: "w" }, { stream: "log", type: "note", text: "naïve → 🚀" }], [], t.clock.now());
       await finishJob(t, await addJob(t, s, "SELECT 1"));
       await addJob(t, s, "SELECT 2");
       const sorted = (v: unknown, at: string): void => {
@@ -366,6 +367,8 @@ describe("maxscale: a session with everything shown", () => {
           const r = await t.call("GET", path + query);
           assert.equal(r.status, 200);
           sorted(JSON.parse(r.text), path + query);
+          assert.ok(r.text.includes("naïve → 🚀"), "text beyond ASCII, encoded as UTF-8");
+          assert.equal(r.headers.get("etag"), `"${createHash("sha1").update(JSON.stringify(r.body)).digest("hex")}"`, "the ETag is the SHA-1 of the compact form");
           const a = (Array.isArray(r.body.data) ? r.body.data[0] : r.body.data).attributes;
           assert.equal(Object.keys(a.client.connection_attributes).length, 6);
           assert.equal(a.queries.length, 2);
