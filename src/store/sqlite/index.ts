@@ -91,6 +91,7 @@ const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_activity_
 /** The events of some sessions at or after a time, counted from the covering index, and their times when they are few. */
 export const EVENT_TIMES = `SELECT session_id, COUNT(*) AS n, CASE WHEN COUNT(*) <= ? THEN json_group_array(at) END AS at FROM events
   WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`;
+/** The lines of each session and stream: how many, and the latest time one was written. */
 const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
   WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`;
 /**
@@ -681,10 +682,14 @@ export class SqliteStore implements Store {
   }
 
   async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
-    const missing = [...new Set(sessionIds)].filter((id) => !this.insights.stats(id));
+    const known = new Map(sessionIds.flatMap((id) => {
+      const stats = this.insights.stats(id);
+      return stats ? [[id, stats] as const] : [];
+    }));
+    const missing = [...new Set(sessionIds)].filter((id) => !known.has(id));
     const read = missing.length === 0 ? new Map<string, LogStats>() : logStatsFromRows(missing, this.stmt(LOG_STATS).all(JSON.stringify(missing)) as Row[]);
     for (const [id, stats] of read) this.insights.setStats(id, stats);
-    return new Map(sessionIds.map((id) => [id, read.get(id) ?? this.insights.stats(id)!]));
+    return new Map(sessionIds.map((id) => [id, known.get(id) ?? read.get(id)!]));
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
