@@ -710,6 +710,92 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal((await store.getJob(one.id))?.code, "a");
     });
 
+    test("batch reads: many sessions, few with lines or jobs, each cut at its own limit", async () => {
+      const silent = await Promise.all(Array.from({ length: 40 }, () => insert()));
+      const long = await insert();
+      const short = await insert();
+      const listingOnly = await insert();
+      await store.appendLog(long.id, Array.from({ length: 30 }, (_, i) => ({ stream: "log" as const, type: "normal" as const, text: `l${i}` })), [], tick());
+      await store.appendLog(short.id, [{ stream: "log", type: "normal", text: "only" }], [], tick());
+      await store.appendLog(listingOnly.id, [{ stream: "listing", type: "normal", text: "x" }], [], tick());
+      const asked = [...silent.slice(0, 20).map((s) => s.id), long.id, short.id, listingOnly.id, ...silent.slice(20).map((s) => s.id)];
+      const tails = await store.tailLogs(asked, "log", 4);
+      assert.deepEqual([...tails.keys()], asked, "every asked session, in the order asked");
+      assert.deepEqual(tails.get(long.id)?.map((l) => l.text), ["l26", "l27", "l28", "l29"]);
+      assert.deepEqual(tails.get(short.id)?.map((l) => l.text), ["only"]);
+      assert.deepEqual(tails.get(listingOnly.id), []);
+      assert.equal(asked.filter((id) => tails.get(id)!.length === 0).length, 41);
+      assert.deepEqual((await store.tailLogs(asked, "listing", 4)).get(listingOnly.id)?.map((l) => l.text), ["x"]);
+
+      const job = (sessionId: string, code: string) => ({ id: uuidv7(), sessionId, name: null, description: null, code, state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });
+      const busy = [long, short].map((s) => [s.id, [] as string[]] as const);
+      for (const [id, made] of busy) for (const code of ["a", "b", "c", "d", "e"]) made.push((await store.insertJob(job(id, code), [])).job.id);
+      // A deleted job leaves a gap in its session's sequence.
+      await store.mutateJob(busy[0]![1][3]!, () => ({ next: null, events: [] }));
+      const recent = await store.recentJobs(asked, 3);
+      assert.deepEqual([...recent.keys()], asked);
+      assert.deepEqual(recent.get(long.id)?.map((j) => j.code), ["e", "c", "b"], "newest first, across the gap");
+      assert.deepEqual(recent.get(short.id)?.map((j) => j.code), ["e", "d", "c"]);
+      assert.equal(asked.filter((id) => recent.get(id)!.length === 0).length, 41);
+      assert.deepEqual((await store.recentJobs([short.id], 10)).get(short.id)?.map((j) => j.code), ["e", "d", "c", "b", "a"]);
+      assert.deepEqual((await store.tailLogs([], "log", 3)).size, 0);
+      assert.deepEqual((await store.recentJobs([], 3)).size, 0);
+    });
+
+    test("batch reads after writes show them: lines, lines of a mutation, jobs, deletions", async () => {
+      const s = await insert();
+      const gone = await insert();
+      const read = async (id: string) => ({
+        stats: (await store.logStats([id])).get(id),
+        tail: (await store.tailLogs([id], "log", 5)).get(id)?.map((l) => l.text),
+        listing: (await store.tailLogs([id], "listing", 5)).get(id)?.map((l) => l.text),
+        jobs: (await store.recentJobs([id], 5)).get(id)?.map((j) => j.code),
+      });
+      const none = { log: { count: 0, lastAt: null }, listing: { count: 0, lastAt: null } };
+      assert.deepEqual(await read(s.id), { stats: none, tail: [], listing: [], jobs: [] });
+      const at = tick();
+      await store.appendLog(s.id, [{ stream: "log", type: "normal", text: "one" }], [], at);
+      assert.deepEqual(await read(s.id), { stats: { log: { count: 1, lastAt: at }, listing: { count: 0, lastAt: null } }, tail: ["one"], listing: [], jobs: [] });
+      await store.mutateSession(s.id, (cur) => ({ next: { ...cur, version: cur.version + 1 }, events: [], log: [{ stream: "listing", type: "normal", text: "two" }] }));
+      const after = await read(s.id);
+      assert.equal(after.stats?.listing.count, 1);
+      assert.deepEqual(after.listing, ["two"]);
+      const job = { id: uuidv7(), sessionId: s.id, name: null, description: null, code: "j", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 };
+      await store.insertJob(job, []);
+      assert.deepEqual((await read(s.id)).jobs, ["j"]);
+      const events = async (since: number) => (await store.countEvents([s.id, gone.id], since)).get(s.id) ?? 0;
+      const from = tick();
+      assert.equal(await events(from), 0);
+      await store.insertEvents([draft("session.activity", s)]);
+      assert.equal(await events(from), 1, "an event recorded after a count is counted");
+      assert.equal(await events(clock + 1), 0, "a later window leaves it out");
+      assert.equal(await events(from - 10_000_000), (await store.countEvents([s.id], 0)).get(s.id), "an earlier window counts what it holds");
+      assert.equal(await events(from), 1);
+      while ((await store.purgeHistory(clock + 1, clock, 1000)) > 0) {
+        /* every event recorded so far */
+      }
+      assert.equal(await events(from), 0, "purged events are not counted");
+      await store.insertEvents(Array.from({ length: 70 }, () => draft("session.activity", s)));
+      assert.equal(await events(from), 70);
+      assert.equal(await events(from), 70, "many events, counted again");
+      await store.insertEvents([draft("session.activity", s)]);
+      assert.equal(await events(from), 71);
+
+      await store.appendLog(gone.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      await store.insertJob({ ...job, id: uuidv7(), sessionId: gone.id }, []);
+      assert.equal((await read(gone.id)).stats?.log.count, 1);
+      await store.mutateSession(gone.id, () => ({ next: null, events: [] }));
+      assert.deepEqual(await read(gone.id), { stats: none, tail: [], listing: [], jobs: [] }, "a deleted session's lines and jobs went with it");
+      const ended = await insert();
+      await store.appendLog(ended.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      assert.equal((await read(ended.id)).stats?.log.count, 1);
+      await store.mutateSession(ended.id, (cur) => ({ next: { ...cur, state: "ended", endReason: "closed", endedAt: 1, expiresAt: null, version: cur.version + 1 }, events: [] }));
+      while ((await store.purgeEnded(2, 1000)) > 0) {
+        /* every ended session before the cutoff */
+      }
+      assert.deepEqual(await read(ended.id), { stats: none, tail: [], listing: [], jobs: [] }, "a purged session's lines went with it");
+    });
+
     test("jobs: a queue limit is decided in the insert, also for concurrent inserts; finished jobs free their place", async () => {
       const s = await insert();
       const job = () => ({ id: uuidv7(), sessionId: s.id, name: null, description: null, code: "x", state: "pending" as const, conditionCode: 0, nodeId: NODE, attributes: {}, createdAt: tick(), startedAt: null, endedAt: null, stateChangedAt: clock, version: 0 });
@@ -814,10 +900,13 @@ export function storeConformance(factory: StoreFactory): void {
     test("deleting a service deletes its sessions only when forced", async () => {
       const svc = (await store.insertService({ id: "doomed", kind: "generic", name: "D", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
       const s = await insert({ serviceId: svc });
+      await store.appendLog(s.id, [{ stream: "log", type: "normal", text: "x" }], [], tick());
+      assert.equal((await store.logStats([s.id])).get(s.id)?.log.count, 1);
       const refused = await store.deleteService(svc, false, []);
       assert.deepEqual([refused.deleted, refused.liveSessions], [false, 1]);
       assert.ok((await store.deleteService(svc, true, [])).deleted);
       assert.equal(await store.getSession({ id: s.id }), null);
+      assert.equal((await store.logStats([s.id])).get(s.id)?.log.count, 0, "its sessions' lines went with them");
     });
 
     // Two nodes over one database: `store` and `other`, each with connections of its own.

@@ -10,7 +10,7 @@ import { DEFAULTS } from "../../src/config.js";
 import type { Condition } from "../../src/core/query.js";
 import { compileSessionCount, compileSessionPage } from "../../src/store/sql/session-query.js";
 import { sqliteDialect } from "../../src/store/sqlite/dialect.js";
-import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { EVENT_TIMES, RECENT_JOBS, SqliteStore, TAIL_LOGS } from "../../src/store/sqlite/index.js";
 
 /**
  * SQLite's plans for the reads that a million sessions made slow: each must come from an
@@ -56,5 +56,18 @@ describe("SQLite plans at scale", () => {
     assert.equal(page("asc"), "SEARCH s USING COVERING INDEX sessions_state_created (state=?)");
     // Newest first, the id tie-break still ascends: only sessions created in the same millisecond are sorted.
     assert.equal(page("desc"), "SEARCH s USING COVERING INDEX sessions_state_created (state=?) | USE TEMP B-TREE FOR LAST TERM OF ORDER BY");
+  });
+
+  test("the batch reads of a page's sessions enter each session's range of an index and stop at its limit", () => {
+    const ids = JSON.stringify(["a", "b"]);
+    assert.equal(
+      plan({ sql: TAIL_LOGS, params: [{ ids, stream: "log", limit: 3 }] }),
+      "SCAN ids VIRTUAL TABLE INDEX 1: | SEARCH l USING PRIMARY KEY (session_id=? AND stream=? AND position>?) | CORRELATED SCALAR SUBQUERY 1 | SEARCH t USING PRIMARY KEY (session_id=? AND stream=?) | USE TEMP B-TREE FOR ORDER BY",
+    );
+    assert.equal(
+      plan({ sql: RECENT_JOBS, params: [{ ids, limit: 3 }] }),
+      "SCAN ids VIRTUAL TABLE INDEX 1: | SEARCH j USING INDEX sqlite_autoindex_jobs_2 (session_id=? AND seq>?) | CORRELATED SCALAR SUBQUERY 1 | SEARCH t USING COVERING INDEX sqlite_autoindex_jobs_2 (session_id=?) | USE TEMP B-TREE FOR ORDER BY",
+    );
+    assert.match(plan({ sql: EVENT_TIMES, params: [64, 0, ids] }), /^SEARCH events USING COVERING INDEX events_session \(session_id=\? AND at>\?\)/);
   });
 });

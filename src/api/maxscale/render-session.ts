@@ -2,6 +2,7 @@ import type { Job, JobState, Json, JsonObject, LineType, LogLine, Session } from
 import type { Links } from "./links.js";
 import { logFlags } from "./log-flags.js";
 import type { Resource } from "./resource.js";
+import { presorted } from "./sorted-json.js";
 import { httpDate, localTime, nullableHttpDate, seconds } from "./time-format.js";
 
 /** Data about a session read in batches beside it; absent when the response does not need it. */
@@ -60,12 +61,12 @@ function query(job: Job, s: Session): JsonObject {
 function connectionAttributes(s: Session): JsonObject | null {
   const c = s.client;
   const known: [string, string | undefined][] = [
-    ["user_agent", c.userAgent],
-    ["system", c.system],
-    ["type", c.type],
     ["device_id", c.deviceId],
-    ["timezone", c.timezone],
     ["language", c.language],
+    ["system", c.system],
+    ["timezone", c.timezone],
+    ["type", c.type],
+    ["user_agent", c.userAgent],
   ];
   const present = known.filter((e): e is [string, string] => typeof e[1] === "string");
   return present.length === 0 ? null : Object.fromEntries(present);
@@ -73,7 +74,8 @@ function connectionAttributes(s: Session): JsonObject | null {
 
 /**
  * The session as a MaxScale session resource; every attribute derived from core data.
- * Keys are written in MaxScale's (sorted) order, so the document needs no reordering.
+ * Every key is a fixed name written in MaxScale's (sorted) order, so the resource is
+ * marked as needing no reordering: the serialiser does not look through it.
  */
 export function renderSession(s: Session, extras: SessionExtras, r: SessionRendering): Resource {
   // MaxScale's history is oldest first; the store hands the most recent jobs newest first.
@@ -114,13 +116,13 @@ export function renderSession(s: Session, extras: SessionExtras, r: SessionRende
     thread: THREAD,
   };
   if (s.owner !== null) attributes.user = s.owner;
-  return {
+  return presorted({
     attributes,
     id: String(s.number),
     links: { self: r.links.session(s.number) },
     relationships: { services: sessionServices(s, r.links) },
     type: "sessions",
-  };
+  });
 }
 
 /** The session's relationship to its service, as embedded and as served at its own link. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { matchesWeakly } from "../../http/conditional.js";
+import { utf8 } from "../../http/utf8.js";
 import { booleanParam, queryParam } from "./params.js";
 import { sortedJson, sortedWriter } from "./sorted-json.js";
 import { httpDate, parseHttpDate } from "./time-format.js";
@@ -15,7 +16,7 @@ export function isPretty(req: FastifyRequest): boolean {
 /** Keys sorted, as MaxScale writes them; 4-space indentation unless compact. */
 export const serialise = (doc: unknown, pretty: boolean) => sortedJson(doc, pretty ? 4 : 0);
 
-const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+const sha1 = (data: string | Buffer) => createHash("sha1").update(data).digest("hex");
 
 /** SHA-1 of the compact form: the same whatever `pretty` says. */
 export const entityTag = (doc: unknown) => sha1(sortedJson(doc));
@@ -38,15 +39,19 @@ export interface DocumentOptions {
   lastModified?: number;
 }
 
-/** A 200 document with its ETag and, when the client's copy is current, a 304 instead. */
+/**
+ * A 200 document with its ETag and, when the client's copy is current, a 304 instead. The
+ * compact bytes are hashed as they are sent: a compact body is encoded once for both.
+ */
 export function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: unknown, opts: DocumentOptions = {}) {
   const json = sortedWriter(doc);
-  const compact = json(0);
+  const pretty = isPretty(req);
+  const compact = pretty ? json(0) : utf8(json(0));
   const tag = sha1(compact);
   reply.header("etag", `"${tag}"`);
   if (opts.lastModified !== undefined) reply.header("last-modified", httpDate(opts.lastModified));
   if (notModified(req, tag, opts.lastModified)) return sendNoBody(reply, 304);
-  return reply.code(200).type(JSON_TYPE).send(isPretty(req) ? json(4) : compact);
+  return reply.code(200).type(JSON_TYPE).send(pretty ? utf8(json(4)) : compact);
 }
 
 function notModified(req: FastifyRequest, tag: string, lastModified: number | undefined): boolean {

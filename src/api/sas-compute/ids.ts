@@ -9,7 +9,8 @@ export const sasId = (s: Pick<Session, "id">) => `${s.id}${SES_SUFFIX}`;
 
 /** The core id named by a path's session id, or null when it cannot name one. */
 export function coreId(sid: string): string | null {
-  const id = (sid.toLowerCase().endsWith(SES_SUFFIX) ? sid.slice(0, -SES_SUFFIX.length) : sid).toLowerCase();
+  const lower = sid.toLowerCase();
+  const id = lower.endsWith(SES_SUFFIX) ? lower.slice(0, -SES_SUFFIX.length) : lower;
   return UUID_RE.test(id) ? id : null;
 }
 

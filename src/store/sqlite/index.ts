@@ -59,6 +59,7 @@ import type {
   UserPatch,
 } from "../../core/store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
+import { InsightCache, MOST_EVENTS_KEPT } from "./insight-cache.js";
 import { SessionCache } from "./session-cache.js";
 
 export interface SqliteStoreOptions {
@@ -88,6 +89,28 @@ export const TOUCH_SESSION = `UPDATE sessions SET last_activity_at = MAX(last_ac
                THEN MAX(last_activity_at, ?) + timeout_seconds * 1000 ELSE expires_at END
   WHERE id = ? AND state <> 'ended'`;
 
+/** The events of some sessions at or after a time, counted from the covering index, and their times when they are few. */
+export const EVENT_TIMES = `SELECT session_id, COUNT(*) AS n, CASE WHEN COUNT(*) <= ? THEN json_group_array(at) END AS at FROM events
+  WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`;
+/** The lines of each session and stream: how many, and the latest time one was written. */
+const LOG_STATS = `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
+  WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`;
+/**
+ * The last `limit` lines of a stream of each session, in one statement: each session's
+ * range of the primary key is entered once to find the line `limit` places from its end
+ * (a session without lines costs one probe), then read from there. Numbering every line
+ * of a long log to keep the last few (a window function) would read them all.
+ */
+export const TAIL_LOGS = `SELECT l.* FROM json_each(@ids) ids
+  JOIN log_lines l ON l.session_id = ids.value AND l.stream = @stream
+    AND l.position > IFNULL((SELECT position FROM log_lines t WHERE t.session_id = ids.value AND t.stream = @stream
+                             ORDER BY position DESC LIMIT 1 OFFSET @limit), -1)
+  ORDER BY l.session_id, l.position`;
+/** As TAIL_LOGS: each session's latest jobs from the end of its range of (session_id, seq). */
+export const RECENT_JOBS = `SELECT j.* FROM json_each(@ids) ids
+  JOIN jobs j ON j.session_id = ids.value
+    AND j.seq > IFNULL((SELECT seq FROM jobs t WHERE t.session_id = ids.value ORDER BY seq DESC LIMIT 1 OFFSET @limit), -1)
+  ORDER BY j.session_id, j.seq DESC`;
 const PENDING_JOBS = "SELECT COUNT(*) AS n FROM jobs WHERE session_id = ? AND state = 'pending'";
 const INSERT_TOKEN = "INSERT INTO tokens (id, user_id, name, issuer, hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -106,6 +129,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly cache = new SessionCache(10_000);
+  private readonly insights = new InsightCache(10_000);
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
@@ -244,6 +268,7 @@ export class SqliteStore implements Store {
   private writeEvents(drafts: EventDraft[]): HubEvent[] {
     const at = this.clock();
     return drafts.map((d) => {
+      if (d.sessionId !== null) this.insights.dropEvents(d.sessionId);
       const r = this.run(
         INSERT_EVENT,
         d.type,
@@ -281,18 +306,27 @@ export class SqliteStore implements Store {
 
   async countEvents(sessionIds: string[], since: number): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (sessionIds.length === 0) return out;
-    const rows = this
-      .stmt(
-        `SELECT session_id, COUNT(*) AS n FROM events WHERE at >= ? AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`,
-      )
-      .all(since, JSON.stringify(sessionIds)) as Row[];
-    for (const r of rows) out.set(String(r.session_id), Number(r.n));
+    const missing: string[] = [];
+    for (const id of new Set(sessionIds)) {
+      const n = this.insights.eventCount(id, since);
+      if (n === undefined) missing.push(id);
+      else if (n > 0) out.set(id, n);
+    }
+    if (missing.length === 0) return out;
+    const rows = this.stmt(EVENT_TIMES).all(MOST_EVENTS_KEPT, since, JSON.stringify(missing)) as Row[];
+    for (const id of missing) this.insights.setEvents(id, since, []);
+    for (const r of rows) {
+      const id = String(r.session_id);
+      out.set(id, Number(r.n));
+      if (r.at === null) this.insights.dropEvents(id);
+      else this.insights.setEvents(id, since, JSON.parse(String(r.at)) as number[]);
+    }
     return out;
   }
 
   async purgeHistory(eventsBefore: number, now: number, limit: number): Promise<number> {
     const events = this.run("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?)", eventsBefore, limit).changes;
+    if (events > 0) this.insights.clearEvents();
     const keys = this.run("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)", now, limit).changes;
     return Math.max(events, keys);
   }
@@ -372,6 +406,7 @@ export class SqliteStore implements Store {
 
   async deleteService(id: string, force: boolean, events: EventDraft[]) {
     this.cache.clear();
+    this.insights.clear();
     return this.tx(() => {
       const live = Number(this.get("SELECT COUNT(*) AS n FROM sessions WHERE service_id = ? AND state <> 'ended'", id)?.n ?? 0);
       if (live > 0 && !force) return { deleted: false, liveSessions: live, events: [] };
@@ -439,6 +474,7 @@ export class SqliteStore implements Store {
         if (prior) return { session: JSON.parse(String(prior.snapshot)) as Session, replayed: true, events: [] };
         this.run("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", idempotency.scope, idempotency.key);
       }
+      this.insights.drop(session.id);
       const r = this.run(INSERT_SESSION, ...sessionValues(session), session.members.length);
       const number = Number(r.lastInsertRowid);
       this.insertMembers(session.id, session.members, 1);
@@ -533,6 +569,7 @@ export class SqliteStore implements Store {
   }
 
   private writeLog(sessionId: string, lines: NewLogLine[], now: number): LogLine[] {
+    this.insights.drop(sessionId);
     const next = new Map<LogStream, number>();
     return lines.map((l) => {
       let position = next.get(l.stream);
@@ -585,6 +622,7 @@ export class SqliteStore implements Store {
     const { next } = mutation;
     const id = current.id;
     if (next === null) {
+      this.insights.drop(id);
       this.run("DELETE FROM sessions WHERE id = ?", id);
       return;
     }
@@ -634,7 +672,10 @@ export class SqliteStore implements Store {
       before,
       limit,
     ).changes;
-    if (purged > 0) this.cache.clear();
+    if (purged > 0) {
+      this.cache.clear();
+      this.insights.clear();
+    }
     return purged;
   }
 
@@ -691,25 +732,22 @@ export class SqliteStore implements Store {
   }
 
   async logStats(sessionIds: string[]): Promise<Map<string, LogStats>> {
-    const rows =
-      sessionIds.length === 0
-        ? []
-        : (this
-            .stmt(
-              `SELECT session_id, stream, COUNT(*) AS n, MAX(created_at) AS last_at FROM log_lines
-               WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id, stream`,
-            )
-            .all(JSON.stringify(sessionIds)) as Row[]);
-    return logStatsFromRows(sessionIds, rows);
+    const known = new Map(sessionIds.flatMap((id) => {
+      const stats = this.insights.stats(id);
+      return stats ? [[id, stats] as const] : [];
+    }));
+    const missing = [...new Set(sessionIds)].filter((id) => !known.has(id));
+    const read = missing.length === 0 ? new Map<string, LogStats>() : logStatsFromRows(missing, this.stmt(LOG_STATS).all(JSON.stringify(missing)) as Row[]);
+    for (const [id, stats] of read) this.insights.setStats(id, stats);
+    return new Map(sessionIds.map((id) => [id, known.get(id) ?? read.get(id)!]));
   }
 
   async tailLogs(sessionIds: string[], stream: LogStream, limit: number): Promise<Map<string, LogLine[]>> {
-    if (limit <= 0) return bySession(sessionIds, [], logLineFromRow);
-    // Each session's last lines read backwards from the end of its range of the primary
-    // key, and no further: numbering every line of a long log to keep the last few read them all.
-    const tail = this.stmt("SELECT * FROM log_lines WHERE session_id = ? AND stream = ? ORDER BY position DESC LIMIT ?");
-    const rows = [...new Set(sessionIds)].flatMap((id) => (tail.all(id, stream, limit) as Row[]).reverse());
-    return bySession(sessionIds, rows, logLineFromRow);
+    const ask = limit <= 0 ? [] : [...new Set(sessionIds)].filter((id) => !this.insights.silent(id, stream));
+    const rows = ask.length === 0 ? [] : (this.stmt(TAIL_LOGS).all({ ids: JSON.stringify(ask), stream, limit }) as Row[]);
+    const tails = bySession(sessionIds, rows, logLineFromRow);
+    for (const id of ask) if (tails.get(id)!.length === 0) this.insights.setSilent(id, stream);
+    return tails;
   }
 
   // Jobs --------------------------------------------------------------------
@@ -717,6 +755,7 @@ export class SqliteStore implements Store {
   async insertJob(job: NewJob, events: EventDraft[], queue?: JobQueueLimit): Promise<{ job: Job; events: HubEvent[] }> {
     return this.tx(() => {
       if (queue && Number(this.get(PENDING_JOBS, job.sessionId)?.n) >= queue.max) throw new CoreError("too-many", queue.message);
+      this.insights.drop(job.sessionId);
       const seq = Number(this.get("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs WHERE session_id = ?", job.sessionId)?.n ?? 1);
       this.run(
         `INSERT INTO jobs (${JOB_WRITE_COLUMNS.join(", ")}) VALUES (${JOB_WRITE_COLUMNS.map(() => "?").join(", ")})`,
@@ -739,11 +778,11 @@ export class SqliteStore implements Store {
   }
 
   async recentJobs(sessionIds: string[], limit: number): Promise<Map<string, Job[]>> {
-    if (limit <= 0) return bySession(sessionIds, [], jobFromRow);
-    // As tailLogs: each session's latest from the end of its range of (session_id, seq).
-    const recent = this.stmt("SELECT * FROM jobs WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-    const rows = [...new Set(sessionIds)].flatMap((id) => recent.all(id, limit) as Row[]);
-    return bySession(sessionIds, rows, jobFromRow);
+    const ask = limit <= 0 ? [] : [...new Set(sessionIds)].filter((id) => !this.insights.jobless(id));
+    const rows = ask.length === 0 ? [] : (this.stmt(RECENT_JOBS).all({ ids: JSON.stringify(ask), limit }) as Row[]);
+    const recent = bySession(sessionIds, rows, jobFromRow);
+    for (const id of ask) if (recent.get(id)!.length === 0) this.insights.setJobless(id);
+    return recent;
   }
 
   async mutateJob(id: string, mutator: JobMutator) {
@@ -753,6 +792,7 @@ export class SqliteStore implements Store {
       const current = jobFromRow(row);
       const mutation = mutator(current);
       if (!mutation) return { job: current, changed: false, events: [] };
+      this.insights.drop(current.sessionId);
       const { next } = mutation;
       if (next === null) {
         this.run("DELETE FROM jobs WHERE id = ?", id);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { localTime } from "../../../src/api/maxscale/time-format.js";
 import { SYSTEM_PRINCIPAL } from "../../../src/core/types.js";
@@ -336,6 +337,47 @@ describe("maxscale: collections of other sizes", () => {
     assert.ok(!("next" in last.body.links));
     await t.server.hub.sessions.end(SYSTEM_PRINCIPAL, "3", "closed");
     assert.equal((await t.call("GET", "/v1/sessions?page[size]=2")).body.meta.total, 4, "ended sessions are not counted");
+  });
+});
+
+describe("maxscale: a session with everything shown", () => {
+  test("its resource is written in sorted order all the way down, one and in the collection, pretty or compact", async () => {
+    const t = await startMaxscale();
+    try {
+      await createService(t, "rw");
+      const client = { address: "192.0.2.10", port: 5, userAgent: "ua", system: "linux", type: "cli", deviceId: "d-1", timezone: "+0100", language: "en" };
+      const s = await createSession(t, {
+        serviceId: "rw",
+        owner: "alice",
+        client,
+        attributes: { zeta: 1, alpha: { b: 2, a: 1 }, maxscale: { parameters: { log_warning: true, log_info: true } } },
+      });
+      await t.server.store.appendLog(s.id, [{ stream: "log", type: "warning", text: "w" }, { stream: "log", type: "note", text: "naïve → 🚀" }], [], t.clock.now());
+      await finishJob(t, await addJob(t, s, "SELECT 1"));
+      await addJob(t, s, "SELECT 2");
+      const sorted = (v: unknown, at: string): void => {
+        if (Array.isArray(v)) return v.forEach((x, i) => sorted(x, `${at}[${i}]`));
+        if (v === null || typeof v !== "object") return;
+        const keys = Object.keys(v);
+        assert.deepEqual(keys, [...keys].sort(), `${at} is sorted`);
+        for (const k of keys) sorted((v as Record<string, unknown>)[k], `${at}.${k}`);
+      };
+      for (const path of [`/v1/sessions/${s.number}`, "/v1/sessions"]) {
+        for (const query of ["", "?pretty=false"]) {
+          const r = await t.call("GET", path + query);
+          assert.equal(r.status, 200);
+          sorted(JSON.parse(r.text), path + query);
+          assert.ok(r.text.includes("naïve → 🚀"), "text beyond ASCII, encoded as UTF-8");
+          assert.equal(r.headers.get("etag"), `"${createHash("sha1").update(JSON.stringify(r.body)).digest("hex")}"`, "the ETag is the SHA-1 of the compact form");
+          const a = (Array.isArray(r.body.data) ? r.body.data[0] : r.body.data).attributes;
+          assert.equal(Object.keys(a.client.connection_attributes).length, 6);
+          assert.equal(a.queries.length, 2);
+          assert.equal(a.log.length, 2);
+        }
+      }
+    } finally {
+      await t.stop();
+    }
   });
 });
 
