@@ -230,8 +230,9 @@ export class SqliteStore implements Store {
         }),
       );
     } catch (error) {
-      // Nothing was committed: what the writes left in the cache is forgotten with them.
+      // Nothing was committed: what the writes left in the caches is forgotten with them.
       this.cache.clear();
+      this.insights.clear();
       outcomes = batch.map(() => ({ ok: false, error }));
     }
     batch.forEach((p, i) => p.settle(outcomes[i]!));
