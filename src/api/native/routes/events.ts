@@ -8,12 +8,12 @@ import type { PublicSession } from "../../../core/views.js";
 import { renderService, renderSession } from "../render.js";
 import type { FamilyContext } from "../../context.js";
 import { type HttpChunk, httpChunk, writeLater } from "./event-chunks.js";
+import { SentEvents } from "./sent-events.js";
 import type { NativeApp } from "../index.js";
 import * as S from "../schemas.js";
 
 const KEEPALIVE_MS = 15_000;
 const BACKLOG_LIMIT = 10_000;
-const SENT_MEMORY = 10_000;
 const RECENT_BATCH = 500;
 const RECENT_SCAN = 10_000;
 
@@ -165,17 +165,14 @@ export function eventRoutes(app: NativeApp, ctx: FamilyContext): void {
       draining = socket?.writable ? socket.write(framed ? chunk.wire : chunk.data) : res.write(chunk.data);
     };
 
-    // Events are sent at most once each. With several nodes an event can commit after
-    // one with a higher number, so the stream remembers what it sent rather than
-    // keeping only a high-water mark. The frames of one delivery go out in one write.
-    const sent = new Set<number>();
+    // Events are sent at most once each (sent-events.ts). The frames of one delivery go
+    // out in one write.
+    const sent = new SentEvents();
     const take = (events: readonly HubEvent[]): HttpChunk | null => {
       let shown = "";
       for (let i = 0; i < events.length; i += 1) {
         const e = events[i]!;
-        if (sent.has(e.seq)) continue;
-        sent.add(e.seq);
-        if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
+        if (!sent.add(e.seq)) continue;
         if (visible(p, e, filter)) shown += `${i},`;
       }
       return shown === "" ? null : chunkOf(events, shown);
