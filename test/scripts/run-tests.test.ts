@@ -36,9 +36,9 @@ describe("broken", () => { before(() => { throw new Error("setup"); }); for (con
       report(dir, "mixed.test.mjs", `import { test } from "node:test";
 test("passes", () => {});
 test("fails", () => { throw new Error("x"); });
+test("skipped, because it is the summary's fixture of a skipped test", (t) => t.skip("the summary's fixture"));
+test("todo, because it is the summary's fixture of a todo test", (t) => t.todo("the summary's fixture"));
 test("never settles", () => new Promise(() => {}));
-test("skipped on purpose: the summary counts it", { skip: "fixture of the summary test" }, () => {});
-test("todo on purpose: the summary counts it", { todo: "fixture of the summary test" }, () => {});
 `),
     );
     assert.deepEqual([s.tests, s.pass, s.failed, s.skipped, s.todo, s.ok], [5, 1, 2, 1, 1, false]);
