@@ -37,6 +37,16 @@ export function serialiserOf(reply: FastifyReply, schema: object): (value: objec
   return reply.compileSerializationSchema(schema as Record<string, unknown>) as (value: object) => string;
 }
 
+/**
+ * A text's bytes in memory of their own. A small `Buffer.from` is a slice of a shared 8 KiB
+ * pool, and a kept slice holds its whole pool alive: the bytes bound would not bound memory.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 /** Texts larger than this are rendered each time: a few large sessions must not evict the many. */
 const LARGEST_KEPT = 64 * 1024;
 
@@ -66,7 +76,7 @@ export class RenderedSessions {
       }
       this.size -= kept.bytes.length;
     }
-    const bytes = Buffer.from(render());
+    const bytes = ownBytes(render());
     if (bytes.length <= LARGEST_KEPT) {
       this.kept.set(key, { stamp, bytes });
       this.size += bytes.length;

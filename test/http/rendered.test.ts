@@ -14,6 +14,12 @@ describe("rendered sessions", () => {
     assert.equal(renders, 2);
   });
 
+  test("kept bytes own their memory: no slice of a shared pool is held", () => {
+    const bytes = new RenderedSessions().bytes("a", "1", () => '{"name":"é"}');
+    assert.equal(String(bytes), '{"name":"é"}');
+    assert.equal(bytes.buffer.byteLength, bytes.length);
+  });
+
   test("a page is its items' bytes between its ends, comma-separated", () => {
     const items = ["{\"a\":1}", "{\"b\":\"é\"}", "[]"].map((t) => Buffer.from(t));
     assert.equal(String(joinJson("{\"items\":[", items, "]}")), '{"items":[{"a":1},{"b":"é"},[]]}');
