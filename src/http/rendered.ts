@@ -89,3 +89,21 @@ export class RenderedSessions {
     return bytes;
   }
 }
+
+/**
+ * Bytes made from a page of sessions, kept by the page's identity. A store that has seen
+ * no write since the last read hands out the same frozen page (store/sqlite/page-cache.ts),
+ * so the bytes made from it are the same too, as long as `variant` names everything else
+ * they are made from. Any other page is a new key; kept bytes go with their page.
+ */
+export class RenderedPages {
+  private readonly kept = new WeakMap<object, { variant: string; bytes: Buffer }>();
+
+  bytes(page: object, variant: string, render: () => Buffer): Buffer {
+    const kept = this.kept.get(page);
+    if (kept !== undefined && kept.variant === variant) return kept.bytes;
+    const bytes = render();
+    this.kept.set(page, { variant, bytes });
+    return bytes;
+  }
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { RenderedSessions, joinJson } from "../../src/http/rendered.js";
+import { RenderedPages, RenderedSessions, joinJson } from "../../src/http/rendered.js";
 import { ADMIN_TOKEN, type TestServer, client, startServer, usersWithTokens } from "../helpers/server.js";
 
 describe("rendered sessions", () => {
@@ -80,4 +80,20 @@ describe("native API: a session's answer follows what changes it", () => {
     const listed = (await admin("GET", "/api/v1/sessions?serviceId=lobby")).body.items.find((i: { id: string }) => i.id === s.id);
     assert.deepEqual(listed, after);
   });
+});
+
+test("a page's bytes are kept by the page's identity and its variant", () => {
+  const pages = new RenderedPages();
+  let renders = 0;
+  const render = (text: string) => () => {
+    renders += 1;
+    return Buffer.from(text);
+  };
+  const page = { items: [] };
+  const first = pages.bytes(page, "a", render("one"));
+  assert.equal(pages.bytes(page, "a", render("two")), first, "the same page and variant: kept");
+  assert.equal(renders, 1);
+  assert.equal(pages.bytes(page, "b", render("three")).toString(), "three", "another variant is rendered");
+  assert.equal(pages.bytes({ items: [] }, "b", render("four")).toString(), "four", "an equal page that is not the same object is rendered");
+  assert.equal(renders, 3);
 });

@@ -506,6 +506,41 @@ export function storeConformance(factory: StoreFactory): void {
       assert.equal(await store.countSessions({ field: "name", op: "eq", value: "same-turn-new" }), 1);
     });
 
+    test("a page read again after any kind of write shows that write, and nothing else changes it", async () => {
+      const svc = (await store.insertService({ id: "reread", kind: "generic", name: "R", description: null, settings: {}, defaultInactiveTimeoutSeconds: 0 }, () => [], tick())).service.id;
+      const open = await insert({ serviceId: svc, timeoutSeconds: 10, expiresAt: clock + 10_000 });
+      const closed = await insert({ serviceId: svc, visibility: "private" });
+      const query: SessionQuery = { where: { and: [{ field: "serviceId", op: "eq", value: svc }, { readableBy: "bob" }] }, sort: [{ field: "createdAt", dir: "desc" }], limit: 10, count: true };
+      const read = async () => {
+        const page = await store.querySessions(query);
+        return { ids: page.items.map((s) => s.id), total: page.total, names: page.items.map((s) => s.name), active: page.items.map((s) => s.lastActivityAt) };
+      };
+      const first = await read();
+      assert.deepEqual(first.ids, [open.id]);
+      assert.deepEqual(await read(), first, "a second read, nothing written between");
+
+      await store.touchSession(open.id, open.lastActivityAt + 500, () => []);
+      assert.deepEqual((await read()).active, [open.lastActivityAt + 500], "a heartbeat");
+
+      await store.mutateSession(closed.id, (cur) => ({ next: { ...cur, version: cur.version + 1, members: [{ userId: "bob", joinedAt: clock, team: null }] }, events: [] }));
+      const joined = await read();
+      assert.deepEqual(joined.ids, [closed.id, open.id], "a member may read the private session");
+      assert.equal(joined.total, 2);
+
+      await assert.rejects(store.mutateSession(open.id, () => {
+        throw new CoreError("conflict", "refused");
+      }));
+      assert.deepEqual(await read(), joined, "a refused write changes nothing");
+
+      await store.mutateSession(open.id, (cur) => ({ next: { ...cur, version: cur.version + 1, name: "renamed" }, events: [] }));
+      assert.deepEqual((await read()).names, [null, "renamed"]);
+
+      await store.mutateSession(open.id, () => ({ next: null, events: [] }));
+      assert.deepEqual((await read()).ids, [closed.id], "a deletion");
+      await insert({ serviceId: svc });
+      assert.equal((await read()).total, 2, "a creation");
+    });
+
     test("activity marks move lastActivityAt forward only, keep the version, and recompute the expiry", async () => {
       const s = await insert({ timeoutSeconds: 10, expiresAt: clock + 10_000 });
       const later = s.lastActivityAt + 5000;

@@ -88,7 +88,12 @@ export function contentType(type: string, form: Form): string {
 
 /** Sends a JSON representation of `type` in the negotiated form. */
 export function sendJson(reply: FastifyReply, status: number, type: string, form: Form, body: unknown): FastifyReply {
-  return reply.code(status).header("content-type", contentType(type, form)).send(JSON.stringify(body));
+  return sendJsonText(reply, status, type, form, JSON.stringify(body));
+}
+
+/** Sends JSON already serialised, as `sendJson` would. */
+export function sendJsonText(reply: FastifyReply, status: number, type: string, form: Form, text: string | Buffer): FastifyReply {
+  return reply.code(status).header("content-type", contentType(type, form)).send(text);
 }
 
 export function sendText(reply: FastifyReply, status: number, body: string): FastifyReply {

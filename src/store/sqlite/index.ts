@@ -60,6 +60,7 @@ import type {
 } from "../../core/store.js";
 import { MEMBERS_SQL, sqliteDialect } from "./dialect.js";
 import { InsightCache, MOST_EVENTS_KEPT } from "./insight-cache.js";
+import { PageCache } from "./page-cache.js";
 import { SessionCache } from "./session-cache.js";
 
 export interface SqliteStoreOptions {
@@ -130,6 +131,8 @@ export class SqliteStore implements Store {
   private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly cache = new SessionCache(10_000);
   private readonly insights = new InsightCache(10_000);
+  private readonly pages = new PageCache();
+  private readonly changeCount: Database.Statement;
   private readonly nodeId: string;
   private readonly clock: () => number;
   private readonly migrations: Migration[];
@@ -156,6 +159,7 @@ export class SqliteStore implements Store {
     this.migrations = [...CORE_MIGRATIONS, ...(options.migrations ?? [])];
     this.filterLimits = options.filterLimits ?? DEFAULTS.limits;
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
+    this.changeCount = this.db.prepare("SELECT total_changes()").pluck();
   }
 
   private stmt(sql: string): Database.Statement {
@@ -506,12 +510,21 @@ export class SqliteStore implements Store {
 
   async querySessions(query: SessionQuery): Promise<Page<Session>> {
     const compiled = compileSessionPage(sqliteDialect, query, this.filterLimits);
+    const key = `${query.count === true}${compiled.sql}\n${JSON.stringify(compiled.params)}`;
+    const mark = this.changes();
+    const kept = this.pages.get(key, mark);
+    if (kept) return kept;
     // Counted first: a page of a filter nothing matches (a search by name for text no name
     // holds) would walk the whole sort index looking for rows.
     const total = query.count ? this.countIn(query.where) : undefined;
     const page = compiled.page(total === 0 ? [] : this.readPage(this.sessionRows(compiled.sql, compiled.params).map((r) => Number(r[0]))));
     if (total !== undefined) page.total = total;
-    return page;
+    return this.pages.set(key, mark, page);
+  }
+
+  /** Rows this connection has changed since it opened: any write moves it (PageCache). */
+  private changes(): number {
+    return this.changeCount.get() as number;
   }
 
   /**

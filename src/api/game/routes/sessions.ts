@@ -3,7 +3,7 @@ import { eq } from "../../../core/query.js";
 import { layoutCapacity } from "../../../core/teams.js";
 import type { JsonObject, Member } from "../../../core/types.js";
 import type { TypeBoxApp } from "../../../http/app.js";
-import { joinJson, sendSerialised } from "../../../http/rendered.js";
+import { RenderedPages, joinJson, sendSerialised } from "../../../http/rendered.js";
 import type { FamilyContext } from "../../context.js";
 import { badRequest } from "../errors.js";
 import { spelling, unique, withGameFields } from "../model.js";
@@ -18,11 +18,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The collection (FindAll, Count, Create, Truncate) and one session (FindById, Delete). */
 export function sessionRoutes(app: TypeBoxApp, ctx: FamilyContext, service: GameService): void {
   const { sessions } = ctx.hub;
+  const pages = new RenderedPages();
 
   app.get("/", { schema: { response: { 200: S.SessionList } } }, async (req, reply) => {
     const query = parseList(req.query as QueryString, ctx.hub.filterLimits);
     const page = await sessions.list(req.principal, { ...query, where: service.where(query.where) });
-    return sendSerialised(reply, joinJson("[", page.items.map((s) => sessionBytes(reply, s)), "]"));
+    return sendSerialised(reply, pages.bytes(page, "", () => joinJson("[", page.items.map((s) => sessionBytes(reply, s)), "]")));
   });
 
   // Count applies the filters only: limit, skip and sort are ignored, not even validated.

@@ -3,7 +3,7 @@ import { CoreError, invalid } from "../../../core/errors.js";
 import type { SessionPatch } from "../../../core/sessions.js";
 import type { JsonObject, Session as SessionModel } from "../../../core/types.js";
 import { matchesWeakly, quoteTag, versionFromIfMatch } from "../../../http/conditional.js";
-import { RenderedSessions, joinJson, sendSerialised, serialiserOf, sessionStamp } from "../../../http/rendered.js";
+import { RenderedPages, RenderedSessions, joinJson, sendSerialised, serialiserOf, sessionStamp } from "../../../http/rendered.js";
 import type { FamilyContext } from "../../context.js";
 import type { NativeApp } from "../index.js";
 import { type ListQuery, toSessionQuery } from "../query.js";
@@ -57,6 +57,7 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
   // A session's text is serialised by the schema its routes answer with, once per stamp,
   // and a list is the texts of its items joined, in the bytes that schema would give.
   const rendered = new RenderedSessions();
+  const pages = new RenderedPages();
   const bytesOf = (reply: FastifyReply, s: SessionModel) =>
     rendered.bytes(s.id, sessionStamp(s), () => serialiserOf(reply, S.Session)(renderSession(s)));
   const sendSession = (reply: FastifyReply, s: SessionModel, status = 200) =>
@@ -64,9 +65,14 @@ export function sessionRoutes(app: NativeApp, ctx: FamilyContext): void {
 
   app.get("/sessions", { schema: { tags: ["sessions"], summary: "List the sessions the caller may read", querystring: S.ListSessionsQuery, response: { 200: S.SessionList, ...errors } } }, async (req, reply) => {
     const page = await sessions.list(req.principal, toSessionQuery(req.query as ListQuery, ctx.hub.filterLimits));
-    const total = page.total !== undefined ? `,"total":${page.total}` : "";
-    const items = page.items.map((s) => bytesOf(reply, s));
-    return sendSerialised(reply, joinJson(`{"items":[`, items, `],"nextCursor":${JSON.stringify(page.nextCursor)}${total}}`));
+    return sendSerialised(
+      reply,
+      pages.bytes(page, "", () => {
+        const total = page.total !== undefined ? `,"total":${page.total}` : "";
+        const items = page.items.map((s) => bytesOf(reply, s));
+        return joinJson(`{"items":[`, items, `],"nextCursor":${JSON.stringify(page.nextCursor)}${total}}`);
+      }),
+    );
   });
 
   app.post("/sessions", { schema: { tags: ["sessions"], summary: "Create a session", body: S.CreateSession, response: { 201: S.Session, ...errors, 409: S.Problem } } }, async (req, reply) => {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Condition, SortKey } from "../../../core/query.js";
-import { joinJson } from "../../../http/rendered.js";
+import { RenderedPages, joinJson } from "../../../http/rendered.js";
 import type { Principal, Service, Session } from "../../../core/types.js";
 import { readBody } from "../body.js";
 import type { Roundware } from "../context.js";
@@ -16,6 +16,8 @@ import { type Query, sessionCondition } from "../session-query.js";
 const BY_NUMBER: SortKey[] = [{ field: "number", dir: "asc" }];
 /** Rows per store query while a list streams out. */
 const BATCH = 500;
+/** Whole lists as last sent, by page (one page of the store is one list). */
+const pages = new RenderedPages();
 
 /**
  * The whole matching list as one plain JSON array (the wire has no paging), read from
@@ -24,19 +26,27 @@ const BATCH = 500;
 async function sendList(rw: Roundware, reply: FastifyReply, p: Principal, where: Condition, projects: readonly Service[]) {
   const numbers = new Map(projects.map((s) => [s.id, s.number]));
   let defaultLanguage: number | undefined;
-  /** A batch's items, comma-separated, after `open` and before `close`. */
-  const render = async (open: string, items: Session[], close: string): Promise<Buffer> => {
+  /** The language shown for sessions that have none, read once, when a batch holds such a session. */
+  const languageFor = async (items: readonly Session[]): Promise<number> => {
     if (defaultLanguage === undefined && items.some(lacksLanguage)) defaultLanguage = await rw.defaultLanguageId();
-    return joinJson(open, items.map((s) => sessionBytes(s, numbers.get(s.serviceId)!, defaultLanguage ?? 1)), close);
+    return defaultLanguage ?? 1;
   };
+  /** A batch's items, comma-separated, after `open` and before `close`. */
+  const render = (open: string, items: readonly Session[], close: string, language: number): Buffer =>
+    joinJson(open, items.map((s) => sessionBytes(s, numbers.get(s.serviceId)!, language)), close);
   const page = (cursor?: string) => rw.ctx.hub.sessions.list(p, { where, sort: BY_NUMBER, limit: BATCH, ...(cursor ? { cursor } : {}) });
   const first = await page();
-  if (!first.nextCursor) return sendJsonText(reply, await render("[", first.items, "]"));
+  if (!first.nextCursor) {
+    // Besides the page, the bytes are made from the language and the projects' numbers,
+    // which are fixed when a project is created.
+    const language = await languageFor(first.items);
+    return sendJsonText(reply, pages.bytes(first, String(language), () => render("[", first.items, "]", language)));
+  }
   async function* rest(cursor: string | null): AsyncGenerator<Buffer> {
-    yield await render("[", first.items, "");
+    yield render("[", first.items, "", await languageFor(first.items));
     while (cursor) {
       const next = await page(cursor);
-      if (next.items.length > 0) yield await render(",", next.items, "");
+      if (next.items.length > 0) yield render(",", next.items, "", await languageFor(next.items));
       cursor = next.nextCursor;
     }
     yield Buffer.from("]");

@@ -3,6 +3,7 @@ import { isCoreError } from "../../../core/errors.js";
 import * as policy from "../../../core/policy.js";
 import { type Condition, type SessionField, type SortKey, and } from "../../../core/query.js";
 import type { Session } from "../../../core/types.js";
+import { RenderedPages } from "../../../http/rendered.js";
 import { collection, paging, param } from "../collection.js";
 import { COMPUTE_SESSIONS } from "../compute.js";
 import { sessionNotFound } from "../errors.js";
@@ -10,7 +11,7 @@ import { type Fields, compileFilter, invalidFilter, parseSortBy } from "../filte
 import { coreId, sessionTag } from "../ids.js";
 import type { Kit, Params } from "../kit.js";
 import { BASE } from "../links.js";
-import { T, acceptsItem, lists, negotiate, sendJson } from "../media.js";
+import { T, acceptsItem, lists, negotiate, sendJson, sendJsonText } from "../media.js";
 import { resource } from "../plugin.js";
 import { rootLink, session, sessionStatistics, sessionSummary } from "../render.js";
 
@@ -57,6 +58,7 @@ export async function deleteSession(kit: Kit, req: FastifyRequest, s: Session): 
 }
 
 export function sessionRoutes(app: FastifyInstance, kit: Kit): void {
+  const pages = new RenderedPages();
   resource(app, "/sessions", {
     GET: async (req, reply) => {
       const form = negotiate(req, T.collection);
@@ -77,23 +79,28 @@ export function sessionRoutes(app: FastifyInstance, kit: Kit): void {
         throw isCoreError(e, "invalid") ? invalidFilter(e.message) : e;
       });
       const full = acceptsItem(req, T.session);
-      let items: unknown[] = page.items.map(sessionSummary);
-      if (full) {
-        const stats = await kit.hub.insights.logStats(page.items.map((s) => s.id));
-        const now = kit.hub.clock();
-        items = page.items.map((s) => session(s, sessionStatistics(s, stats.get(s.id)), kit.compute.runner.counters(s), now));
+      const text = (items: unknown[]) =>
+        JSON.stringify(
+          collection({
+            name: "sessions",
+            accept: full ? T.session : T.sessionSummary,
+            href: `${BASE}/sessions`,
+            paging: p,
+            count: page.total ?? 0,
+            items,
+            query,
+            up: rootLink(),
+          }),
+        );
+      if (!full) {
+        // Summaries are made from the sessions alone: the text is kept with its page.
+        const bytes = pages.bytes(page, `${form}\n${JSON.stringify(query)}`, () => Buffer.from(text(page.items.map(sessionSummary))));
+        return sendJsonText(reply, 200, T.collection, form, bytes);
       }
-      const body = collection({
-        name: "sessions",
-        accept: full ? T.session : T.sessionSummary,
-        href: `${BASE}/sessions`,
-        paging: p,
-        count: page.total ?? 0,
-        items,
-        query,
-        up: rootLink(),
-      });
-      return sendJson(reply, 200, T.collection, form, body);
+      const stats = await kit.hub.insights.logStats(page.items.map((s) => s.id));
+      const now = kit.hub.clock();
+      const items = page.items.map((s) => session(s, sessionStatistics(s, stats.get(s.id)), kit.compute.runner.counters(s), now));
+      return sendJsonText(reply, 200, T.collection, form, text(items));
     },
   });
 
