@@ -1,5 +1,6 @@
 import type { Dataset } from "../lib/scale-store.js";
 import { ADMIN_TOKEN, type Hub, jwt, parallel } from "../lib/hub.js";
+import { type Bare, capture, startBare } from "../lib/ceiling.js";
 import { type Contestant, type Series, interleave } from "../lib/pairs.js";
 import type { Load } from "../lib/wrk.js";
 import { type Figure, type Target, int, ms, ratio } from "../report/types.js";
@@ -20,6 +21,11 @@ interface Pair {
   family: Load;
   native: Load;
   nativeName: string;
+  /**
+   * Also measure a bare node:http server sending the family's own bytes: where the family's
+   * answer is much larger than the native one, that shows how far the ratio can go at all.
+   */
+  bare?: boolean;
 }
 
 /**
@@ -101,12 +107,14 @@ function pairs(f: Awaited<ReturnType<typeof familySessions>>): { one: Pair[]; li
     },
     {
       name: "MaxScale GET /v1/sessions (1,000, pretty)",
+      bare: true,
       family: get(`/v1/sessions?${mxFilter}`, admin),
       native: get("/api/v1/sessions?service=mx-bench&sort=number&limit=1000", admin),
       nativeName: "native list of the same 1,000",
     },
     {
       name: "MaxScale GET /v1/sessions (1,000, compact)",
+      bare: true,
       family: get(`/v1/sessions?${mxFilter}&pretty=false`, admin),
       native: get("/api/v1/sessions?service=mx-bench&sort=number&limit=1000", admin),
       nativeName: "native list of the same 1,000",
@@ -128,30 +136,44 @@ function pairs(f: Awaited<ReturnType<typeof familySessions>>): { one: Pair[]; li
 }
 
 async function compare(ctx: Ctx, hub: Hub, group: Pair[]): Promise<Figure[]> {
-  const contestants: Contestant[] = group.flatMap((p) => [
-    { name: `${p.name} | native`, url: hub.url, load: p.native, pid: hub.pid },
-    { name: p.name, url: hub.url, load: p.family, pid: hub.pid },
-  ]);
-  // Twenty contestants: shorter runs keep the target inside its share of the run's time.
-  const series = await interleave(contestants, { ...ctx.pairs, seconds: Math.min(3, ctx.pairs.seconds) });
-  const figures: Figure[] = [];
-  for (const p of group) {
-    const fam: Series = series.get(p.name)!;
-    const nat: Series = series.get(`${p.name} | native`)!;
-    const r = fam.median.rps / nat.median.rps;
-    const profile = await profiled(ctx, hub, p.name, p.family);
-    figures.push({
-      name: p.name,
-      measured: `${ratio(r)} (${int(fam.median.rps)} vs ${int(nat.median.rps)} req/s, p99 ${ms(fam.median.p99ms)} vs ${ms(nat.median.p99ms)} ms)`,
-      goal: "≥ 0.8× native",
-      met: r >= 0.8,
-      limiting: profile.limiting,
-      chart: { ours: fam.median.rps, ceiling: nat.median.rps, ceilingName: p.nativeName, goal: 0.8 },
-      profile: profile.summary,
-      series: { family: fam, native: nat },
-    });
+  const bares = new Map<string, { bare: Bare; bytes: number }>();
+  try {
+    for (const p of group.filter((x) => x.bare)) {
+      const captured = await capture(hub.url, p.family);
+      bares.set(p.name, { bare: await startBare(captured, ctx.dir, p.name), bytes: captured.bytes });
+    }
+    const contestants: Contestant[] = group.flatMap((p) => [
+      { name: `${p.name} | native`, url: hub.url, load: p.native, pid: hub.pid },
+      { name: p.name, url: hub.url, load: p.family, pid: hub.pid },
+      ...(bares.has(p.name) ? [{ name: `${p.name} | bare`, url: bares.get(p.name)!.bare.url, load: p.family, pid: bares.get(p.name)!.bare.process.pid }] : []),
+    ]);
+    // Twenty contestants: shorter runs keep the target inside its share of the run's time.
+    const series = await interleave(contestants, { ...ctx.pairs, seconds: Math.min(3, ctx.pairs.seconds) });
+    const figures: Figure[] = [];
+    for (const p of group) {
+      const fam: Series = series.get(p.name)!;
+      const nat: Series = series.get(`${p.name} | native`)!;
+      const bare = series.get(`${p.name} | bare`);
+      const r = fam.median.rps / nat.median.rps;
+      const profile = await profiled(ctx, hub, p.name, p.family);
+      const reach = bare
+        ? `; a bare node:http server sending the same ${int(bares.get(p.name)!.bytes)} bytes answers ${int(bare.median.rps)} req/s, ${ratio(bare.median.rps / nat.median.rps)} of the native list (sessionhub ${ratio(fam.median.rps / bare.median.rps)} of that bare server)`
+        : "";
+      figures.push({
+        name: p.name,
+        measured: `${ratio(r)} (${int(fam.median.rps)} vs ${int(nat.median.rps)} req/s, p99 ${ms(fam.median.p99ms)} vs ${ms(nat.median.p99ms)} ms)`,
+        goal: "≥ 0.8× native",
+        met: r >= 0.8,
+        limiting: profile.limiting + reach,
+        chart: { ours: fam.median.rps, ceiling: nat.median.rps, ceilingName: p.nativeName, goal: 0.8 },
+        profile: profile.summary,
+        series: { family: fam, native: nat, ...(bare ? { bare } : {}) },
+      });
+    }
+    return figures;
+  } finally {
+    for (const { bare } of bares.values()) await bare.stop();
   }
-  return figures;
 }
 
 export async function familiesTarget(ctx: Ctx, hub: Hub, data: Dataset): Promise<Target> {

@@ -282,7 +282,12 @@ export function validateSort(sort: SortKey[]): void {
 
 /** The conjunction of the conditions given; those that are conjunctions themselves are spliced in, not nested. */
 export const and = (...conditions: (Condition | undefined)[]): Condition | undefined => {
-  const present = conditions.flatMap((c) => (c === undefined ? [] : "and" in c ? c.and : [c]));
+  const present: Condition[] = [];
+  for (const c of conditions) {
+    if (c === undefined) continue;
+    if ("and" in c) present.push(...c.and);
+    else present.push(c);
+  }
   if (present.length === 0) return undefined;
   return present.length === 1 ? present[0] : { and: present };
 };
