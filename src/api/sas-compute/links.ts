@@ -21,5 +21,6 @@ export function link(method: string, rel: string, href: string, more: { type?: s
 
 /** `2016-09-28T14:26:14Z`: UTC, whole seconds. */
 export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // toISOString always ends in ".sssZ".
+  return `${new Date(ms).toISOString().slice(0, -5)}Z`;
 }
