@@ -52,6 +52,13 @@ function medianRun(runs: Run[]): Run {
   };
 }
 
+/**
+ * Microseconds of the server's CPU per answered request, the median over a series' runs.
+ * Steadier than a rate when the server and the load generator share two cores: a rate
+ * also moves with how the cores were shared in that run.
+ */
+export const cpuPerRequest = (s: Series): number => median(s.runs.map((r) => (r.serverCores / r.rps) * 1e6));
+
 /** A run measured by the bench itself (not wrk): the latency of every request and the time it all took. */
 export function runFromLatencies(latencies: number[], seconds: number, failures = 0): Run {
   const sorted = [...latencies].sort((a, b) => a - b);

@@ -8,7 +8,7 @@ import { capture, startBare } from "../lib/ceiling.js";
 import { storeCeiling } from "../lib/store-ceiling.js";
 import type { Load } from "../lib/wrk.js";
 import { type Figure, type Target, int, mb, ms, ratio } from "../report/types.js";
-import { type Ctx, type VersusCeiling, profiled, versusCeiling } from "./context.js";
+import { type Ctx, type VersusCeiling, cpuAgainst, profiled, versusCeiling } from "./context.js";
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const json = { "content-type": "application/json" };
@@ -47,7 +47,7 @@ function figure(name: string, v: VersusCeiling, goal: number, ceiling = v.bare.m
     measured: `${ratio(r)} (${int(v.ours.median.rps)} vs ${int(ceiling)} req/s; p99 ${ms(v.ours.median.p99ms)} ms; ${int(v.bytes)} B)`,
     goal: `≥ ${goal}×`,
     met: r >= goal,
-    limiting: v.profile.limiting,
+    limiting: `${v.profile.limiting}; ${cpuAgainst(v.ours, v.bare, "the bare server's")}`,
     chart: { ours: v.ours.median.rps, ceiling, ceilingName, goal },
     profile: v.profile.summary,
     series: { ours: v.ours, ceiling: v.bare },
@@ -81,7 +81,7 @@ async function houseHooks(ctx: Ctx): Promise<Figure> {
       measured: `cost ${(cost * 100).toFixed(1)} % (${int(hooks.rps)} with vs ${int(none.rps)} req/s without; bare ${int(b.rps)}: ${ratio(hooks.rps / b.rps)} and ${ratio(none.rps / b.rps)})`,
       goal: "≤ 15 %",
       met: cost <= 0.15,
-      limiting: profile.limiting,
+      limiting: `${profile.limiting}; ${cpuAgainst(series.get("/healthz, house hooks")!, series.get("/healthz, no hooks")!, "the app without them:")}`,
       chart: { ours: hooks.rps, ceiling: none.rps, ceilingName: "same app without the house hooks", goal: 0.85 },
       profile: profile.summary,
       series: Object.fromEntries(series),

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { type Bare, capture, startBare } from "../lib/ceiling.js";
 import type { Hub } from "../lib/hub.js";
-import { type Contestant, type PairOptions, type Run, type Series, interleave, runOnce } from "../lib/pairs.js";
+import { type Contestant, type PairOptions, type Run, type Series, cpuPerRequest, interleave, runOnce } from "../lib/pairs.js";
 import { type ProfileSummary, limitingLine, summarise } from "../lib/profile.js";
 import type { Budget } from "../lib/scenario.js";
 import type { Load } from "../lib/wrk.js";
+import { int, ratio } from "../report/types.js";
 
 /** What every target gets from the run. */
 export interface Ctx {
@@ -61,4 +62,11 @@ export async function versusCeiling(ctx: Ctx, hub: Hub, name: string, load: Load
   }
   const profile = await profiled(ctx, hub, name, load);
   return { ours: series.get(name)!, bare: series.get(`bare ${name}`)!, bytes: captured.bytes, profile };
+}
+
+/** The server's CPU per request against another's (cpuPerRequest), and the ratio it gives. */
+export function cpuAgainst(ours: Series, other: Series, whose: string): string {
+  const a = cpuPerRequest(ours);
+  const b = cpuPerRequest(other);
+  return `CPU per request ${int(a)} µs against ${whose} ${int(b)} µs (${ratio(b / a)})`;
 }

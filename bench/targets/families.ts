@@ -4,7 +4,7 @@ import { type Bare, capture, startBare } from "../lib/ceiling.js";
 import { type Contestant, type Series, interleave } from "../lib/pairs.js";
 import type { Load } from "../lib/wrk.js";
 import { type Figure, type Target, int, ms, ratio } from "../report/types.js";
-import { type Ctx, profiled } from "./context.js";
+import { type Ctx, cpuAgainst, profiled } from "./context.js";
 
 const GAME_LOBBIES = 1000;
 const MAXSCALE_SESSIONS = 1000;
@@ -164,7 +164,7 @@ async function compare(ctx: Ctx, hub: Hub, group: Pair[]): Promise<Figure[]> {
         measured: `${ratio(r)} (${int(fam.median.rps)} vs ${int(nat.median.rps)} req/s, p99 ${ms(fam.median.p99ms)} vs ${ms(nat.median.p99ms)} ms)`,
         goal: "≥ 0.8× native",
         met: r >= 0.8,
-        limiting: profile.limiting + reach,
+        limiting: `${profile.limiting}; ${cpuAgainst(fam, nat, "native's")}${reach}`,
         chart: { ours: fam.median.rps, ceiling: nat.median.rps, ceilingName: p.nativeName, goal: 0.8 },
         profile: profile.summary,
         series: { family: fam, native: nat, ...(bare ? { bare } : {}) },
