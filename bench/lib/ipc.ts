@@ -34,7 +34,14 @@ export class Commands {
 /** The first `{ ready }` message of a child, or its exit. */
 export function ready<T>(p: Started): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    p.child.on("message", (m: { ready?: T }) => m.ready && resolve(m.ready));
-    void p.exited.then((code) => reject(new Error(`exited ${code} before it was ready:\n${p.output()}`)));
+    let isReady = false;
+    p.child.on("message", (m: { ready?: T }) => {
+      if (!m.ready) return;
+      isReady = true;
+      resolve(m.ready);
+    });
+    void p.exited.then((code) => {
+      if (!isReady) reject(new Error(`exited ${code} before it was ready:\n${p.output()}`));
+    });
   });
 }

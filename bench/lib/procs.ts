@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
-import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -46,8 +46,21 @@ export function launch(cmd: string, args: string[], options: SpawnOptions & { lo
       resolve(code);
     }),
   );
-  const output = () => (logFile ? readFileSync(logFile, "utf8").slice(-65536) : tail);
+  const output = () => (logFile ? lastBytes(logFile, 65536) : tail);
   return { child, pid: child.pid, output, exited };
+}
+
+/** The end of a file: a server's log can outgrow the longest string V8 makes (its access log holds every request). */
+function lastBytes(file: string, n: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = Buffer.alloc(Math.min(n, size));
+    readSync(fd, bytes, 0, bytes.length, size - bytes.length);
+    return bytes.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Resolves with the first match of `ready` in the process's output; rejects if it exits first. */
