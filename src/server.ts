@@ -232,7 +232,7 @@ async function assemble(config: Config, options: ServerOptions, lock: DataDirLoc
       if (started) await hub.stop();
       await store.close();
       lock.release();
-      logger.flush();
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
   return server;

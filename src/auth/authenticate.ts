@@ -93,7 +93,11 @@ export class Authenticator {
     return hit.principal;
   }
 
-  async authenticate(header: string | undefined, accept: readonly Scheme[]): Promise<AuthOutcome> {
+  /**
+   * The outcome at once when the header is refused or its credential is cached — the hot
+   * path costs no promise — and a promise when the store or a key must be asked.
+   */
+  authenticate(header: string | undefined, accept: readonly Scheme[]): AuthOutcome | Promise<AuthOutcome> {
     if (!header) return { failure: "missing", scheme: null };
     const space = header.indexOf(" ");
     const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
@@ -114,10 +118,13 @@ export class Authenticator {
     }
   }
 
-  private async fromToken(secret: string, scheme: string): Promise<AuthOutcome> {
+  private fromToken(secret: string, scheme: string): AuthOutcome | Promise<AuthOutcome> {
     const hash = digest(secret);
     const hit = this.cached(this.tokens, hash);
-    if (hit) return { principal: hit };
+    return hit ? { principal: hit } : this.lookUpToken(hash, scheme);
+  }
+
+  private async lookUpToken(hash: string, scheme: string): Promise<AuthOutcome> {
     const token = await this.store.getTokenByHash(hash);
     const now = this.clock();
     if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
@@ -132,10 +139,14 @@ export class Authenticator {
     return { principal };
   }
 
-  private async fromJwt(token: string, scheme: string): Promise<AuthOutcome> {
+  private fromJwt(token: string, scheme: string): AuthOutcome | Promise<AuthOutcome> {
     const hit = this.cached(this.jwts, token);
     if (hit) return { principal: hit };
-    if (TokenIssuer.claimsOurs(token)) return this.fromOwnToken(token, scheme);
+    return TokenIssuer.claimsOurs(token) ? this.fromOwnToken(token, scheme) : this.verifyJwt(token, scheme);
+  }
+
+  /** A JWT of the configured issuer. */
+  private async verifyJwt(token: string, scheme: string): Promise<AuthOutcome> {
     try {
       const identity = await this.jwt.verify(token);
       const principal = principalOf({ id: identity.userId, roles: identity.roles }, "jwt", this.jwtConfig.adminRoles);
@@ -164,10 +175,13 @@ export class Authenticator {
     }
   }
 
-  private async basic(encoded: string): Promise<AuthOutcome> {
+  private basic(encoded: string): AuthOutcome | Promise<AuthOutcome> {
     const key = createHmac("sha256", this.basicKey).update(encoded).digest("hex");
     const hit = this.cached(this.basics, key);
-    if (hit) return { principal: hit };
+    return hit ? { principal: hit } : this.checkBasic(encoded, key);
+  }
+
+  private async checkBasic(encoded: string, key: string): Promise<AuthOutcome> {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return { failure: "malformed", scheme: "basic" };
     const decoded = Buffer.from(encoded, "base64").toString("utf8");
     const colon = decoded.indexOf(":");

@@ -23,11 +23,16 @@ export class AccessLog {
     this.write(req.id, req.method, req.url, reply.statusCode, reply.elapsedTime, req.ip, req.headers["user-agent"]);
   }
 
-  /** One line for a request the edge answered before it reached a route. */
+  /**
+   * One line for a request the edge answered before it reached a route. The id and the
+   * method are written without JSON.stringify: request ids are checked against
+   * `[A-Za-z0-9._:-]` or made here (requestIdOf), and methods are tokens the HTTP parser
+   * accepted, so neither can hold a character JSON escapes.
+   */
   write(id: string, method: string, url: string, status: number, ms: number, ip: string | undefined, ua: string | undefined): void {
     if (!this.logger.isLevelEnabled("info")) return;
     const line =
-      `${this.prefix},"time":${Date.now()},"reqId":${JSON.stringify(id)},"method":${JSON.stringify(method)},` +
+      `${this.prefix},"time":${Date.now()},"reqId":"${id}","method":"${method}",` +
       `"url":${JSON.stringify(redactUrl(url))},"status":${status},"ms":${Math.round(ms * 100) / 100},` +
       `"ip":${JSON.stringify(ip ?? "")}${ua ? `,"userAgent":${JSON.stringify(ua.slice(0, MAX_USER_AGENT))}` : ""},"msg":"request completed"}\n`;
     this.stream.write(line);

@@ -53,11 +53,15 @@ const LARGEST_KEPT = 64 * 1024;
 /**
  * The serialised bytes of each session as last rendered, by id, kept while its stamp
  * holds. Exact, since the stamp covers everything the text is made from; bounded by
- * entries and bytes, the least recently used going first. Bytes, not strings: pages are
- * assembled from them (joinJson) and written to sockets as they are.
+ * entries and bytes. Bytes, not strings: pages are assembled from them (joinJson) and
+ * written to sockets as they are.
+ *
+ * What goes first is chosen as CLOCK does: the oldest entry, unless it was read since it
+ * was kept or last passed over, in which case it moves to the back. That is close to least
+ * recently used without moving an entry on every hit, which showed on the GET path.
  */
 export class RenderedSessions {
-  private readonly kept = new Map<string, { stamp: string; bytes: Buffer }>();
+  private readonly kept = new Map<string, { stamp: string; bytes: Buffer; used: boolean }>();
   private size = 0;
 
   constructor(
@@ -69,24 +73,34 @@ export class RenderedSessions {
   bytes(key: string, stamp: string, render: () => string): Buffer {
     const kept = this.kept.get(key);
     if (kept !== undefined) {
-      this.kept.delete(key);
       if (kept.stamp === stamp) {
-        this.kept.set(key, kept);
+        kept.used = true;
         return kept.bytes;
       }
+      this.kept.delete(key);
       this.size -= kept.bytes.length;
     }
     const bytes = ownBytes(render());
     if (bytes.length <= LARGEST_KEPT) {
-      this.kept.set(key, { stamp, bytes });
+      this.kept.set(key, { stamp, bytes, used: false });
       this.size += bytes.length;
-      for (const [oldest, entry] of this.kept) {
-        if (this.kept.size <= this.maxEntries && this.size <= this.maxBytes) break;
-        this.kept.delete(oldest);
+      this.evict(key);
+    }
+    return bytes;
+  }
+
+  /** Makes room, keeping `newest`. Entries moved to the back come round again in this same walk, unmarked. */
+  private evict(newest: string): void {
+    for (const [key, entry] of this.kept) {
+      if ((this.kept.size <= this.maxEntries && this.size <= this.maxBytes) || this.kept.size === 1) break;
+      this.kept.delete(key);
+      if (key === newest || entry.used) {
+        entry.used = false;
+        this.kept.set(key, entry);
+      } else {
         this.size -= entry.bytes.length;
       }
     }
-    return bytes;
   }
 }
 

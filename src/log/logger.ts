@@ -1,5 +1,6 @@
 import { pino, type Logger } from "pino";
 import type { Config } from "../config.js";
+import { LogDestination } from "./destination.js";
 import { prettyStream } from "./pretty.js";
 
 /** Whether log lines are for people: `pretty`, or `auto` on a terminal. */
@@ -21,8 +22,21 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Lo
     },
     isPretty(config)
       ? prettyStream(process.stdout)
-      : // Buffered, asynchronous writes: a synchronous write per request line costs a third
-        // of the throughput of a fast route. Flushed on shutdown (and by pino on exit).
-        pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+      : standardOutput(),
   );
+}
+
+let stdout: LogDestination | null = null;
+
+/**
+ * Standard output as a log destination: one per process, however many loggers write to it,
+ * so that their batches cannot overtake each other. What it still holds is written on exit.
+ */
+function standardOutput(): LogDestination {
+  if (!stdout) {
+    const destination = new LogDestination(1);
+    process.on("exit", () => destination.flushSync());
+    stdout = destination;
+  }
+  return stdout;
 }

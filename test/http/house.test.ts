@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ROOT } from "../helpers/process.js";
+import { PATIENCE_MS } from "../helpers/wait.js";
 import { type TestServer, http, startServer } from "../helpers/server.js";
 
 describe("the house: the shared listener's own paths", () => {
@@ -39,8 +40,11 @@ describe("the house: the shared listener's own paths", () => {
 });
 
 describe("logs and the start-up banner", () => {
-  /** `sessionhub serve` with the given log format, until `ready` says so; its standard output. */
-  async function serveOutput(format: string, ready: RegExp): Promise<string> {
+  /**
+   * `sessionhub serve` with the given log format, until `ready` says so; then, if given,
+   * `then.act` runs and the output is read on until `then.ready`. Its standard output.
+   */
+  async function serveOutput(format: string, ready: RegExp, then?: { act: (out: string) => Promise<void>; ready: RegExp }): Promise<string> {
     const dataDir = mkdtempSync(join(tmpdir(), "sessionhub-logs-"));
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--port", "0"], {
       cwd: ROOT,
@@ -49,13 +53,19 @@ describe("logs and the start-up banner", () => {
     });
     let out = "";
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (ready.test(out)) resolve();
+      const seen = (pattern: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          if (pattern.test(out)) return resolve();
+          child.stdout.on("data", () => pattern.test(out) && resolve());
+          child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+          setTimeout(() => reject(new Error(`waited ${PATIENCE_MS} ms for ${pattern}: ${out}`)), PATIENCE_MS).unref();
         });
-        child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
+      child.stdout.on("data", (d) => (out += d));
+      await seen(ready);
+      if (then) {
+        await then.act(out);
+        await seen(then.ready);
+      }
       return out;
     } finally {
       child.kill("SIGTERM");
@@ -81,5 +91,18 @@ describe("logs and the start-up banner", () => {
     const main = lines.find((l) => l.msg === "listening" && l.listener === "main")!;
     assert.ok(main.apis.some((a: { name: string; url: string }) => a.name === "native" && a.url.endsWith("/api/v1")));
     assert.doesNotMatch(out, /^sessionhub \S+ · node/m, "no banner among JSON lines");
+  });
+
+  test("json: a quiet server's request shows in the log at once, not when enough traffic has come", async () => {
+    const out = await serveOutput("json", /"listener":"maxscale"/, {
+      act: async (logged) => {
+        const main = /"listener":"main","url":"([^"]+)"/.exec(logged)![1]!;
+        assert.equal((await fetch(`${main}/healthz`)).status, 200);
+      },
+      ready: /"url":"\/healthz","status":200/,
+    });
+    const line = JSON.parse(out.split("\n").find((l) => l.includes('"url":"/healthz"'))!) as Record<string, unknown>;
+    assert.equal(line.msg, "request completed");
+    assert.equal(line.method, "GET");
   });
 });

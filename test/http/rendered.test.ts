@@ -26,7 +26,7 @@ describe("rendered sessions", () => {
     assert.equal(String(joinJson("[", [], "]")), "[]");
   });
 
-  test("bounded by entries and bytes, the least recently used going first; large texts are not kept", () => {
+  test("bounded by entries and bytes, what was read least lately going first; large texts are not kept", () => {
     const cache = new RenderedSessions(2, 10);
     let renders = 0;
     const render = (text: string) => () => ((renders += 1), text);
@@ -42,10 +42,12 @@ describe("rendered sessions", () => {
     cache.bytes("d", "1", render("ddddddddd"));
     cache.bytes("b", "1", render("bbb"));
     assert.equal(renders, 6, "the bytes bound made room for d by dropping the others");
+    cache.bytes("d", "1", render("ddddddddd"));
+    assert.equal(renders, 7, "and then for b by dropping d");
     const big = "x".repeat(64 * 1024 + 1);
     cache.bytes("e", "1", render(big));
     cache.bytes("e", "1", render(big));
-    assert.equal(renders, 8);
+    assert.equal(renders, 9);
   });
 });
 

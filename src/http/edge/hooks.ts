@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Authenticator } from "../../auth/authenticate.js";
+import type { AuthOutcome, Authenticator } from "../../auth/authenticate.js";
 import type { App } from "../app.js";
 import type { ApiEdge, EdgeAnswer, EdgeRequest } from "./api.js";
 import { drainBody } from "./drain.js";
@@ -70,34 +70,35 @@ export function edgeHooks(app: App, options: EdgeHookOptions): void {
     return payload.pipe(new JsonDepthGuard(options.jsonDepth));
   };
 
-  /** Sets the caller, or answers the refusal and says so. */
-  const authenticate = async (req: FastifyRequest, reply: FastifyReply, api: ApiEdge): Promise<boolean> => {
-    const header = req.headers.authorization;
-    const limiter = api.failureLimiter;
-    if (limiter && header !== undefined) {
-      const wait = limiter.blocked(req.ip);
-      if (wait !== null) {
-        const answer = api.error(429, "Too many failed authentication attempts.", edgeRequest(req));
-        sendAnswer(reply.header("retry-after", String(wait)), answer);
-        return true;
-      }
-    }
-    const outcome = await auth.authenticate(header, api.schemes);
+  /** The caller, set on the request, or the refusal, answered: says whether the request goes on. */
+  const admit = (req: FastifyRequest, reply: FastifyReply, api: ApiEdge, outcome: AuthOutcome): boolean => {
     if (outcome.principal) {
       req.principal = outcome.principal;
-      return false;
+      return true;
     }
-    if (limiter && header !== undefined) limiter.hit(req.ip);
+    if (api.failureLimiter && req.headers.authorization !== undefined) api.failureLimiter.hit(req.ip);
     sendAnswer(reply, api.unauthenticated(outcome.failure, edgeRequest(req)));
-    return true;
+    return false;
   };
 
+  // Once refused, a request goes no further: `done` is not called (the reply is on its way).
   app.addHook("preParsing", (req, reply, payload, done) => {
     const api = apiOf(req);
     if (isPublic(req, api)) return done(null, guarded(req, api, payload));
-    // Once refused, the request goes no further: `done` is not called (the reply is on its way).
-    authenticate(req, reply, api).then((refused) => {
-      if (!refused) done(null, guarded(req, api, payload));
+    const header = req.headers.authorization;
+    const wait = api.failureLimiter && header !== undefined ? api.failureLimiter.blocked(req.ip) : null;
+    if (wait !== null) {
+      sendAnswer(reply.header("retry-after", String(wait)), api.error(429, "Too many failed authentication attempts.", edgeRequest(req)));
+      return;
+    }
+    const outcome = auth.authenticate(header, api.schemes);
+    // A cached credential is answered at once, without a promise: the hot path.
+    if (!(outcome instanceof Promise)) {
+      if (admit(req, reply, api, outcome)) done(null, guarded(req, api, payload));
+      return;
+    }
+    outcome.then((settled) => {
+      if (admit(req, reply, api, settled)) done(null, guarded(req, api, payload));
     }, done);
   });
 
