@@ -15,10 +15,21 @@ function decodeKey(raw: string): string {
   }
 }
 
+/** Keys judged so far: a client sends the same few (`status`, `sort`, `limit`) again and again. */
+const judged = new Map<string, boolean>();
+const MAX_JUDGED = 1000;
+
 /** A key such as `password`, `user[password]`, `refresh_token` or `api-key`. */
 function isSecretKey(raw: string): boolean {
-  const key = decodeKey(raw).toLowerCase();
-  return key.split(/[^a-z0-9_]+/).some((part) => part !== "" && SECRET_WORD.test(part));
+  let secret = judged.get(raw);
+  if (secret === undefined) {
+    const key = decodeKey(raw).toLowerCase();
+    secret = key.split(/[^a-z0-9_]+/).some((part) => part !== "" && SECRET_WORD.test(part));
+    // Keys are the client's to choose: the memory stays bounded whatever they send.
+    if (judged.size >= MAX_JUDGED) judged.clear();
+    judged.set(raw, secret);
+  }
+  return secret;
 }
 
 export function redactUrl(url: string): string {
