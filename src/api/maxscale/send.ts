@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { matchesWeakly } from "../../http/conditional.js";
 import { utf8 } from "../../http/utf8.js";
@@ -16,7 +16,7 @@ export function isPretty(req: FastifyRequest): boolean {
 /** Keys sorted, as MaxScale writes them; 4-space indentation unless compact. */
 export const serialise = (doc: unknown, pretty: boolean) => sortedJson(doc, pretty ? 4 : 0);
 
-const sha1 = (data: string | Buffer) => createHash("sha1").update(data).digest("hex");
+const sha1 = (data: string | Buffer) => hash("sha1", data, "hex");
 
 /** SHA-1 of the compact form: the same whatever `pretty` says. */
 export const entityTag = (doc: unknown) => sha1(sortedJson(doc));

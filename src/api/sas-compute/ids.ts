@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { UUID_RE } from "../../core/ids.js";
 import type { Job, Session } from "../../core/types.js";
 
@@ -24,7 +24,7 @@ export function stateWord(s: Pick<Session, "state" | "endReason">): string {
  * is its state word, a job's is `active` until it ends, then its terminal state.
  */
 export function phaseTag(id: string, phase: string): string {
-  return `"${createHash("sha256").update(`${id}:${phase}`).digest("base64url").slice(0, 27)}"`;
+  return `"${hash("sha256", `${id}:${phase}`, "base64url").slice(0, 27)}"`;
 }
 
 export const sessionTag = (s: Session) => phaseTag(s.id, stateWord(s));
