@@ -18,6 +18,8 @@ function decodeKey(raw: string): string {
 /** Keys judged so far: a client sends the same few (`status`, `sort`, `limit`) again and again. */
 const judged = new Map<string, boolean>();
 const MAX_JUDGED = 1000;
+/** Longer keys are judged each time: the memo's memory is bounded by count and by size. */
+const LONGEST_JUDGED = 128;
 
 /** A key such as `password`, `user[password]`, `refresh_token` or `api-key`. */
 function isSecretKey(raw: string): boolean {
@@ -26,8 +28,10 @@ function isSecretKey(raw: string): boolean {
     const key = decodeKey(raw).toLowerCase();
     secret = key.split(/[^a-z0-9_]+/).some((part) => part !== "" && SECRET_WORD.test(part));
     // Keys are the client's to choose: the memory stays bounded whatever they send.
-    if (judged.size >= MAX_JUDGED) judged.clear();
-    judged.set(raw, secret);
+    if (raw.length <= LONGEST_JUDGED) {
+      if (judged.size >= MAX_JUDGED) judged.clear();
+      judged.set(raw, secret);
+    }
   }
   return secret;
 }

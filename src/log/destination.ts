@@ -99,7 +99,7 @@ export class LogDestination {
   private send(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.chars === 0 && this.dropped === 0) return this.settle();
+    if (this.broken || (this.chars === 0 && this.dropped === 0)) return this.settle();
     this.inFlight = { bytes: Buffer.from(this.take()), sent: 0, waiting: false };
     this.writeInFlight();
   }
@@ -119,6 +119,7 @@ export class LogDestination {
         this.broken = true;
         this.inFlight = null;
         this.lines = [];
+        this.chars = 0;
         return this.settle();
       }
       batch.sent += n;

@@ -17,5 +17,7 @@ describe("redactUrl: the query's secrets never reach a log line", () => {
       for (let i = 0; i < 1500; i += 1) redactUrl(`/a?k${round}_${i}=v&token${i}=t`);
       assert.equal(redactUrl(`/a?k${round}_7=v&token7=t`), `/a?k${round}_7=v&token7=[REDACTED]`);
     }
+    const long = `${"x".repeat(200)}_password`;
+    for (let i = 0; i < 2; i += 1) assert.equal(redactUrl(`/a?${long}=p`), `/a?${long}=[REDACTED]`, "a key too long to remember is judged each time");
   });
 });
